@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import type { Command, Io } from './command';
+import { commands } from './commands';
+import { UsageError } from './usage-error';
+
+const COMMON = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+} as const;
+
+/** Errors that mean "your input was wrong": one line, exit 2. */
+const INPUT_ERRORS = new Set(['UsageError', 'DataError', 'ModelError', 'TrainerError', 'TunerError', 'BackendError', 'ProfilerError']);
+
+function helpText(list: Command[]): string {
+  const width = Math.max(...list.map((c) => c.path.join(' ').length));
+  return [
+    'fmnist: the Fashion-MNIST journey on TensorFlow.js',
+    '',
+    'Usage: fmnist <command> [options]   (every command has --help and --json)',
+    '',
+    ...list.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+function commandHelp(cmd: Command): string {
+  const opts = Object.entries(cmd.options).map(([name, spec]) => `  --${name}${spec.type === 'string' ? ' <value>' : ''}`);
+  return [`Usage: ${cmd.usage}`, '', cmd.summary, '', 'Options:', ...opts, '  --json     machine-readable output', '  --debug    print stack traces', '  --help     this text'].join('\n');
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad input). */
+export async function runCli(argv: string[], io: Io, list: Command[] = commands): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const words = argv.filter((a) => !a.startsWith('-'));
+    const cmd = [...list].sort((a, b) => b.path.length - a.path.length).find((c) => c.path.every((w, i) => words[i] === w));
+    if (!cmd) {
+      if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+        io.stdout(helpText(list));
+        return 0;
+      }
+      throw new UsageError(`unknown command ${JSON.stringify(words.slice(0, 2).join(' ') || argv[0])}; run fmnist --help for the list`);
+    }
+    const rest = argv.slice();
+    for (const w of cmd.path) rest.splice(rest.indexOf(w), 1);
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...COMMON, ...cmd.options }, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message.split(/\.\s/)[0]} (see fmnist ${cmd.path.join(' ')} --help)`);
+    }
+    if (parsed.values.help) {
+      io.stdout(commandHelp(cmd));
+      return 0;
+    }
+    const [min, max] = cmd.positionals ?? [0, 0];
+    if (parsed.positionals.length < min || parsed.positionals.length > max) {
+      throw new UsageError(`expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${parsed.positionals.length}: usage: ${cmd.usage}`);
+    }
+    const code = await cmd.run({ values: parsed.values, positionals: parsed.positionals, io, json: parsed.values.json === true });
+    return code ?? 0;
+  } catch (error) {
+    const err = error as Error;
+    const input = INPUT_ERRORS.has(err.name) || err instanceof RangeError;
+    io.stderr(`fmnist: ${err.message.split('\n').join(' ')}`);
+    if (debug && err.stack) io.stderr(err.stack);
+    return input ? 2 : 1;
+  }
+}

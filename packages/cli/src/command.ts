@@ -1,0 +1,25 @@
+import type { ParseArgsConfig } from 'node:util';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Where a command writes: tests capture these instead of the process streams. */
+export interface Io {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** True when stdout is an interactive terminal (live progress bars). */
+  isTTY: boolean;
+}
+
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface Command {
+  /** Words that select it, e.g. `['data', 'info']`. */
+  path: string[];
+  summary: string;
+  usage: string;
+  options: OptionSpec;
+  /** Positional arguments: [min, max]. Default [0, 0]. */
+  positionals?: [number, number];
+  /** Returns the exit code; nothing means 0. */
+  run(args: { values: Values; positionals: string[]; io: Io; json: boolean }): Promise<number | undefined | void> | number | undefined | void;
+}

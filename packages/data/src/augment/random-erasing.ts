@@ -1,0 +1,59 @@
+import type { ImageBatch } from '../image-batch';
+import type { Rng } from '../rng';
+import { checkProbability, type Transform } from './transform';
+
+export interface RandomErasingOptions {
+  /** Probability of erasing each image. Default 0.5. */
+  p?: number;
+  /** Range of the erased area as a fraction of the image. Default [0.02, 0.33]. */
+  scale?: [number, number];
+  /** Range of the aspect ratio of the erased box. Default [0.3, 3.3]. */
+  ratio?: [number, number];
+  /** Fill value, or `'random'` for per-pixel normal noise. Default 0. */
+  value?: number | 'random';
+}
+
+/** Erases a random rectangle of each image with probability p (torchvision `RandomErasing`, Zhong et al. 2017). */
+export class RandomErasing implements Transform {
+  readonly name = 'RandomErasing';
+  readonly p: number;
+  readonly scale: [number, number];
+  readonly ratio: [number, number];
+  readonly value: number | 'random';
+
+  constructor(options: RandomErasingOptions = {}) {
+    this.p = checkProbability(this.name, options.p ?? 0.5);
+    this.scale = options.scale ?? [0.02, 0.33];
+    this.ratio = options.ratio ?? [0.3, 3.3];
+    this.value = options.value ?? 0;
+    if (!(this.scale[0] > 0 && this.scale[0] <= this.scale[1] && this.scale[1] <= 1)) throw new RangeError(`RandomErasing: scale must satisfy 0 < min <= max <= 1, found ${this.scale}`);
+    if (!(this.ratio[0] > 0 && this.ratio[0] <= this.ratio[1])) throw new RangeError(`RandomErasing: ratio must satisfy 0 < min <= max, found ${this.ratio}`);
+  }
+
+  apply(batch: ImageBatch, rng: Rng): ImageBatch {
+    const { data, n, height, width, channels } = batch;
+    const area = height * width;
+    const logRatio = [Math.log(this.ratio[0]), Math.log(this.ratio[1])];
+    for (let i = 0; i < n; i++) {
+      if (rng.random() >= this.p) continue;
+      // torchvision tries 10 times to find a box that fits, else leaves the image unchanged.
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const eraseArea = area * rng.uniform(this.scale[0], this.scale[1]);
+        const aspect = Math.exp(rng.uniform(logRatio[0], logRatio[1]));
+        const h = Math.round(Math.sqrt(eraseArea * aspect));
+        const w = Math.round(Math.sqrt(eraseArea / aspect));
+        if (h < 1 || w < 1 || h >= height || w >= width) continue;
+        const top = rng.int(0, height - h);
+        const left = rng.int(0, width - w);
+        for (let y = top; y < top + h; y++) {
+          for (let x = left; x < left + w; x++) {
+            const at = ((i * height + y) * width + x) * channels;
+            for (let c = 0; c < channels; c++) data[at + c] = this.value === 'random' ? rng.normal() : this.value;
+          }
+        }
+        break;
+      }
+    }
+    return batch;
+  }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Makes a fresh machine (Node 20 + npm) ready: pnpm, dependencies, the Fashion-MNIST data.
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION=9.15.9
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+  echo "bootstrap: installing pnpm@$PNPM_VERSION" >&2
+  npm install -g "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || npm install -g "pnpm@$PNPM_VERSION"
+fi
+
+SUDO=""
+if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || return 0
+  if [ -z "${APT_UPDATED:-}" ]; then $SUDO apt-get update -qq >/dev/null 2>&1 || true; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null 2>&1 || echo "bootstrap: apt-get install $* failed" >&2
+}
+
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] && [ -z "${FMNIST_DATA_DIR:-}" ]; then
+  echo "bootstrap: installing the Fashion-MNIST data (dataset-fashion-mnist)" >&2
+  apt_install dataset-fashion-mnist
+fi
+for pkg in ${FMNIST_APT_EXTRA:-}; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || apt_install "$pkg"
+done
+
+if [ ! -d node_modules/.pnpm ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
+  echo "bootstrap: installing dependencies" >&2
+  pnpm install --frozen-lockfile --reporter=silent
+fi

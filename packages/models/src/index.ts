@@ -1,0 +1,16 @@
+export { ACTIVATIONS, type Activation } from './activation';
+export { type CnnOptions, cnn } from './cnn';
+export { type DynamicMlpParams, dynamicMlp } from './dynamic-mlp';
+export { fileSystemHandler } from './file-io-handler';
+export { torchInit } from './init';
+export { type MlpOptions, mlp } from './mlp';
+export { ModelError } from './model-error';
+export { countParams, flopsPerImage, type ParamCounts } from './model-stats';
+export { createModel, getModelEntry, listModels, MODEL_NAMES, type ModelEntry, type ModelInfo, type ModelName, type ZooOptions } from './registry';
+export { loadModel, type ModelMetadata, saveModel } from './save-model';
+export { SeededDropout, seededDropout } from './seeded-dropout';
+export { type DropoutState, getDropoutState, mixSeed, nextDropoutSeed, seedDropout } from './seeds';
+export { SimpleNN, type SimpleNNGradients, type SimpleNNOptions } from './simple-nn';
+export { summarize } from './summary';
+export { freeze, type ReplaceHeadOptions, replaceHead, unfreeze } from './transfer';
+export { type VggStyleOptions, vggStyle } from './vgg-style';

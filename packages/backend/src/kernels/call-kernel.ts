@@ -1,4 +1,4 @@
-import { type Backend, getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /**
  * Calls another kernel of the same backend directly (no op-level checks, no autodiff tape),
@@ -13,7 +13,7 @@ export function callKernel(
 ): TensorInfo {
   const kernel = getKernel(name, backendName);
   if (!kernel) throw new Error(`kernel ${name} is not registered for backend ${backendName}`);
-  const out = kernel.kernelFunc({ inputs, backend: backend as unknown as Backend, attrs: attrs as NamedAttrMap });
+  const out = kernel.kernelFunc({ inputs, backend: backend as unknown as Parameters<typeof kernel.kernelFunc>[0]['backend'], attrs: attrs as NamedAttrMap });
   return Array.isArray(out) ? out[0] : (out as TensorInfo);
 }
 

@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from './backend-error';
+import { patchedKernels, patchWasm, type WasmPatchLevel } from './patch-wasm';
+
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface InitBackendOptions {
+  /** `'auto'` tries tfjs-node-gpu (on a GPU), tfjs-node, wasm, then cpu. Default `'auto'`, or `$FMNIST_BACKEND`. */
+  backend?: BackendChoice;
+  /** wasm threads (tfjs-backend-wasm runs single-threaded in Node; recorded for browsers). Default: all cores. */
+  threads?: number;
+  /** Which of our wasm kernels to register. Default `'all'`. */
+  wasmPatches?: WasmPatchLevel;
+}
+
+export interface BackendInfo {
+  /** The tfjs backend now active. */
+  name: BackendName;
+  requested: BackendChoice;
+  /** The npm package providing it. */
+  package: string;
+  version: string;
+  /** True when tfjs-node-gpu runs on a GPU. */
+  gpu: boolean;
+  threads: number;
+  simd: boolean;
+  /** Why this one was chosen. */
+  reason: string;
+  /** One line per backend that was tried and skipped. */
+  notes: string[];
+  /** Our kernels registered on wasm. */
+  patchedKernels: string[];
+}
+
+interface NativeBackend {
+  isGPUPackage?: boolean;
+  isUsingGpuDevice?: boolean;
+}
+
+// A variable specifier keeps bundlers from trying to resolve the optional native packages.
+async function importOptional(name: string): Promise<{ version?: { 'tfjs-node'?: string } } | undefined> {
+  const specifier = name;
+  return (await import(/* @vite-ignore */ specifier)) as { version?: { 'tfjs-node'?: string } };
+}
+
+async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node', notes: string[]): Promise<boolean> {
+  try {
+    await importOptional(pkg);
+    if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
+    const native = tf.backend() as unknown as NativeBackend;
+    if (pkg === '@tensorflow/tfjs-node-gpu' && native.isUsingGpuDevice === false) {
+      notes.push(`${pkg}: installed but no GPU is in use (CUDA 11.2 / cuDNN 8.1 not found?)`);
+      return false;
+    }
+    return true;
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    const missing = /Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(message);
+    const hint = /tfjs_binding\.node/.test(message)
+      ? ' (its native addon was never built: with pnpm, allow its install script, e.g. pnpm.onlyBuiltDependencies, then pnpm rebuild)'
+      : '';
+    notes.push(`${pkg}: ${missing ? 'not installed' : `failed to load: ${message.trim()}${hint}`}`);
+    return false;
+  }
+}
+
+async function useWasm(options: InitBackendOptions, notes: string[]): Promise<boolean> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (options.threads) wasm.setThreadsCount(options.threads);
+    if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
+    patchWasm(options.wasmPatches ?? 'all');
+    return true;
+  } catch (error) {
+    notes.push(`@tensorflow/tfjs-backend-wasm: failed (${(error as Error).message.split('\n')[0]})`);
+    return false;
+  }
+}
+
+/**
+ * Chooses, initialises and prepares the tfjs backend, and says what was chosen and why.
+ * A missing or broken optional backend is a note, never a crash; an explicit request that cannot
+ * be met is a BackendError.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const requested = options.backend ?? (process.env.FMNIST_BACKEND as BackendChoice | undefined) ?? 'auto';
+  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(requested)) {
+    throw new BackendError(`backend: expected auto, tensorflow, wasm or cpu, got ${JSON.stringify(requested)}`);
+  }
+  const notes: string[] = [];
+  let reason = '';
+  let pkg = '';
+  if (requested === 'auto' || requested === 'tensorflow') {
+    if (await tryNative('@tensorflow/tfjs-node-gpu', notes)) {
+      pkg = '@tensorflow/tfjs-node-gpu';
+      reason = 'tfjs-node-gpu is installed and uses the GPU';
+    } else if (await tryNative('@tensorflow/tfjs-node', notes)) {
+      pkg = '@tensorflow/tfjs-node';
+      reason = 'tfjs-node (native TensorFlow) is installed';
+    } else if (requested === 'tensorflow') {
+      throw new BackendError(`backend tensorflow is not available: ${notes.join('; ')}. Install @tensorflow/tfjs-node (see the @fmnist/backend README)`);
+    }
+  }
+  if (!pkg && (requested === 'auto' || requested === 'wasm')) {
+    if (await useWasm(options, notes)) {
+      pkg = '@tensorflow/tfjs-backend-wasm';
+      reason = requested === 'wasm' ? 'requested' : 'no native TensorFlow; wasm (XNNPACK) with our training kernels is the fastest portable backend';
+    } else if (requested === 'wasm') {
+      throw new BackendError(`backend wasm is not available: ${notes.join('; ')}`);
+    }
+  }
+  if (!pkg) {
+    await import('@tensorflow/tfjs-backend-cpu');
+    if (!(await tf.setBackend('cpu'))) throw new BackendError('backend cpu did not initialise');
+    pkg = '@tensorflow/tfjs-backend-cpu';
+    reason = requested === 'cpu' ? 'requested' : 'no faster backend could be loaded';
+  }
+  await tf.ready();
+  const name = tf.getBackend() as BackendName;
+  const native = tf.backend() as unknown as NativeBackend;
+  return {
+    name,
+    requested,
+    package: pkg,
+    version: tf.version_core,
+    gpu: name === 'tensorflow' && native.isUsingGpuDevice === true,
+    threads: name === 'wasm' ? 1 : name === 'tensorflow' ? (await import('node:os')).cpus().length : 1,
+    simd: name === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : false,
+    reason,
+    notes,
+    patchedKernels: name === 'wasm' ? patchedKernels() : [],
+  };
+}

@@ -1,0 +1,56 @@
+import type { Trainable } from '../trainable';
+
+/** Values logged per batch or epoch: loss, accuracy, val_loss, val_accuracy, lr, ... */
+export type Logs = Record<string, number>;
+
+/** What a callback can see and change while training runs. */
+export interface TrainerControl {
+  model: Trainable;
+  /** Set to true to stop after the current batch. */
+  stopTraining: boolean;
+  /** Current learning rate (settable). */
+  getLearningRate(): number;
+  setLearningRate(lr: number): void;
+  /** Learning rate the run started with. */
+  readonly baseLearningRate: number;
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  /** Optimizer steps so far across epochs. */
+  readonly globalStep: number;
+  /** Epoch logs so far. */
+  readonly history: Logs[];
+}
+
+/** The hooks; every one is optional and may be async (Keras' names). */
+export interface CallbackHooks {
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Receives the epoch's train and validation metrics. */
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  onValidationEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** State to keep in checkpoints (schedulers, early stopping counters). */
+  getState?(): Record<string, unknown>;
+  setState?(state: Record<string, unknown>): void;
+}
+
+// Declaration merging: subclasses implement the optional hooks without `override`.
+export interface Callback extends CallbackHooks {}
+
+/** Keras-style callback base: `class MyCallback extends Callback { onEpochEnd(epoch, logs) {...} }`. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: hooks are optional members by design
+export abstract class Callback {
+  trainer!: TrainerControl;
+  /** Called once before training with the controls. */
+  setTrainer(trainer: TrainerControl): void {
+    this.trainer = trainer;
+  }
+}
+
+/** 'min' or 'max' from Keras' rule: names with acc/auc/f1 are maximised, others minimised. */
+export function resolveMode(monitor: string, mode: 'auto' | 'min' | 'max'): 'min' | 'max' {
+  if (mode !== 'auto') return mode;
+  return /acc|auc|f1|precision|recall/.test(monitor) ? 'max' : 'min';
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { saveModel } from '@fmnist/models';
+import { Callback, type Logs, resolveMode } from './callback';
+
+export interface ModelCheckpointOptions {
+  /** Directory for `checkpoint.json` (resume state) and `best/` or `last/` (the model). */
+  dir: string;
+  /** Default 'val_loss'. */
+  monitor?: string;
+  /** Only save when the monitored value improves. Default false. */
+  saveBestOnly?: boolean;
+  /** Save every N epochs. Default 1. */
+  every?: number;
+  /** Default 'auto'. */
+  mode?: 'auto' | 'min' | 'max';
+}
+
+/**
+ * Saves, atomically, the full training state (weights, optimizer moments, epoch, RNG/dropout
+ * state, history, callback state) so `fit(..., { resumeFrom: dir })` continues as if never stopped,
+ * and the model itself in the standard tfjs format under `dir/best` (saveBestOnly) or `dir/last`.
+ */
+export class ModelCheckpoint extends Callback {
+  readonly dir: string;
+  readonly monitor: string;
+  readonly saveBestOnly: boolean;
+  readonly every: number;
+  readonly mode: 'min' | 'max';
+  best = Number.NaN;
+  /** Epochs at which a checkpoint was written. */
+  readonly saved: number[] = [];
+
+  constructor(options: ModelCheckpointOptions) {
+    super();
+    this.dir = options.dir;
+    this.monitor = options.monitor ?? 'val_loss';
+    this.saveBestOnly = options.saveBestOnly ?? false;
+    this.every = options.every ?? 1;
+    this.mode = resolveMode(this.monitor, options.mode ?? 'auto');
+  }
+
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    if ((epoch + 1) % this.every !== 0) return;
+    const value = logs[this.monitor];
+    const improved = value !== undefined && (Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best : value > this.best));
+    if (improved) this.best = value;
+    if (this.saveBestOnly && !improved) return;
+    const save = (this.trainer as unknown as { saveCheckpoint: (dir: string) => Promise<void> }).saveCheckpoint;
+    await save(this.dir);
+    const layers = this.trainer.model.layersModel;
+    if (layers) await saveModel(layers, join(this.dir, this.saveBestOnly ? 'best' : 'last'), { model: layers.name, training: { epoch, ...logs } });
+    this.saved.push(epoch);
+  }
+
+  getState() {
+    return { best: this.best };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    if (state.best !== undefined) this.best = Number(state.best);
+  }
+}

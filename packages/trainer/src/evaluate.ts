@@ -1,0 +1,87 @@
+import type { DataLoader } from '@fmnist/data';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type LossName, lossFromLogits } from './losses';
+import { type Trainable, toTrainable } from './trainable';
+
+export interface ClassMetrics {
+  class: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+  /** Top-k accuracy for each requested k, e.g. { 1: 0.91, 3: 0.99 }. */
+  topK: Record<number, number>;
+  /** confusionMatrix[true][predicted] counts. */
+  confusionMatrix: number[][];
+  perClass: ClassMetrics[];
+  count: number;
+  /** Predicted class per example, in data order (handy for finding mistakes). */
+  predictions: number[];
+  labels: number[];
+}
+
+export interface EvaluateOptions {
+  /** Default 'categoricalCrossentropy'. */
+  loss?: LossName;
+  /** Default [1, 3]. */
+  topK?: number[];
+}
+
+/** Loss, accuracy, top-k, confusion matrix and per-class precision/recall/F1 over a whole loader (one pass, in order). */
+export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: DataLoader, options: EvaluateOptions = {}): Promise<Evaluation> {
+  const model = toTrainable(modelLike);
+  const classNames = data.dataset.classNames;
+  const k = options.topK ?? [1, 3];
+  const classes = classNames.length;
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const topHits: Record<number, number> = Object.fromEntries(k.map((kk) => [kk, 0]));
+  let lossSum = 0;
+  let count = 0;
+  const predictions: number[] = [];
+  const labels: number[] = [];
+  for await (const { xs, ys, size } of data.iterate(0)) {
+    const [lossValue, pred, truth, ranks] = tf.tidy(() => {
+      const logits = model.forward(xs, false);
+      const loss = lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits);
+      const truthIdx = ys.rank === 1 ? ys : tf.argMax(ys, -1);
+      // Rank of the true class = how many logits beat it.
+      const trueLogit = tf.sum(tf.mul(logits, tf.oneHot(tf.cast(truthIdx, 'int32'), classes)), -1, true);
+      const rank = tf.sum(tf.cast(tf.greater(logits, trueLogit), 'int32'), -1);
+      return [loss.dataSync()[0], tf.argMax(logits, -1).dataSync(), truthIdx.dataSync(), rank.dataSync()];
+    });
+    tf.dispose([xs, ys]);
+    lossSum += lossValue * size;
+    count += size;
+    for (let i = 0; i < size; i++) {
+      confusion[truth[i]][pred[i]]++;
+      predictions.push(pred[i]);
+      labels.push(truth[i]);
+      for (const kk of k) if (ranks[i] < kk) topHits[kk]++;
+    }
+  }
+  const perClass = classNames.map((name, c) => {
+    const tp = confusion[c][c];
+    const support = confusion[c].reduce((a, b) => a + b, 0);
+    const predicted = confusion.reduce((a, row) => a + row[c], 0);
+    const precision = predicted ? tp / predicted : 0;
+    const recall = support ? tp / support : 0;
+    return { class: name, precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support };
+  });
+  const correct = confusion.reduce((a, row, c) => a + row[c], 0);
+  return {
+    loss: lossSum / count,
+    accuracy: correct / count,
+    topK: Object.fromEntries(k.map((kk) => [kk, topHits[kk] / count])),
+    confusionMatrix: confusion,
+    perClass,
+    count,
+    predictions,
+    labels,
+  };
+}

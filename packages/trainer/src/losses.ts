@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+export type LossName = 'categoricalCrossentropy' | 'binaryCrossentropy';
+
+/**
+ * Mean loss from logits, as PyTorch's CrossEntropyLoss (softmax) or BCEWithLogitsLoss (sigmoid).
+ * `targets` are one-hot or soft labels; label smoothing mixes them with the uniform distribution.
+ */
+export function lossFromLogits(name: LossName, targets: tf.Tensor, logits: tf.Tensor, labelSmoothing = 0): tf.Scalar {
+  return tf.tidy(() => {
+    if (name === 'binaryCrossentropy') {
+      const y = labelSmoothing ? tf.add(tf.mul(targets, 1 - labelSmoothing), 0.5 * labelSmoothing) : targets;
+      return tf.losses.sigmoidCrossEntropy(tf.reshape(y, logits.shape), logits) as tf.Scalar;
+    }
+    const classes = logits.shape[logits.shape.length - 1] as number;
+    const y = labelSmoothing ? tf.add(tf.mul(targets, 1 - labelSmoothing), labelSmoothing / classes) : targets;
+    const logp = tf.logSoftmax(logits);
+    return tf.neg(tf.mean(tf.sum(tf.mul(y, logp), -1))) as tf.Scalar;
+  });
+}
+
+/** Number of rows whose arg-max matches the target's arg-max (or sign, for one logit). */
+export function countCorrect(targets: tf.Tensor, logits: tf.Tensor): number {
+  return tf.tidy(() => {
+    if (logits.shape[logits.shape.length - 1] === 1 || logits.rank === 1) {
+      const pred = tf.greaterEqual(tf.reshape(logits, [-1]), 0);
+      const truth = tf.greaterEqual(tf.reshape(targets, [-1]), 0.5);
+      return tf.sum(tf.cast(tf.equal(pred, truth), 'int32')).dataSync()[0];
+    }
+    return tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), tf.argMax(targets, -1)), 'int32')).dataSync()[0];
+  });
+}

@@ -1,0 +1,29 @@
+import { Callback } from '../callbacks/callback';
+
+/**
+ * Linear warm-up over the first `warmupSteps` optimizer steps, multiplying whatever rate the
+ * other schedulers set (list it after them). The factor goes from `startFactor` to 1.
+ */
+export class LinearWarmup extends Callback {
+  readonly warmupSteps: number;
+  readonly startFactor: number;
+  private scheduled = Number.NaN;
+  private lastSet = Number.NaN;
+
+  constructor(options: { warmupSteps: number; startFactor?: number }) {
+    super();
+    if (!Number.isInteger(options.warmupSteps) || options.warmupSteps < 1) throw new RangeError(`LinearWarmup.warmupSteps: expected a positive integer, got ${options.warmupSteps}`);
+    this.warmupSteps = options.warmupSteps;
+    this.startFactor = options.startFactor ?? 0;
+  }
+
+  onBatchBegin(): void {
+    const current = this.trainer.getLearningRate();
+    // Anything but our own last write is the rate the other schedulers want.
+    if (current !== this.lastSet) this.scheduled = current;
+    const step = this.trainer.globalStep;
+    const factor = step < this.warmupSteps ? this.startFactor + ((1 - this.startFactor) * (step + 1)) / this.warmupSteps : 1;
+    this.lastSet = this.scheduled * factor;
+    this.trainer.setLearningRate(this.lastSet);
+  }
+}

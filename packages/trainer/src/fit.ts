@@ -5,9 +5,10 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Callback, Logs, TrainerControl } from './callbacks/callback';
 import { readCheckpoint, type TrainingState, writeCheckpoint } from './checkpoint';
 import { evaluate } from './evaluate';
-import { countCorrect, type LossName, lossFromLogits } from './losses';
+import type { LossName } from './losses';
 import { createOptimizer, type OptimizerConfig } from './optimizers/create-optimizer';
 import type { Optimizer } from './optimizers/optimizer';
+import { trainStep } from './train-step';
 import { type Trainable, toTrainable } from './trainable';
 import { TrainerError } from './trainer-error';
 
@@ -60,22 +61,6 @@ function checkOptions(options: FitOptions): void {
   const clip = options.gradientClip;
   if (clip?.norm !== undefined && !(clip.norm > 0)) throw new TrainerError(`gradientClip.norm: expected a positive number, got ${clip.norm}`);
   if (clip?.value !== undefined && !(clip.value > 0)) throw new TrainerError(`gradientClip.value: expected a positive number, got ${clip.value}`);
-}
-
-/** Clips gradients in place of the list (PyTorch's clip_grad_norm_ / clip_grad_value_). */
-function clipGradients(grads: tf.Tensor[], clip: FitOptions['gradientClip']): tf.Tensor[] {
-  if (!clip) return grads;
-  let out = grads;
-  if (clip.value !== undefined) {
-    const v = clip.value;
-    out = out.map((g) => tf.clipByValue(g, -v, v));
-  }
-  if (clip.norm !== undefined) {
-    const total = tf.sqrt(tf.addN(out.map((g) => tf.sum(tf.square(g)))));
-    const coef = tf.minimum(tf.div(clip.norm, tf.add(total, 1e-6)), 1);
-    out = out.map((g) => tf.mul(g, coef));
-  }
-  return out;
 }
 
 function loaderFor(model: Trainable, data: DataLoader | ImageDataset, options: FitOptions, shuffle: boolean): DataLoader {
@@ -179,16 +164,7 @@ export async function fit(modelLike: tfl.LayersModel | Trainable, train: DataLoa
         let lossValue = 0;
         let correct = 0;
         try {
-          let logits: tf.Tensor | undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            logits = tf.keep(model.forward(xs, true));
-            return lossFromLogits(lossName, ys, logits, options.labelSmoothing ?? 0);
-          }, vars);
-          const ordered = vars.map((v) => grads[v.name]);
-          tf.tidy(() => optimizer.apply(vars, clipGradients(ordered, options.gradientClip)));
-          lossValue = value.dataSync()[0];
-          correct = logits ? countCorrect(ys, logits) : 0;
-          tf.dispose([value, logits as tf.Tensor, ...Object.values(grads)]);
+          ({ loss: lossValue, correct } = trainStep(model, optimizer, xs, ys, { loss: lossName, labelSmoothing: options.labelSmoothing, gradientClip: options.gradientClip }));
         } finally {
           tf.dispose([xs, ys]);
         }

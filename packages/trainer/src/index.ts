@@ -20,5 +20,6 @@ export { LRScheduler } from './schedulers/lr-scheduler';
 export { OneCycleLR, type OneCycleLROptions } from './schedulers/one-cycle-lr';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';
 export { ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/step-lr';
+export { clipGradients, type TrainStepOptions, trainStep } from './train-step';
 export { fromLayersModel, isLayersModel, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
 export { TrainerError } from './trainer-error';

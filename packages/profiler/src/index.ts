@@ -1,0 +1,10 @@
+export { type TraceEvent, toChromeTrace } from './chrome-trace';
+export { type BackendSetup, compareBackends } from './compare-backends';
+export { formatResultsTable } from './format-results';
+export { type KernelRecord, type KernelStat, type ProfiledCall, profileCall } from './kernel-breakdown';
+export { checkLeaks, expectNoLeaks, type LeakReport } from './leak-check';
+export { type MachineInfo, machineInfo } from './machine-info';
+export { measureMatmulPeak } from './matmul-peak';
+export { type BatchSource, type ProfileMode, type ProfileOptions, type ProfileResult, profileModel } from './profile-model';
+export { ProfilerError } from './profiler-error';
+export { type LatencyStats, latencyStats, percentile } from './stats';

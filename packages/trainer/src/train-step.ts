@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { countCorrect, type LossName, lossFromLogits } from './losses';
+import type { Optimizer } from './optimizers/optimizer';
+import type { Trainable } from './trainable';
+
+export interface TrainStepOptions {
+  loss?: LossName;
+  labelSmoothing?: number;
+  gradientClip?: { norm?: number; value?: number };
+  /** Count correct predictions (one extra small sync). Default true. */
+  accuracy?: boolean;
+}
+
+/** Clips gradients (PyTorch's clip_grad_value_ then clip_grad_norm_). */
+export function clipGradients(grads: tf.Tensor[], clip: TrainStepOptions['gradientClip']): tf.Tensor[] {
+  if (!clip) return grads;
+  let out = grads;
+  if (clip.value !== undefined) {
+    const v = clip.value;
+    out = out.map((g) => tf.clipByValue(g, -v, v));
+  }
+  if (clip.norm !== undefined) {
+    const total = tf.sqrt(tf.addN(out.map((g) => tf.sum(tf.square(g)))));
+    const coef = tf.minimum(tf.div(clip.norm, tf.add(total, 1e-6)), 1);
+    out = out.map((g) => tf.mul(g, coef));
+  }
+  return out;
+}
+
+/**
+ * One optimisation step on a batch: forward in training mode, loss, gradients of the trainable
+ * variables, clipping, update. Returns the batch loss and the number of correct predictions.
+ * Leaves no tensors behind; does not dispose `xs`/`ys`.
+ */
+export function trainStep(model: Trainable, optimizer: Optimizer, xs: tf.Tensor, ys: tf.Tensor, options: TrainStepOptions = {}): { loss: number; correct: number } {
+  const vars = model.trainableVariables();
+  let logits: tf.Tensor | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    logits = tf.keep(model.forward(xs, true));
+    return lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits, options.labelSmoothing ?? 0);
+  }, vars);
+  try {
+    tf.tidy(() => optimizer.apply(vars, clipGradients(vars.map((v) => grads[v.name]), options.gradientClip)));
+    const loss = value.dataSync()[0];
+    const correct = options.accuracy === false || !logits ? 0 : countCorrect(ys, logits);
+    return { loss, correct };
+  } finally {
+    tf.dispose([value, ...(logits ? [logits] : []), ...Object.values(grads)]);
+  }
+}

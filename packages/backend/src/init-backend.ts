@@ -44,9 +44,28 @@ async function importOptional(name: string): Promise<{ version?: { 'tfjs-node'?:
   return (await import(/* @vite-ignore */ specifier)) as { version?: { 'tfjs-node'?: string } };
 }
 
-async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node', notes: string[]): Promise<boolean> {
+/** Native packages that failed once in this process: not retried (a half-loaded one re-registers hundreds of kernels). */
+const nativeFailures = new Map<string, string>();
+
+/** Imports with tfjs's console noise (kernel re-registration warnings) held back. */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = () => {};
   try {
-    await importOptional(pkg);
+    return await fn();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node', notes: string[]): Promise<boolean> {
+  const failed = nativeFailures.get(pkg);
+  if (failed) {
+    notes.push(failed);
+    return false;
+  }
+  try {
+    await quietly(() => importOptional(pkg));
     if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
     const native = tf.backend() as unknown as NativeBackend;
     if (pkg === '@tensorflow/tfjs-node-gpu' && native.isUsingGpuDevice === false) {
@@ -60,7 +79,9 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
     const hint = /tfjs_binding\.node/.test(message)
       ? ' (its native addon was never built: with pnpm, allow its install script, e.g. pnpm.onlyBuiltDependencies, then pnpm rebuild)'
       : '';
-    notes.push(`${pkg}: ${missing ? 'not installed' : `failed to load: ${message.trim()}${hint}`}`);
+    const note = `${pkg}: ${missing ? 'not installed' : `failed to load: ${message.trim()}${hint}`}`;
+    nativeFailures.set(pkg, note);
+    notes.push(note);
     return false;
   }
 }

@@ -1,4 +1,11 @@
 import type { Command } from '../command';
+import { benchCommand } from './bench';
 import { dataCommands } from './data';
+import { doctorCommand } from './doctor';
+import { evalCommand } from './eval';
+import { modelCommands } from './models';
+import { predictCommand } from './predict';
+import { profileCommand } from './profile';
+import { trainCommand } from './train';
 
-export const commands: Command[] = [...dataCommands];
+export const commands: Command[] = [...dataCommands, ...modelCommands, trainCommand, evalCommand, predictCommand, doctorCommand, benchCommand, profileCommand];

@@ -1,0 +1,11 @@
+import { type BackendChoice, type BackendInfo, initBackend } from '@fmnist/backend';
+import type { Values } from './command';
+import { choice } from './options';
+
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** `--backend auto|tensorflow|wasm|cpu` (default auto, or $FMNIST_BACKEND). */
+export async function backendFromFlags(values: Values): Promise<BackendInfo> {
+  const fallback = (process.env.FMNIST_BACKEND as BackendChoice | undefined) ?? 'auto';
+  return initBackend({ backend: choice(values, 'backend', BACKEND_CHOICES, fallback) });
+}

@@ -1,0 +1,49 @@
+import { createModel, getModelEntry, type ModelName } from '@fmnist/models';
+import { formatResultsTable, type ProfileResult, profileModel } from '@fmnist/profiler';
+import { BENCH_BACKENDS, type BenchBackend, backendSetups } from '../backend-setups';
+import type { Command } from '../command';
+import { choice, int, wordList } from '../options';
+import { realBatches } from '../real-batches';
+
+const BENCH_MODELS = ['mlp-small', 'mlp-wide', 'cnn', 'vgg-style'] as const;
+
+export const benchCommand: Command = {
+  path: ['bench'],
+  summary: 'Training and inference speed of zoo models per backend (ours vs stock wasm), as ratios',
+  usage: 'fmnist bench [--model M[,M]] [--mode train|infer|both] [--batch B] [--backend wasm,wasm-stock,cpu,tensorflow] [--min-time MS] [--json]',
+  options: { model: { type: 'string' }, mode: { type: 'string' }, batch: { type: 'string' }, backend: { type: 'string' }, 'min-time': { type: 'string' } },
+  async run({ values, io, json }) {
+    const models = wordList(values, 'model', BENCH_MODELS, [...BENCH_MODELS]);
+    const modeFlag = choice(values, 'mode', ['train', 'infer', 'both'] as const, 'both');
+    const modes = modeFlag === 'both' ? (['train', 'infer'] as const) : ([modeFlag] as const);
+    const backends = wordList(values, 'backend', BENCH_BACKENDS, ['wasm', 'wasm-stock'] as BenchBackend[]);
+    const minTimeMs = int(values, 'min-time', 2000, 1);
+    const all: (ProfileResult & { ratio: number })[] = [];
+    for (const name of models) {
+      const layout = getModelEntry(name).layout;
+      const inputs = await realBatches(layout);
+      for (const mode of modes) {
+        const batch = int(values, 'batch', mode === 'train' ? 64 : 1024, 1);
+        let base: number | undefined;
+        for (const setup of backendSetups(backends)) {
+          try {
+            await setup.activate();
+          } catch (error) {
+            io.stderr(`skipping ${setup.label}: ${(error as Error).message}`);
+            continue;
+          }
+          const model = createModel(name as ModelName, { seed: 0 } as never);
+          const [r] = await profileModel(model, { mode, batchSizes: [batch], inputs, minTimeMs, warmup: 2, kernels: false, name });
+          model.dispose();
+          base ??= r.imagesPerSecond;
+          const row = { ...r, backend: setup.label, ratio: r.imagesPerSecond / base };
+          all.push(row);
+          if (json) {
+            io.stdout(JSON.stringify({ model: name, mode, backend: setup.label, batch, imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, peakRssMb: r.peakRssMb, ratio: row.ratio }));
+          } else io.stderr(`${name} ${mode} ${setup.label}: ${Math.round(r.imagesPerSecond)} img/s`);
+        }
+      }
+    }
+    if (!json) io.stdout(formatResultsTable(all));
+  },
+};

@@ -1,0 +1,28 @@
+import { candidateDirs, locateSplit } from '@fmnist/data';
+import * as tf from '@tensorflow/tfjs-core';
+import { backendFromFlags } from '../backend-flags';
+import type { Command } from '../command';
+
+export const doctorCommand: Command = {
+  path: ['doctor'],
+  summary: 'Backend, version, threads, SIMD, why other backends were skipped, and where the data is',
+  usage: 'fmnist doctor [--backend B] [--json]',
+  options: { backend: { type: 'string' } },
+  async run({ values, io, json }) {
+    const info = await backendFromFlags(values);
+    const data = { train: locateSplit('train', candidateDirs()), test: locateSplit('test', candidateDirs()), searched: candidateDirs() };
+    const report = { ...info, node: process.version, tfjs: tf.version_core, data };
+    if (json) {
+      io.stdout(JSON.stringify(report));
+      return;
+    }
+    io.stdout(`backend:   ${info.name} (${info.package} ${info.version}) - ${info.reason}`);
+    io.stdout(`threads:   ${info.threads}${info.name === 'wasm' ? ' (tfjs-backend-wasm runs single-threaded in Node)' : ''}`);
+    io.stdout(`simd:      ${info.simd}`);
+    io.stdout(`gpu:       ${info.gpu}`);
+    if (info.patchedKernels.length) io.stdout(`kernels:   ours on wasm: ${info.patchedKernels.join(', ')}`);
+    for (const note of info.notes) io.stdout(`skipped:   ${note}`);
+    io.stdout(`node:      ${process.version}`);
+    io.stdout(`data:      ${data.train ? `${data.train.dir} (${data.train.kind})` : `not found; searched ${data.searched.map((c) => c.dir).join(', ')}; run apt-get install dataset-fashion-mnist or fmnist data fetch`}`);
+  },
+};

@@ -1,0 +1,39 @@
+import { DataLoader, loadFashionMnist, Resize } from '@fmnist/data';
+import { loadModel } from '@fmnist/models';
+import { evaluate } from '@fmnist/trainer';
+import { backendFromFlags } from '../backend-flags';
+import type { Command } from '../command';
+import { formatTable } from '../format-table';
+import { str } from '../options';
+import { UsageError } from '../usage-error';
+
+export const evalCommand: Command = {
+  path: ['eval'],
+  summary: 'Evaluate a saved model on the test set: accuracy, per-class table, confusion matrix',
+  usage: 'fmnist eval --model-dir D [--backend B] [--dir DATA] [--json]',
+  options: { 'model-dir': { type: 'string' }, backend: { type: 'string' }, dir: { type: 'string' } },
+  async run({ values, io, json }) {
+    const dir = str(values, 'model-dir');
+    if (!dir) throw new UsageError('--model-dir is required (a directory written by fmnist train --out)');
+    await backendFromFlags(values);
+    const { model, metadata } = await loadModel(dir);
+    const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir') });
+    const input = metadata?.input ?? { layout: model.inputs[0].shape.length === 2 ? 'flat' : 'image', height: 28, width: 28, channels: 1, normalize: 'unit' as const };
+    const loader = new DataLoader(test, {
+      batchSize: 500,
+      shuffle: false,
+      layout: input.layout,
+      normalize: input.normalize,
+      transform: input.height !== test.height ? new Resize({ size: [input.height, input.width] }) : undefined,
+    });
+    const result = await evaluate(model, loader);
+    if (json) {
+      io.stdout(JSON.stringify({ testAccuracy: result.accuracy, testLoss: result.loss, topK: result.topK, perClass: result.perClass, confusionMatrix: result.confusionMatrix }));
+      return;
+    }
+    io.stdout(`test accuracy ${(result.accuracy * 100).toFixed(2)}%, loss ${result.loss.toFixed(4)}, top-3 ${((result.topK[3] ?? 0) * 100).toFixed(2)}%`);
+    io.stdout(formatTable(['class', 'precision', 'recall', 'f1', 'support'], result.perClass.map((c) => [c.class, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), c.support])));
+    io.stdout('\nconfusion matrix (rows: true, columns: predicted)');
+    io.stdout(formatTable(['', ...test.classNames.map((_, i) => String(i))], result.confusionMatrix.map((row, i) => [`${i} ${test.classNames[i]}`, ...row])));
+  },
+};

@@ -1,0 +1,136 @@
+import { join } from 'node:path';
+import { DataLoader, FASHION_MNIST_MEAN, FASHION_MNIST_STD, type ImageDataset, loadFashionMnist, type Normalization, stratifiedSubset, trainValSplit } from '@fmnist/data';
+import { createModel, getModelEntry, type ModelName, MODEL_NAMES, saveModel } from '@fmnist/models';
+import {
+  type Callback,
+  EarlyStopping,
+  evaluate,
+  fit,
+  hasCheckpoint,
+  ModelCheckpoint,
+  OPTIMIZER_NAMES,
+  type OptimizerName,
+  OverfittingMonitor,
+  ProgressBar,
+} from '@fmnist/trainer';
+import { augmentPlan } from '../augment-flags';
+import { backendFromFlags } from '../backend-flags';
+import type { Command } from '../command';
+import { choice, int, num, str } from '../options';
+import { SCHEDULES, scheduleCallback } from '../schedule-flags';
+import { UsageError } from '../usage-error';
+
+/** Model options from flags, fitted to the input size (resize makes 32x32 inputs). */
+function modelOptions(name: ModelName, size: number, values: Record<string, unknown>, seed: number): Record<string, unknown> {
+  const entry = getModelEntry(name);
+  const options: Record<string, unknown> = { seed };
+  if (entry.layout === 'image') options.inputShape = [size, size, 1];
+  else options.inputs = size * size;
+  if (name === 'mlp' && typeof values.hidden === 'string') options.hidden = values.hidden.split(',').map(Number);
+  if (typeof values.dropout === 'string') options.dropout = Number(values.dropout);
+  if (name === 'dynamic-mlp') {
+    options.nLayers = int(values as never, 'layers', 2, 1, 10);
+    options.width = int(values as never, 'width', 256, 1, 4096);
+    options.batchNorm = values['batch-norm'] === true;
+  }
+  return options;
+}
+
+export const trainCommand: Command = {
+  path: ['train'],
+  summary: 'Train a zoo model on the real Fashion-MNIST and report test metrics',
+  usage:
+    'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--backend B] [--json]',
+  options: {
+    model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
+    momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, schedule: { type: 'string' }, augment: { type: 'string' },
+    val: { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
+    normalize: { type: 'string' }, 'checkpoint-dir': { type: 'string' }, resume: { type: 'boolean' }, out: { type: 'string' }, backend: { type: 'string' },
+    dir: { type: 'string' }, hidden: { type: 'string' }, dropout: { type: 'string' }, layers: { type: 'string' }, width: { type: 'string' }, 'batch-norm': { type: 'boolean' },
+  },
+  async run({ values, io, json }) {
+    const name = str(values, 'model');
+    if (!name) throw new UsageError('--model is required: one of ' + MODEL_NAMES.join(', '));
+    if (!MODEL_NAMES.includes(name as ModelName)) throw new UsageError(`--model: expected one of ${MODEL_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+    const epochs = int(values, 'epochs', 5, 1, 10_000);
+    const batchSize = int(values, 'batch', 64, 1, 65_536);
+    const optimizerName = choice(values, 'optimizer', OPTIMIZER_NAMES, 'adam');
+    const lr = num(values, 'lr', optimizerName === 'sgd' ? 0.01 : optimizerName === 'rmsprop' ? 1e-3 : 1e-3, 1e-12, 100);
+    const momentum = num(values, 'momentum', optimizerName === 'sgd' ? 0.9 : 0, 0, 0.999999);
+    const weightDecay = num(values, 'weight-decay', 0, 0, 10);
+    const schedule = choice(values, 'schedule', SCHEDULES, 'none');
+    const valFraction = num(values, 'val', 0.1, 0, 0.9);
+    const seed = int(values, 'seed', 0, 0, 2 ** 32 - 1);
+    const labelSmoothing = num(values, 'label-smoothing', 0, 0, 0.99);
+    const normalize: Normalization = choice(values, 'normalize', ['unit', 'standard'] as const, 'unit') === 'standard' ? { mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD } : 'unit';
+    const plan = augmentPlan(str(values, 'augment'));
+    const checkpointDir = str(values, 'checkpoint-dir') ?? (str(values, 'out') ? join(str(values, 'out') as string, 'checkpoint') : undefined);
+    if (values.resume && !checkpointDir) throw new UsageError('--resume needs --checkpoint-dir D (or --out D)');
+    if (values.resume && checkpointDir && !hasCheckpoint(checkpointDir)) throw new UsageError(`--resume: no checkpoint in ${checkpointDir}`);
+
+    const backend = await backendFromFlags(values);
+    const started = performance.now();
+    let train = await loadFashionMnist({ split: 'train', dir: str(values, 'dir') });
+    const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir') });
+    if (values.subset !== undefined) train = { ...train, ...stratifiedSubset(train, int(values, 'subset', 6000, 10, train.count), { seed }) };
+    const split = valFraction > 0 ? trainValSplit(train, { valFraction, seed }) : undefined;
+    const entry = getModelEntry(name);
+    const layout = entry.layout;
+    const trainLoader = new DataLoader(split?.train ?? train, { batchSize, seed, layout, normalize, transform: plan.train });
+    const evalLoader = (ds: ImageDataset) => new DataLoader(ds, { batchSize: 500, shuffle: false, layout, normalize, transform: plan.all });
+    const model = createModel(name as ModelName, modelOptions(name as ModelName, plan.size, values, seed) as never);
+
+    const monitor = new OverfittingMonitor();
+    const callbacks: Callback[] = [];
+    const scheduler = scheduleCallback(schedule, epochs, lr);
+    if (scheduler) callbacks.push(scheduler);
+    if (values.patience !== undefined && split) callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience: int(values, 'patience', 3, 0), restoreBestWeights: true }));
+    if (checkpointDir) callbacks.push(new ModelCheckpoint({ dir: checkpointDir }));
+    callbacks.push(monitor, new ProgressBar({ write: (t) => io.stderr(t.replace(/\n$/, '')), live: false }));
+    if (!json) io.stderr(`backend ${backend.name} (${backend.reason}); ${name}, ${trainLoader.dataset.count} training images, ${epochs} epochs`);
+
+    const history = await fit(model, trainLoader, {
+      epochs,
+      seed,
+      optimizer: { name: optimizerName as OptimizerName, lr, momentum, weightDecay },
+      validation: split ? evalLoader(split.val) : undefined,
+      callbacks,
+      labelSmoothing,
+      resumeFrom: values.resume ? checkpointDir : undefined,
+      interruptCheckpointDir: checkpointDir ?? join(process.cwd(), '.fmnist-interrupted'),
+    });
+    const result = await evaluate(model, evalLoader(test));
+    const last = history.epochs.at(-1) ?? {};
+    const summary = {
+      model: name,
+      epochs: history.epochs.length,
+      seed,
+      backend: backend.name,
+      testAccuracy: result.accuracy,
+      testLoss: result.loss,
+      trainAccuracy: last.accuracy ?? null,
+      valAccuracy: last.val_accuracy ?? null,
+      seconds: (performance.now() - started) / 1000,
+      stopReason: history.stopReason,
+      overfitting: monitor.report(),
+      history: history.epochs,
+    };
+    const out = str(values, 'out');
+    if (out) {
+      await saveModel(model, out, {
+        model: name,
+        options: modelOptions(name as ModelName, plan.size, values, seed),
+        classes: [...test.classNames],
+        input: { layout, height: plan.size, width: plan.size, channels: 1, normalize },
+        training: { epochs: summary.epochs, testAccuracy: summary.testAccuracy, valAccuracy: summary.valAccuracy, seconds: summary.seconds, backend: backend.name },
+      });
+    }
+    if (json) io.stdout(JSON.stringify(summary));
+    else {
+      io.stdout(`test accuracy ${(result.accuracy * 100).toFixed(2)}%, test loss ${result.loss.toFixed(4)}, train ${((summary.trainAccuracy ?? 0) * 100).toFixed(2)}%${summary.valAccuracy !== null ? `, val ${(summary.valAccuracy * 100).toFixed(2)}%` : ''} (${summary.seconds.toFixed(1)} s on ${backend.name})`);
+      io.stdout(`overfitting: final train-val gap ${(summary.overfitting.finalGap * 100).toFixed(2)} points (${summary.overfitting.verdict})`);
+      if (out) io.stdout(`saved to ${out}`);
+    }
+    return history.stopReason === 'interrupted' ? 130 : 0;
+  },
+};

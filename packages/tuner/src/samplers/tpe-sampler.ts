@@ -22,6 +22,8 @@ export interface TPESamplerOptions {
   gamma?: (n: number) => number;
   considerMagicClip?: boolean;
   considerEndpoints?: boolean;
+  /** See ParzenOptions.scaleKernelDensity. Default false (Optuna 3.1's behaviour). */
+  scaleKernelDensity?: boolean;
   seed?: number;
 }
 
@@ -49,6 +51,7 @@ export class TPESampler implements Sampler {
       gamma: options.gamma ?? defaultGamma,
       considerMagicClip: options.considerMagicClip ?? true,
       considerEndpoints: options.considerEndpoints ?? false,
+      scaleKernelDensity: options.scaleKernelDensity ?? false,
     };
     this.rng = new Rng(options.seed);
   }
@@ -90,7 +93,12 @@ export class TPESampler implements Sampler {
         space,
         trials.map((t) => Object.fromEntries(names.map((n) => [n, t.params[n]]))),
         space,
-        { priorWeight: this.options.priorWeight, considerMagicClip: this.options.considerMagicClip, considerEndpoints: this.options.considerEndpoints },
+        {
+          priorWeight: this.options.priorWeight,
+          considerMagicClip: this.options.considerMagicClip,
+          considerEndpoints: this.options.considerEndpoints,
+          scaleKernelDensity: this.options.scaleKernelDensity,
+        },
       );
     const l = fit(below);
     const g = fit(above);

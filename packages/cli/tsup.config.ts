@@ -3,5 +3,6 @@ import { baseConfig } from '../../tsup.base';
 
 export default defineConfig([
   baseConfig,
-  { ...baseConfig, entry: ['src/bin.ts'], format: ['esm'], dts: false, clean: false, banner: { js: '#!/usr/bin/env node' } },
+  // The bin, and the tuning objective that `fmnist tune --jobs N` worker processes import.
+  { ...baseConfig, entry: ['src/bin.ts', 'src/tune-objective.ts'], format: ['esm'], dts: false, clean: false, banner: { js: '#!/usr/bin/env node' } },
 ]);

@@ -173,7 +173,7 @@ export class Study {
           }
         }
         const finished = await this.tell(trial, result);
-        this.logTrial(finished, nTrials, error);
+        this.logTrial(finished, nTrials ?? maxTrials, error);
         for (const cb of options.callbacks ?? []) await cb(this, finished);
         const catchable = options.catch === undefined || options.catch === 'all' || options.catch.some((cls) => error instanceof cls);
         if (error && !catchable) throw error;

@@ -6,6 +6,8 @@ import { evalCommand } from './eval';
 import { modelCommands } from './models';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
+import { studyCommands } from './study';
 import { trainCommand } from './train';
+import { tuneCommand } from './tune';
 
-export const commands: Command[] = [...dataCommands, ...modelCommands, trainCommand, evalCommand, predictCommand, doctorCommand, benchCommand, profileCommand];
+export const commands: Command[] = [...dataCommands, ...modelCommands, trainCommand, evalCommand, predictCommand, doctorCommand, benchCommand, profileCommand, tuneCommand, ...studyCommands];

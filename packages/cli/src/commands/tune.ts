@@ -1,0 +1,79 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createStudy, getParamImportances, runWorkers, type Study, TrialState } from '@fmnist/tuner';
+import type { Command } from '../command';
+import { choice, int, str } from '../options';
+import { createPruner, createSampler, objective, type TuneConfig } from '../tune-objective';
+import { UsageError } from '../usage-error';
+
+/** Summary of a finished study, as `fmnist tune --json` prints it. */
+export function studySummary(study: Study) {
+  const best = study.bestTrial;
+  const states = Object.fromEntries(['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'].map((s) => [s.toLowerCase(), study.trials.filter((t) => TrialState[t.state] === s).length]));
+  return {
+    studyName: study.studyName,
+    direction: study.direction,
+    trials: study.trials.length,
+    states,
+    bestTrial: best.number,
+    bestValue: best.value,
+    bestParams: best.params,
+    testAccuracy: (best.userAttrs.test_accuracy as number | undefined) ?? null,
+    importances: getParamImportances(study.trials),
+    epochsRun: study.trials.reduce((a, t) => a + Number(t.userAttrs.epochs_run ?? 0), 0),
+  };
+}
+
+export const tuneCommand: Command = {
+  path: ['tune'],
+  summary: 'Tune the stage-4 dynamic MLP with TPE and pruning, optionally in parallel worker processes',
+  usage:
+    'fmnist tune --model dynamic-mlp --trials N [--jobs 2] [--storage journal:PATH] [--study NAME] [--sampler tpe|random|qmc] [--pruner median|sh|hyperband|none] [--max-epochs E] [--subset N] [--seed S] [--backend B] [--json]',
+  options: {
+    model: { type: 'string' }, trials: { type: 'string' }, jobs: { type: 'string' }, storage: { type: 'string' }, study: { type: 'string' },
+    sampler: { type: 'string' }, pruner: { type: 'string' }, 'max-epochs': { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' },
+    backend: { type: 'string' }, dir: { type: 'string' },
+  },
+  async run({ values, io, json }) {
+    const model = str(values, 'model', 'dynamic-mlp');
+    if (model !== 'dynamic-mlp') throw new UsageError(`--model: only dynamic-mlp can be tuned, got ${JSON.stringify(model)}`);
+    const nTrials = int(values, 'trials', 20, 1, 100_000);
+    const jobs = int(values, 'jobs', 1, 1, 64);
+    const config: TuneConfig = {
+      backend: choice(values, 'backend', ['auto', 'wasm', 'cpu', 'tensorflow'] as const, 'auto'),
+      maxEpochs: int(values, 'max-epochs', 10, 1, 1000),
+      seed: int(values, 'seed', 0, 0),
+      sampler: choice(values, 'sampler', ['tpe', 'random', 'qmc'] as const, 'tpe'),
+      pruner: choice(values, 'pruner', ['median', 'sh', 'hyperband', 'none'] as const, 'median'),
+      subset: values.subset === undefined ? undefined : int(values, 'subset', 6000, 100, 60_000),
+      dir: str(values, 'dir'),
+    };
+    process.env.FMNIST_TUNE_CONFIG = JSON.stringify(config);
+    let storage = str(values, 'storage');
+    if (jobs > 1 && !storage) storage = `journal:${join(mkdtempSync(join(tmpdir(), 'fmnist-tune-')), 'study.log')}`;
+    if (jobs > 1 && storage?.startsWith('postgres')) throw new UsageError('--jobs needs a journal storage in this version (--storage journal:PATH)');
+    const studyName = str(values, 'study', 'fmnist-stage4') as string;
+    const logger = (line: string) => io.stderr(line);
+    const study = await createStudy({ studyName, direction: 'maximize', storage, sampler: createSampler(0), pruner: createPruner(), loadIfExists: true, logger });
+    const already = study.trials.filter((t) => t.state !== TrialState.WAITING).length;
+    if (!json) io.stderr(`study ${studyName}: ${already} trials so far, running up to ${nTrials} with ${jobs} job(s), sampler ${config.sampler}, pruner ${config.pruner}`);
+    const started = performance.now();
+    if (jobs === 1) {
+      await study.optimize(objective, { maxTrials: nTrials });
+    } else {
+      const here = fileURLToPath(import.meta.url);
+      const module = join(dirname(here), here.endsWith('.ts') ? '../tune-objective.ts' : 'tune-objective.js');
+      await runWorkers({ module, studyName, storage: storage as string, nTrials, nJobs: jobs, onLine: (line, w) => io.stderr(`[worker ${w}] ${line}`) });
+    }
+    await study.refresh();
+    const summary = { ...studySummary(study), storage: storage ?? 'memory', seconds: (performance.now() - started) / 1000 };
+    if (json) io.stdout(JSON.stringify(summary));
+    else {
+      io.stdout(`best trial ${summary.bestTrial}: validation accuracy ${((summary.bestValue ?? 0) * 100).toFixed(2)}%, test accuracy ${summary.testAccuracy === null ? 'n/a' : `${(summary.testAccuracy * 100).toFixed(2)}%`}`);
+      io.stdout(`params: ${JSON.stringify(summary.bestParams)}`);
+      io.stdout(`trials: ${JSON.stringify(summary.states)}; importances: ${Object.entries(summary.importances).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    }
+  },
+};

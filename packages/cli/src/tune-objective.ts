@@ -1,0 +1,109 @@
+// The stage-4 objective: a dynamic MLP trained on a train/validation split, reporting validation
+// accuracy every epoch for pruning. `fmnist tune` runs it in-process or in worker processes.
+import { initBackend } from '@fmnist/backend';
+import { DataLoader, type ImageDataset, loadFashionMnist, stratifiedSubset, trainValSplit } from '@fmnist/data';
+import { dynamicMlp } from '@fmnist/models';
+import { Callback, evaluate, fit, type Logs, type OptimizerName } from '@fmnist/trainer';
+import { HyperbandPruner, MedianPruner, NopPruner, type Pruner, QMCSampler, RandomSampler, type Sampler, SuccessiveHalvingPruner, TPESampler, type Trial, TrialPruned } from '@fmnist/tuner';
+
+export interface TuneConfig {
+  backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+  /** Training images used (stratified); the rest of the budget goes to more trials. */
+  subset?: number;
+  /** Upper bound of the epochs parameter. */
+  maxEpochs: number;
+  seed: number;
+  sampler: 'tpe' | 'random' | 'qmc';
+  pruner: 'median' | 'none' | 'sh' | 'hyperband';
+  dir?: string;
+}
+
+export function tuneConfig(): TuneConfig {
+  return { backend: 'auto', maxEpochs: 10, seed: 0, sampler: 'tpe', pruner: 'median', ...(JSON.parse(process.env.FMNIST_TUNE_CONFIG ?? '{}') as Partial<TuneConfig>) };
+}
+
+interface Data {
+  train: ImageDataset;
+  val: ImageDataset;
+  test: ImageDataset;
+}
+
+let data: Promise<Data> | undefined;
+
+async function loadData(config: TuneConfig): Promise<Data> {
+  await initBackend({ backend: config.backend });
+  let train: ImageDataset = await loadFashionMnist({ split: 'train', dir: config.dir });
+  const test = await loadFashionMnist({ split: 'test', dir: config.dir });
+  if (config.subset) train = stratifiedSubset(train, config.subset, { seed: config.seed });
+  const split = trainValSplit(train, { valFraction: 0.1, seed: config.seed });
+  return { train: split.train, val: split.val, test };
+}
+
+/** Reports validation accuracy each epoch and stops the trial when the pruner says so. */
+class PruningCallback extends Callback {
+  pruned = false;
+  constructor(private readonly trial: Trial) {
+    super();
+  }
+  onEpochEnd(epoch: number, logs: Logs): void {
+    this.trial.report(logs.val_accuracy, epoch);
+    if (this.trial.shouldPrune()) {
+      this.pruned = true;
+      this.trainer.stopTraining = true;
+    }
+  }
+}
+
+/** The stage-4 search space (the original notebook's, with Optuna's names). */
+export async function objective(trial: Trial): Promise<number> {
+  const config = tuneConfig();
+  data ??= loadData(config);
+  const { train, val, test } = await data;
+  const nLayers = trial.suggestInt('n_layers', 1, 4);
+  const width = trial.suggestInt('width', 64, 1024, { log: true });
+  const dropout = trial.suggestFloat('dropout', 0, 0.5);
+  const batchNorm = trial.suggestCategorical('batch_norm', [false, true]);
+  const optimizer = trial.suggestCategorical('optimizer', ['adam', 'adamw', 'sgd', 'rmsprop']) as OptimizerName;
+  const lr = trial.suggestFloat('lr', 1e-4, 3e-2, { log: true });
+  const batchSize = trial.suggestCategorical('batch_size', [32, 64, 128, 256]);
+  const weightDecay = trial.suggestFloat('weight_decay', 1e-6, 1e-2, { log: true });
+  const epochs = trial.suggestInt('epochs', Math.min(3, config.maxEpochs), config.maxEpochs);
+  const model = dynamicMlp({ nLayers, width, dropout, batchNorm, seed: config.seed + trial.number });
+  const pruning = new PruningCallback(trial);
+  const history = await fit(model, new DataLoader(train, { batchSize, seed: config.seed + trial.number }), {
+    epochs,
+    seed: config.seed + trial.number,
+    optimizer: { name: optimizer, lr, weightDecay, momentum: optimizer === 'sgd' ? 0.9 : 0 },
+    validation: new DataLoader(val, { batchSize: 1000, shuffle: false }),
+    callbacks: [pruning],
+  });
+  const last = history.epochs.at(-1);
+  trial.setUserAttr('epochs_run', history.epochs.length);
+  trial.setUserAttr('train_accuracy', last?.accuracy ?? null);
+  if (pruning.pruned) {
+    model.dispose();
+    throw new TrialPruned();
+  }
+  const result = await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false }));
+  trial.setUserAttr('test_accuracy', result.accuracy);
+  trial.setUserAttr('seconds', history.seconds);
+  model.dispose();
+  return last?.val_accuracy ?? 0;
+}
+
+export function createSampler(worker = 0): Sampler {
+  const config = tuneConfig();
+  const seed = config.seed * 1000 + worker;
+  if (config.sampler === 'random') return new RandomSampler({ seed });
+  if (config.sampler === 'qmc') return new QMCSampler({ seed });
+  // Parallel workers: the constant liar keeps them from proposing the same region.
+  return new TPESampler({ seed, constantLiar: true, nStartupTrials: 6 });
+}
+
+export function createPruner(): Pruner {
+  const config = tuneConfig();
+  if (config.pruner === 'none') return new NopPruner();
+  if (config.pruner === 'sh') return new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 3 });
+  if (config.pruner === 'hyperband') return new HyperbandPruner({ minResource: 1, maxResource: config.maxEpochs, reductionFactor: 3 });
+  return new MedianPruner({ nStartupTrials: 3, nWarmupSteps: 1 });
+}

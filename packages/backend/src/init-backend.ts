@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
-import { patchedKernels, patchWasm, type WasmPatchLevel } from './patch-wasm';
+import { patchedKernels, patchWasm, registerCpuKernels, type WasmPatchLevel } from './patch-wasm';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -133,7 +133,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   }
   if (!pkg) {
     await import('@tensorflow/tfjs-backend-cpu');
-    if (!(await tf.setBackend('cpu'))) throw new BackendError('backend cpu did not initialise');
+    // tfjs-backend-cpu greets Node users with a banner on first use; we said why we chose it.
+    if (!(await quietly(() => tf.setBackend('cpu')))) throw new BackendError('backend cpu did not initialise');
+    registerCpuKernels();
     pkg = '@tensorflow/tfjs-backend-cpu';
     reason = requested === 'cpu' ? 'requested' : 'no faster backend could be loaded';
   }

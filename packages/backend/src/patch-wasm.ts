@@ -1,6 +1,12 @@
 import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { adamUpdateKernel } from './kernels/adam-update';
+import { batchMatMulConfig } from './kernels/batch-mat-mul';
+import { batchNormTrainGradKernel, batchNormTrainKernel } from './kernels/batch-norm-train';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input';
+import { hostKernelConfig } from './kernels/host-kernel';
+import { maxPoolGradKernel } from './kernels/max-pool-grad';
+import { sumKernel } from './kernels/sum';
 
 export type WasmPatchLevel = 'none' | 'missing' | 'all';
 
@@ -8,8 +14,8 @@ const originals = new Map<string, KernelConfig | undefined>();
 let level: WasmPatchLevel = 'none';
 
 function replace(config: KernelConfig): void {
-  if (!originals.has(config.kernelName)) originals.set(config.kernelName, getKernel(config.kernelName, 'wasm'));
-  if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
+  if (!originals.has(config.kernelName)) originals.set(config.kernelName, getKernel(config.kernelName, config.backendName));
+  if (getKernel(config.kernelName, config.backendName)) unregisterKernel(config.kernelName, config.backendName);
   registerKernel(config);
 }
 
@@ -19,7 +25,7 @@ function original(name: string): KernelFunc {
   return config.kernelFunc;
 }
 
-/** Puts back every kernel we replaced. */
+/** Puts back every kernel we replaced and removes the ones we added. */
 function restore(): void {
   for (const [name, config] of originals) {
     if (getKernel(name, 'wasm')) unregisterKernel(name, 'wasm');
@@ -30,8 +36,11 @@ function restore(): void {
 
 /**
  * Registers our kernels on the wasm backend. `'missing'` adds only what stock wasm lacks
- * (Conv2DBackpropFilter: without it CNNs cannot train at all), which is what benchmarks call
- * `wasm-stock`; `'all'` also replaces the slow paths of a training step. Idempotent.
+ * (Conv2DBackpropFilter: without it CNNs cannot train at all), which benchmarks call
+ * `wasm-stock`; `'all'` also replaces the slow paths of a training step (transposed matmuls,
+ * convolution input gradients, pooling gradients, leading-axis sums) and adds fused batch-norm
+ * training and Adam kernels that @fmnist/models and @fmnist/trainer use when present.
+ * Idempotent; `'none'` restores stock wasm.
  */
 export function patchWasm(to: WasmPatchLevel = 'all'): string[] {
   if (to === level) return patchedKernels();
@@ -42,6 +51,10 @@ export function patchWasm(to: WasmPatchLevel = 'all'): string[] {
   }
   if (to === 'all') {
     replace(conv2DBackpropInputConfig(original('Conv2DBackpropInput')));
+    replace(batchMatMulConfig(original('BatchMatMul')));
+    replace(hostKernelConfig(maxPoolGradKernel, 'wasm', original('MaxPoolGrad')));
+    replace(hostKernelConfig(sumKernel, 'wasm', original('Sum')));
+    for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel]) replace(hostKernelConfig(k, 'wasm'));
   }
   level = to;
   return patchedKernels();
@@ -54,4 +67,11 @@ export function patchedKernels(): string[] {
 
 export function wasmPatchLevel(): WasmPatchLevel {
   return level;
+}
+
+/** Adds the fused batch-norm and Adam kernels to the cpu backend (plain JS, exact). Idempotent. */
+export function registerCpuKernels(): void {
+  for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel]) {
+    if (!getKernel(k.kernelName, 'cpu')) registerKernel(hostKernelConfig(k, 'cpu'));
+  }
 }

@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { fastBatchNormalization } from './fast-batch-normalization';
 import { torchInit } from './init';
 import { seededDropout } from './seeded-dropout';
 
@@ -34,7 +35,7 @@ export function cnn(options: CnnOptions = {}): tfl.LayersModel {
       filters, kernelSize: 3, padding: 'same', name: `conv_${i + 1}`,
       inputShape: i === 0 ? inputShape : undefined, ...torchInit(seed, layer++, 9 * channels),
     }));
-    model.add(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `bn_${i + 1}` }));
+    model.add(fastBatchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `bn_${i + 1}` }));
     model.add(tfl.layers.reLU({ name: `relu_${i + 1}` }));
     model.add(tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool_${i + 1}` }));
     channels = filters;

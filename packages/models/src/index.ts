@@ -14,3 +14,5 @@ export { SimpleNN, type SimpleNNGradients, type SimpleNNOptions } from './simple
 export { summarize } from './summary';
 export { freeze, type ReplaceHeadOptions, replaceHead, unfreeze } from './transfer';
 export { type VggStyleOptions, vggStyle } from './vgg-style';
+export { FastBatchNormalization, fastBatchNormalization } from './fast-batch-normalization';
+export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainResult, batchNormTrain } from './ops/batch-norm-train';

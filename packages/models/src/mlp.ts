@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Activation, checkActivation, layerActivation } from './activation';
+import { fastBatchNormalization } from './fast-batch-normalization';
 import { torchInit } from './init';
 import { ModelError } from './model-error';
 import { seededDropout } from './seeded-dropout';
@@ -52,7 +53,7 @@ export function mlp(options: MlpOptions = {}): tfl.LayersModel {
   let fanIn = inputs;
   hidden.forEach((width, i) => {
     model.add(tfl.layers.dense({ units: width, inputShape: i === 0 ? [inputs] : undefined, name: `dense_${i + 1}`, ...torchInit(seed, i, fanIn) }));
-    if (options.batchNorm) model.add(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `bn_${i + 1}` }));
+    if (options.batchNorm) model.add(fastBatchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `bn_${i + 1}` }));
     model.add(tfl.layers.activation({ activation: layerActivation(activation), name: `${activation}_${i + 1}` }));
     if (rates[i] > 0) model.add(seededDropout(rates[i], `dropout_${i + 1}`));
     fanIn = width;

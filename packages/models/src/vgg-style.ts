@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { fastBatchNormalization } from './fast-batch-normalization';
 import { torchInit } from './init';
 import { ModelError } from './model-error';
 import { seededDropout } from './seeded-dropout';
@@ -38,7 +39,7 @@ export function vggStyle(options: VggStyleOptions = {}): tfl.LayersModel {
         filters, kernelSize: 3, padding: 'same', name: `block${b + 1}_conv${c + 1}`,
         inputShape: layer === 0 ? inputShape : undefined, ...torchInit(seed, layer++, 9 * channels),
       }));
-      model.add(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `block${b + 1}_bn${c + 1}` }));
+      model.add(fastBatchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `block${b + 1}_bn${c + 1}` }));
       model.add(tfl.layers.reLU({ name: `block${b + 1}_relu${c + 1}` }));
       channels = filters;
     }

@@ -17,6 +17,7 @@ export { SGD, type SGDOptions } from './optimizers/sgd';
 export { CosineAnnealingLR, CosineAnnealingWarmRestarts } from './schedulers/cosine-annealing-lr';
 export { LinearWarmup } from './schedulers/linear-warmup';
 export { LRScheduler } from './schedulers/lr-scheduler';
+export { type RunReport, runReport } from './run-report';
 export { OneCycleLR, type OneCycleLROptions } from './schedulers/one-cycle-lr';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';
 export { ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/step-lr';

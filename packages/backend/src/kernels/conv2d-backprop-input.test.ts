@@ -16,8 +16,8 @@ afterAll(() => {
 /** dL/dx and dL/dW of sum(conv2d(x, W) * dy) on the current backend. */
 function grads(xShape: number[], fShape: number[], stride: number, pad: 'same' | 'valid') {
   return tf.tidy(() => {
-    const x = tf.randomNormal(xShape, 0, 1, 'float32', 1) as tf.Tensor4D;
-    const f = tf.randomNormal(fShape, 0, 1, 'float32', 2) as tf.Tensor4D;
+    const x = tf.randomNormal(xShape as [number, number, number, number], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const f = tf.randomNormal(fShape as [number, number, number, number], 0, 1, 'float32', 2) as tf.Tensor4D;
     const dy = tf.randomNormal(tf.conv2d(x, f, stride, pad).shape, 0, 1, 'float32', 3);
     const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), dy)))([x, f]);
     return [Array.from(dx.dataSync()), Array.from(df.dataSync())];

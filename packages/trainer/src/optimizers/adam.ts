@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Optimizer } from './optimizer';
 
+/** Kernel name of the fused update (see @fmnist/backend). */
+export const ADAM_UPDATE = 'FmnistAdamUpdate';
+
 export interface AdamOptions {
   lr?: number;
   /** Default [0.9, 0.999]. */
@@ -29,6 +32,15 @@ export class Adam extends Optimizer {
   protected update(v: tf.Variable, g: tf.Tensor): void {
     const [b1, b2] = this.betas;
     const lr = this.lrFor(v);
+    if (tf.getKernel(ADAM_UPDATE, tf.getBackend()) && v.dtype === 'float32') {
+      // One fused kernel instead of ~10 (registered by @fmnist/backend on wasm and cpu).
+      const attrs = { lr, beta1: b1, beta2: b2, eps: this.eps, step: this.step, weightDecay: this.weightDecay, decoupled: this.decoupled };
+      const [w2, m2, v2] = tf.engine().runKernel(ADAM_UPDATE, { w: v, g, m: this.slot(v, 'm'), v: this.slot(v, 'v') }, attrs) as tf.Tensor[];
+      this.slot(v, 'm').assign(m2);
+      this.slot(v, 'v').assign(v2);
+      v.assign(w2);
+      return;
+    }
     const grad = this.weightDecay && !this.decoupled ? tf.add(g, tf.mul(v, this.weightDecay)) : g;
     const m = this.slot(v, 'm');
     const s = this.slot(v, 'v');

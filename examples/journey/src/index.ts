@@ -1,0 +1,3 @@
+export { journeyTable, type JourneyOptions, runJourney } from './journey';
+export { reportHtml } from './report-html';
+export type { StageResult } from './stage-result';

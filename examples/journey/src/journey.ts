@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend } from '@fmnist/backend';
+import { loadFashionMnist, writeFileAtomic } from '@fmnist/data';
+import { run as stage1 } from '@fmnist/example-stage-1-pipeline';
+import { run as stage2 } from '@fmnist/example-stage-2-mlp-subset';
+import { run as stage3 } from '@fmnist/example-stage-3-mlp-full';
+import { run as stage4 } from '@fmnist/example-stage-4-tuning';
+import { run as stage5 } from '@fmnist/example-stage-5-cnn';
+import { run as stage6 } from '@fmnist/example-stage-6-vgg-transfer';
+import { run as stage7 } from '@fmnist/example-stage-7-optimizers-profiling';
+import { reportHtml } from './report-html';
+import type { StageResult } from './stage-result';
+
+export interface JourneyOptions {
+  quick?: boolean;
+  /** Stages to run. Default all. */
+  stages?: number[];
+  /** Default reports/journey. */
+  outDir?: string;
+  log?: (line: string) => void;
+}
+
+type StageRun = (o: { quick?: boolean; log?: (l: string) => void; outDir?: string }) => Promise<unknown>;
+const STAGES: Record<number, StageRun> = { 1: stage1, 2: stage2, 3: stage3, 4: stage4, 5: stage5, 6: stage6, 7: stage7 };
+
+const SUMMARY_KEYS = ['stage', 'app', 'model', 'params', 'epochs', 'seconds', 'trainAccuracy', 'valAccuracy', 'testAccuracy', 'referenceAccuracy', 'met'] as const;
+
+/** Runs the stages in order, prints one table, writes summary.json, stage-N.json and index.html. */
+export async function runJourney(options: JourneyOptions = {}): Promise<StageResult[]> {
+  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const outDir = options.outDir ?? join(process.cwd(), 'reports', 'journey');
+  mkdirSync(outDir, { recursive: true });
+  const stages = options.stages ?? [1, 2, 3, 4, 5, 6, 7];
+  for (const s of stages) if (!STAGES[s]) throw new Error(`--stages: no stage ${s}; stages are 1 to 7`);
+  const backend = await initBackend();
+  log(`journey: stages ${stages.join(', ')}${options.quick ? ' (quick)' : ''} on ${backend.name}; report in ${outDir}`);
+  const started = performance.now();
+  const results: StageResult[] = [];
+  const test = await loadFashionMnist({ split: 'test' });
+  const write = () => {
+    writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify({ quick: options.quick === true, backend: backend.name, stages: results.map((r) => Object.fromEntries(SUMMARY_KEYS.map((k) => [k, r[k] ?? null]))) }, null, 2)}\n`);
+    writeFileAtomic(join(outDir, 'index.html'), reportHtml(results, test, { quick: options.quick === true, backend: backend.name, seconds: (performance.now() - started) / 1000, date: new Date().toISOString() }));
+  };
+  for (const s of stages) {
+    const t0 = performance.now();
+    const result = (await STAGES[s]({ quick: options.quick, log, outDir })) as StageResult;
+    result.seconds ??= (performance.now() - t0) / 1000;
+    results.push(result);
+    writeFileAtomic(join(outDir, `stage-${s}.json`), `${JSON.stringify(result)}\n`);
+    write(); // the report grows as stages finish, so a long run can be watched
+    log(`stage ${s} done in ${((performance.now() - t0) / 1000).toFixed(0)} s: test ${(result.testAccuracy * 100).toFixed(2)}% (target ${(result.target * 100).toFixed(1)}%) ${result.met ? 'met' : 'NOT met'}`);
+  }
+  return results;
+}
+
+/** The console table of a journey. */
+export function journeyTable(results: StageResult[]): string {
+  const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(2)}%`);
+  const rows = results.map((r) => [String(r.stage), r.model, r.params.toLocaleString('en-US'), String(r.epochs), `${r.seconds.toFixed(0)}s`, pct(r.trainAccuracy), pct(r.valAccuracy), pct(r.testAccuracy), r.gap === null || r.gap === undefined ? '-' : `${(r.gap * 100).toFixed(1)}`, pct(r.referenceAccuracy), r.met ? 'yes' : 'NO']);
+  const header = ['stage', 'model', 'params', 'epochs', 'time', 'train', 'val', 'test', 'gap pts', 'reference', 'met'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

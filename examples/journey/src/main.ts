@@ -1,0 +1,14 @@
+import { parseArgs } from 'node:util';
+import { journeyTable, runJourney } from './journey';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, stages: { type: 'string' }, out: { type: 'string' } } });
+const stages = values.stages?.split(',').map((s) => Number(s.trim()));
+if (stages?.some((s) => !Number.isInteger(s) || s < 1 || s > 7)) {
+  process.stderr.write(`journey: --stages expects numbers from 1 to 7, got ${JSON.stringify(values.stages)}\n`);
+  process.exit(2);
+}
+// pnpm runs scripts from the repo root; write the report where the user typed the command.
+if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+const results = await runJourney({ quick: values.quick, stages, outDir: values.out });
+console.log(journeyTable(results));
+console.log(`report: ${values.out ?? 'reports/journey'}/index.html`);

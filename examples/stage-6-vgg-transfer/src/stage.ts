@@ -1,0 +1,73 @@
+// Stage 6: a VGG-style CNN (two blocks of two 3x3 convs with batch norm, 64 and 128 filters) with
+// a regularised classifier, augmentation and a cosine schedule; then transfer learning on our own
+// data: pretrain a base on five classes, freeze it, put on a new head, fine-tune on the other five
+// with 100 labels per class, and compare with training from scratch on the same labels.
+import { initBackend } from '@fmnist/backend';
+import { Compose, DataLoader, type ImageDataset, loadFashionMnist, RandomCrop, RandomHorizontalFlip, selectIndices, stratifiedSubset, trainValSplit } from '@fmnist/data';
+import { createModel, freeze, replaceHead, unfreeze } from '@fmnist/models';
+import { CosineAnnealingLR, EarlyStopping, evaluate, fit, OverfittingMonitor, ProgressBar, runReport } from '@fmnist/trainer';
+
+export interface StageOptions {
+  quick?: boolean;
+  log?: (line: string) => void;
+}
+
+/** The images of some classes, relabelled 0..k-1. */
+function classes(ds: ImageDataset, keep: number[]): ImageDataset {
+  const idx = Array.from(ds.labels.keys()).filter((i) => keep.includes(ds.labels[i]));
+  const sub = selectIndices(ds, idx);
+  return { ...sub, labels: sub.labels.map((l) => keep.indexOf(l)), classNames: keep.map((c) => ds.classNames[c]) };
+}
+
+async function transferLearning(train: ImageDataset, test: ImageDataset, quick: boolean, log: (l: string) => void) {
+  const source = [0, 1, 2, 3, 4];
+  const target = [5, 6, 7, 8, 9];
+  const image = { layout: 'image' as const };
+  const targetTest = new DataLoader(classes(test, target), { batchSize: 500, shuffle: false, ...image });
+  const few = stratifiedSubset(classes(train, target), quick ? 100 : 500, { seed: 1 }); // 100 labels per class
+  const fewLoader = () => new DataLoader(few, { batchSize: 32, seed: 1, ...image });
+  const epochs = quick ? 1 : 15;
+
+  // 1. Pretrain a base on the five source classes (all their labels).
+  const base = createModel('cnn', { classes: 5, seed: 2 });
+  await fit(base, new DataLoader(quick ? stratifiedSubset(classes(train, source), 2000) : classes(train, source), { batchSize: 64, seed: 2, ...image }), { epochs: quick ? 1 : 3, seed: 2 });
+  // 2. Freeze the convolutional base, new 5-class head, train the head.
+  freeze(base, { upTo: 'flatten' });
+  const tuned = replaceHead(base, { classes: 5, removeLayers: 5, hidden: [128], seed: 3 });
+  await fit(tuned, fewLoader(), { epochs, seed: 3, optimizer: { name: 'adam', lr: 1e-3 } });
+  const headOnly = (await evaluate(tuned, targetTest)).accuracy;
+  // 3. Unfreeze everything and fine-tune gently.
+  unfreeze(tuned);
+  await fit(tuned, fewLoader(), { epochs: quick ? 1 : 5, seed: 4, optimizer: { name: 'adam', lr: 1e-4 } });
+  const fineTuned = (await evaluate(tuned, targetTest)).accuracy;
+  // 4. The same architecture from scratch on the same 500 labels.
+  const scratch = createModel('cnn', { classes: 5, seed: 3 });
+  await fit(scratch, fewLoader(), { epochs: epochs + (quick ? 1 : 5), seed: 3, optimizer: { name: 'adam', lr: 1e-3 } });
+  const fromScratch = (await evaluate(scratch, targetTest)).accuracy;
+  log(`  transfer (${few.count} labels of ${target.map((c) => train.classNames[c]).join(', ')}): scratch ${(fromScratch * 100).toFixed(2)}%, frozen base + new head ${(headOnly * 100).toFixed(2)}%, fine-tuned ${(fineTuned * 100).toFixed(2)}%`);
+  return { labels: few.count, sourceClasses: source, targetClasses: target, fromScratch, headOnly, fineTuned, gain: fineTuned - fromScratch };
+}
+
+export async function run(options: StageOptions = {}) {
+  const log = options.log ?? console.log;
+  await initBackend();
+  const full = await loadFashionMnist({ split: 'train' });
+  const { train, val } = trainValSplit(full, { valFraction: 0.1, seed: 0 });
+  const test = await loadFashionMnist({ split: 'test' });
+  const model = createModel('vgg-style', { seed: 0 });
+  const epochs = options.quick ? 1 : 10;
+  const monitor = new OverfittingMonitor();
+  log(`stage 6: vgg-style (1,868,234 params) on ${train.count} images, flips + crops, cosine schedule, ${epochs} epochs`);
+  const history = await fit(model, new DataLoader(options.quick ? stratifiedSubset(train, 2000) : train, { batchSize: 64, seed: 0, layout: 'image', transform: new Compose([new RandomHorizontalFlip(), new RandomCrop({ size: 28, padding: 2 })]) }), {
+    epochs,
+    seed: 0,
+    optimizer: { name: 'adamw', lr: 2e-3, weightDecay: 5e-4 },
+    labelSmoothing: 0.05,
+    validation: new DataLoader(val, { batchSize: 500, shuffle: false, layout: 'image' }),
+    callbacks: [new CosineAnnealingLR({ tMax: epochs }), new EarlyStopping({ monitor: 'val_accuracy', patience: 4, restoreBestWeights: true }), monitor, new ProgressBar({ write: (t) => log(t.trimEnd()), live: false })],
+  });
+  const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 500, shuffle: false, layout: 'image' })), { name: 'vgg-style' });
+  log(`  test accuracy ${(report.testAccuracy * 100).toFixed(2)}%`);
+  const transfer = await transferLearning(full, test, options.quick === true, log);
+  return { stage: 6, app: 'VGG-style CNN + transfer learning', ...report, referenceAccuracy: 0.95, target: 0.94, met: report.testAccuracy >= 0.94, overfitting: monitor.report(), transfer };
+}

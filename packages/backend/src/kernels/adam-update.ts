@@ -1,0 +1,30 @@
+import type { HostKernel } from './host-kernel';
+
+export const ADAM_UPDATE = 'FmnistAdamUpdate';
+
+/**
+ * One Adam/AdamW step for one variable in a single pass (tfjs issues ~10 kernels per variable):
+ * m' = β1 m + (1-β1) g, v' = β2 v + (1-β2) g², w' = w·(1 - lr·wd if decoupled) - lr/c1 · m' / (sqrt(v'/c2) + eps),
+ * with g += wd·w first when weight decay is coupled (Adam), as torch.optim does.
+ */
+export const adamUpdateKernel: HostKernel = {
+  kernelName: ADAM_UPDATE,
+  inputs: ['w', 'g', 'm', 'v'],
+  outputShapes: ([w]) => [w.shape, w.shape, w.shape],
+  compute: ([w, g, m, v], [w2, m2, v2], _infos, attrs) => {
+    const { lr, beta1, beta2, eps, step, weightDecay, decoupled } = attrs as { lr: number; beta1: number; beta2: number; eps: number; step: number; weightDecay: number; decoupled: boolean };
+    const c1 = 1 - beta1 ** step;
+    const sqrtC2 = Math.sqrt(1 - beta2 ** step);
+    const stepSize = lr / c1;
+    const keep = decoupled ? 1 - lr * weightDecay : 1;
+    const l2 = decoupled ? 0 : weightDecay;
+    for (let i = 0; i < w.length; i++) {
+      const grad = g[i] + l2 * w[i];
+      const mi = beta1 * m[i] + (1 - beta1) * grad;
+      const vi = beta2 * v[i] + (1 - beta2) * grad * grad;
+      m2[i] = mi;
+      v2[i] = vi;
+      w2[i] = w[i] * keep - (stepSize * mi) / (Math.sqrt(vi) / sqrtC2 + eps);
+    }
+  },
+};

@@ -1,0 +1,67 @@
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The parts of tfjs-backend-wasm's BackendWasm our kernels use (its types are not exported). */
+interface WasmBackendLike {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+/** The parts of tfjs-backend-cpu's MathBackendCPU our kernels use. */
+interface CpuBackendLike {
+  data: { get(dataId: object): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * A kernel written once as plain loops over Float32Arrays, registered for the wasm backend (working
+ * in place on the wasm heap: no copies) and the cpu backend. Memory-bound work (batch-norm
+ * statistics, pooling gradients, optimizer updates) runs several times faster this way than as a
+ * chain of generic kernels.
+ */
+export interface HostKernel {
+  kernelName: string;
+  /** Input names, in the order `compute` receives them. */
+  inputs: string[];
+  /** Output shapes (float32) for these inputs, or undefined to hand the call to `fallback`. */
+  outputShapes(inputs: TensorInfo[], attrs: NamedAttrMap): number[][] | undefined;
+  compute(inputs: Float32Array[], outputs: Float32Array[], infos: TensorInfo[], attrs: NamedAttrMap): void;
+}
+
+function wasmView(b: WasmBackendLike, t: TensorInfo): Float32Array {
+  const data = b.dataIdMap.get(t.dataId);
+  if (!data) throw new Error('host kernel: tensor is not on the wasm backend');
+  return new Float32Array(b.wasm.HEAPU8.buffer, data.memoryOffset, size(t.shape));
+}
+
+export function hostKernelConfig(kernel: HostKernel, backendName: 'wasm' | 'cpu', fallback?: KernelFunc): KernelConfig {
+  return {
+    kernelName: kernel.kernelName,
+    backendName,
+    kernelFunc: (args) => {
+      const infos = kernel.inputs.map((n) => (args.inputs as Record<string, TensorInfo>)[n]);
+      const attrs = args.attrs ?? {};
+      const shapes = infos.every((t) => t && t.dtype === 'float32') ? kernel.outputShapes(infos, attrs) : undefined;
+      if (!shapes) {
+        if (!fallback) throw new Error(`${kernel.kernelName}: unsupported inputs and no fallback`);
+        return fallback(args);
+      }
+      let outs: TensorInfo[];
+      if (backendName === 'wasm') {
+        const b = args.backend as unknown as WasmBackendLike;
+        // Allocate first: allocation can grow (and move) the heap, invalidating views.
+        outs = shapes.map((s) => b.makeOutput(s, 'float32'));
+        kernel.compute(infos.map((t) => wasmView(b, t)), outs.map((t) => wasmView(b, t)), infos, attrs);
+      } else {
+        const b = args.backend as unknown as CpuBackendLike;
+        const outArrays = shapes.map((s) => new Float32Array(size(s)));
+        kernel.compute(infos.map((t) => b.data.get(t.dataId).values), outArrays, infos, attrs);
+        outs = shapes.map((s, i) => b.makeTensorInfo(s, 'float32', outArrays[i]));
+      }
+      return outs.length === 1 ? outs[0] : outs;
+    },
+  };
+}
+

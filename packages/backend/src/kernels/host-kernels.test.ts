@@ -1,0 +1,119 @@
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-layers';
+import { batchNormTrain } from '@fmnist/models';
+import { Adam } from '@fmnist/trainer';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { patchWasm } from '../patch-wasm';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+});
+afterAll(() => {
+  patchWasm('none');
+});
+
+const read = (ts: tf.Tensor[]) =>
+  ts.map((t) => {
+    const d = t.dataSync() as Float32Array;
+    t.dispose();
+    return d;
+  });
+
+/**
+ * Runs fn on the cpu backend (the reference: plain JS, and without our kernels the ops take their
+ * composed paths) and on patched wasm. Stock wasm is no reference: its MaxPoolGrad is wrong when
+ * the input size is not a multiple of the stride (9x7 pooled 2x2 gives other gradients than cpu).
+ */
+async function stockVsPatched(fn: () => tf.Tensor[]): Promise<[Float32Array[], Float32Array[]]> {
+  await tf.setBackend('cpu');
+  const reference = read(tf.tidy(fn));
+  await tf.setBackend('wasm');
+  patchWasm('all');
+  return [reference, read(tf.tidy(fn))];
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+let seed = 11;
+const rnd = (n: number) => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return 1 + (seed % n);
+};
+
+describe('patched wasm kernels agree with the cpu backend', () => {
+  it.each(Array.from({ length: 8 }, (_, i) => i))('BatchMatMul with transposes, random case %i', async (i) => {
+    const [m, k, n] = [rnd(70), rnd(90), rnd(50)];
+    const ta = i % 2 === 1;
+    const tb = i % 4 >= 2;
+    const [stock, ours] = await stockVsPatched(() => {
+      const a = tf.randomNormal(ta ? [k, m] : [m, k], 0, 1, 'float32', i + 1);
+      const b = tf.randomNormal(tb ? [n, k] : [k, n], 0, 1, 'float32', i + 100);
+      return [tf.matMul(a, b, ta, tb)];
+    });
+    expect(maxDiff(stock[0], ours[0])).toBeLessThan(1e-3);
+  });
+
+  it.each([[2, 2, 'valid'], [3, 2, 'same'], [2, 1, 'same'], [3, 3, 'valid']] as const)('MaxPool gradient, filter %i stride %i %s', async (f, s, pad) => {
+    const [stock, ours] = await stockVsPatched(() => {
+      const x = tf.randomNormal([2, 9, 7, 3], 0, 1, 'float32', f * 10 + s);
+      return [tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, f, s, pad), tf.randomNormal(tf.maxPool(t as tf.Tensor4D, f, s, pad).shape, 0, 1, 'float32', 5))))(x)];
+    });
+    expect(maxDiff(stock[0], ours[0])).toBeLessThan(1e-5);
+  });
+
+  it.each([[[0], [5, 7]], [[0, 1, 2], [2, 4, 4, 6]], [[1], [3, 4]], [[0, 1], [3, 4, 5]]] as const)('Sum over axes %j of %j', async (axes, shape) => {
+    const [stock, ours] = await stockVsPatched(() => [tf.sum(tf.randomNormal([...shape], 0, 1, 'float32', 3), [...axes]), tf.sum(tf.randomNormal([...shape], 0, 1, 'float32', 4), [...axes], true)]);
+    expect(maxDiff(stock[0], ours[0])).toBeLessThan(1e-4);
+    expect(maxDiff(stock[1], ours[1])).toBeLessThan(1e-4);
+  });
+
+  it('fused batch-norm training kernels match the composed op, forward and backward', async () => {
+    const [stock, ours] = await stockVsPatched(() => {
+      const x = tf.randomNormal([8, 5, 5, 6], 0.5, 2, 'float32', 7);
+      const g = tf.randomNormal([6], 1, 0.2, 'float32', 8);
+      const b = tf.randomNormal([6], 0, 0.2, 'float32', 9);
+      const dy = tf.randomNormal([8, 5, 5, 6], 0, 1, 'float32', 10);
+      const out = batchNormTrain(x, g, b, 1e-5);
+      const grads = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(batchNormTrain(a, c, d, 1e-5).y, dy)))([x, g, b]);
+      return [out.y, out.mean, out.variance, ...grads];
+    });
+    stock.forEach((s, i) => expect(maxDiff(s, ours[i])).toBeLessThan(2e-3));
+  });
+
+  it('fused Adam matches the composed Adam over several steps, with and without decoupled decay', async () => {
+    for (const weightDecay of [0, 0.01]) {
+      const run = () => {
+        const w = tf.variable(tf.randomNormal([50], 0, 1, 'float32', 1));
+        const opt = new Adam({ lr: 0.01, weightDecay });
+        for (let s = 0; s < 5; s++) {
+          const g = tf.mul(w, 0.3);
+          opt.apply([w], [g]);
+          g.dispose();
+        }
+        opt.dispose();
+        const out = tf.clone(w);
+        w.dispose();
+        return [out];
+      };
+      const [stock, ours] = await stockVsPatched(run);
+      expect(maxDiff(stock[0], ours[0])).toBeLessThan(1e-5);
+    }
+  });
+
+  it('leaks nothing', () => {
+    patchWasm('all');
+    const step = () =>
+      tf.tidy(() => {
+        const x = tf.randomNormal([4, 6, 6, 3]);
+        const [dx] = tf.grads((a: tf.Tensor) => tf.sum(batchNormTrain(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), tf.ones([3]), tf.zeros([3]), 1e-5).y))([x]);
+        return tf.sum(tf.matMul(tf.reshape(dx, [4, 108]), tf.ones([4, 108]), true, false)).dataSync()[0];
+      });
+    step();
+    const before = tf.memory();
+    for (let i = 0; i < 5; i++) step();
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+  });
+});

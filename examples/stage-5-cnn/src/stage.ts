@@ -19,7 +19,8 @@ export async function run(options: StageOptions = {}) {
   const epochs = options.quick ? 1 : 12;
   const augment = new Compose([new RandomHorizontalFlip(), new RandomCrop({ size: 28, padding: 2 })]);
   const monitor = new OverfittingMonitor();
-  log(`stage 5: cnn on ${train.count} images with flips and crops, ${epochs} epochs, Adam + one-cycle, backend ${backend.name}`);
+  const images = options.quick ? 3000 : train.count;
+  log(`stage 5: cnn on ${images} images with flips and crops, ${epochs} epochs, Adam + one-cycle, backend ${backend.name}`);
   const trainLoader = new DataLoader(options.quick ? stratifiedSubset(train, 3000) : train, { batchSize: 64, seed: 0, layout: 'image', transform: augment });
   const history = await fit(model, trainLoader, {
     epochs,

@@ -1,7 +1,7 @@
 // Stage 5: a CNN (2 conv layers of 32 and 64 filters, batch norm, max pooling, dropout) with
 // flips and random crops, on our patched wasm backend.
 import { initBackend } from '@fmnist/backend';
-import { Compose, DataLoader, loadFashionMnist, RandomCrop, RandomHorizontalFlip, stratifiedSubset, trainValSplit } from '@fmnist/data';
+import { Compose, DataLoader, selectIndices, loadFashionMnist, RandomCrop, RandomHorizontalFlip, stratifiedSubset, trainValSplit } from '@fmnist/data';
 import { createModel } from '@fmnist/models';
 import { EarlyStopping, evaluate, fit, OneCycleLR, OverfittingMonitor, ProgressBar, runReport } from '@fmnist/trainer';
 
@@ -14,7 +14,9 @@ export async function run(options: StageOptions = {}) {
   const log = options.log ?? console.log;
   const backend = await initBackend();
   const { train, val } = trainValSplit(await loadFashionMnist({ split: 'train' }), { valFraction: 0.1, seed: 0 });
-  const test = await loadFashionMnist({ split: 'test' });
+  const fullTest = await loadFashionMnist({ split: 'test' });
+  // Quick runs evaluate the first 2,000 test images (indices stay those of the full set).
+  const test = options.quick ? selectIndices(fullTest, Array.from({ length: 2000 }, (_, i) => i)) : fullTest;
   const model = createModel('cnn', { seed: 0 });
   const epochs = options.quick ? 1 : 12;
   const augment = new Compose([new RandomHorizontalFlip(), new RandomCrop({ size: 28, padding: 2 })]);
@@ -26,7 +28,7 @@ export async function run(options: StageOptions = {}) {
     epochs,
     seed: 0,
     optimizer: { name: 'adam', lr: 1e-3 },
-    validation: new DataLoader(val, { batchSize: 500, shuffle: false, layout: 'image' }),
+    validation: new DataLoader(options.quick ? stratifiedSubset(val, 1000) : val, { batchSize: 500, shuffle: false, layout: 'image' }),
     callbacks: [new OneCycleLR({ maxLr: 3e-3 }), new EarlyStopping({ monitor: 'val_loss', patience: 4, restoreBestWeights: true }), monitor, new ProgressBar({ write: (t) => log(t.trimEnd()), live: false })],
   });
   const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 500, shuffle: false, layout: 'image' })), { name: 'cnn' });

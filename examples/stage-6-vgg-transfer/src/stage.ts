@@ -53,17 +53,19 @@ export async function run(options: StageOptions = {}) {
   await initBackend();
   const full = await loadFashionMnist({ split: 'train' });
   const { train, val } = trainValSplit(full, { valFraction: 0.1, seed: 0 });
-  const test = await loadFashionMnist({ split: 'test' });
+  const fullTest = await loadFashionMnist({ split: 'test' });
+  // Quick runs evaluate the first 2,000 test images (indices stay those of the full set).
+  const test = options.quick ? selectIndices(fullTest, Array.from({ length: 2000 }, (_, i) => i)) : fullTest;
   const model = createModel('vgg-style', { seed: 0 });
   const epochs = options.quick ? 1 : 10;
   const monitor = new OverfittingMonitor();
-  log(`stage 6: vgg-style (1,868,234 params) on ${train.count} images, flips + crops, cosine schedule, ${epochs} epochs`);
-  const history = await fit(model, new DataLoader(options.quick ? stratifiedSubset(train, 2000) : train, { batchSize: 64, seed: 0, layout: 'image', transform: new Compose([new RandomHorizontalFlip(), new RandomCrop({ size: 28, padding: 2 })]) }), {
+  log(`stage 6: vgg-style (1,868,234 params) on ${options.quick ? 640 : train.count} images, flips + crops, cosine schedule, ${epochs} epochs`);
+  const history = await fit(model, new DataLoader(options.quick ? stratifiedSubset(train, 640) : train, { batchSize: 64, seed: 0, layout: 'image', transform: new Compose([new RandomHorizontalFlip(), new RandomCrop({ size: 28, padding: 2 })]) }), {
     epochs,
     seed: 0,
     optimizer: { name: 'adamw', lr: 2e-3, weightDecay: 5e-4 },
     labelSmoothing: 0.05,
-    validation: new DataLoader(val, { batchSize: 500, shuffle: false, layout: 'image' }),
+    validation: new DataLoader(options.quick ? stratifiedSubset(val, 1000) : val, { batchSize: 500, shuffle: false, layout: 'image' }),
     callbacks: [new CosineAnnealingLR({ tMax: epochs }), new EarlyStopping({ monitor: 'val_accuracy', patience: 4, restoreBestWeights: true }), monitor, new ProgressBar({ write: (t) => log(t.trimEnd()), live: false })],
   });
   const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 500, shuffle: false, layout: 'image' })), { name: 'vgg-style' });

@@ -135,6 +135,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     await import('@tensorflow/tfjs-backend-cpu');
     // tfjs-backend-cpu greets Node users with a banner on first use; we said why we chose it.
     if (!(await quietly(() => tf.setBackend('cpu')))) throw new BackendError('backend cpu did not initialise');
+    // It prints the banner on its first tensor; we already said why cpu was chosen.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
     registerCpuKernels();
     pkg = '@tensorflow/tfjs-backend-cpu';
     reason = requested === 'cpu' ? 'requested' : 'no faster backend could be loaded';

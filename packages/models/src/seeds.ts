@@ -1,14 +1,7 @@
-/** A well-mixed 32-bit seed from a base seed and stream ids. */
-export function mixSeed(seed: number, ...parts: number[]): number {
-  let h = (seed ^ 0x5bd1e995) >>> 0;
-  for (const part of [...parts, parts.length]) {
-    h = Math.imul(h ^ (part >>> 0), 0x9e3779b1) >>> 0;
-    h = (h ^ (h >>> 15)) >>> 0;
-    h = Math.imul(h, 0x85ebca77) >>> 0;
-    h = (h ^ (h >>> 13)) >>> 0;
-  }
-  return h;
-}
+import { deriveSeed } from '@fmnist/data';
+
+/** A well-mixed 32-bit seed from a base seed and stream ids (the data pipeline's hash). */
+export const mixSeed = deriveSeed;
 
 /** The dropout random stream: a base seed and a call counter, saved in checkpoints for exact resume. */
 export interface DropoutState {

@@ -1,11 +1,12 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineProject } from 'vitest/config';
 
 /** Per-project vitest config: read workspace packages from source (no build needed). */
 export function project(name: string, extra: { testTimeout?: number } = {}) {
-  const conditions = ['@fmnist/source', 'module', 'node', 'import', 'default'];
+  // Our sources first; everything else as Vite resolves it by default (externals stay Node's own).
   return defineProject({
-    resolve: { conditions },
-    ssr: { resolve: { conditions, externalConditions: ['node'] } },
+    resolve: { conditions: ['@fmnist/source', ...defaultClientConditions] },
+    ssr: { resolve: { conditions: ['@fmnist/source', ...defaultServerConditions] } },
     test: {
       name,
       environment: 'node',

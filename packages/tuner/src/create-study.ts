@@ -15,7 +15,8 @@ export async function resolveStorage(storage: StorageLike | undefined): Promise<
   if (storage === undefined) return new InMemoryStorage();
   if (typeof storage !== 'string') return storage;
   if (storage.startsWith('postgres://') || storage.startsWith('postgresql://')) {
-    throw new TunerError('storage: PostgreSQL storage is not available in this version; use journal:PATH (several processes on one machine can share it)');
+    const { PostgresStorage } = await import('./storage/postgres-storage');
+    return PostgresStorage.connect(storage);
   }
   const path = storage.startsWith('journal:') ? storage.slice('journal:'.length) : storage;
   if (!path) throw new TunerError(`storage: expected journal:PATH or postgres://..., got ${JSON.stringify(storage)}`);

@@ -30,6 +30,7 @@ export { defaultGamma, TPESampler, type TPESamplerOptions } from './samplers/tpe
 export { FileJournalBackend, type JournalBackend, MemoryJournalBackend } from './storage/journal-backend';
 export { JournalOperation } from './storage/journal-replay';
 export { InMemoryStorage, JournalFileStorage, JournalStorage } from './storage/journal-storage';
+export { PostgresStorage, type PostgresStorageOptions } from './storage/postgres-storage';
 export type { Storage, StudySummary, TrialTemplate } from './storage/storage';
 export { type Objective, type OptimizeOptions, Study } from './study';
 export { Trial } from './trial';

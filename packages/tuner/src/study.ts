@@ -102,6 +102,7 @@ export class Study {
     if (this.sampler.isExhausted?.(this.view())) return undefined;
     const frozen = (await this.storage.claimWaitingTrial(this.studyId)) ?? (await this.storage.createTrial(this.studyId, undefined, options));
     if (!frozen) return undefined;
+    this.storage.startHeartbeat?.(frozen.trialId);
     await this.refresh();
     const space = this.sampler.inferRelativeSearchSpace(this.view(), frozen);
     const relative = Object.keys(space).length ? this.sampler.sampleRelative(this.view(), frozen, space) : {};

@@ -53,7 +53,7 @@ export const tuneCommand: Command = {
     process.env.FMNIST_TUNE_CONFIG = JSON.stringify(config);
     let storage = str(values, 'storage');
     if (jobs > 1 && !storage) storage = `journal:${join(mkdtempSync(join(tmpdir(), 'fmnist-tune-')), 'study.log')}`;
-    if (jobs > 1 && storage?.startsWith('postgres')) throw new UsageError('--jobs needs a journal storage in this version (--storage journal:PATH)');
+    
     const studyName = str(values, 'study', 'fmnist-stage4') as string;
     const logger = (line: string) => io.stderr(line);
     const study = await createStudy({ studyName, direction: 'maximize', storage, sampler: createSampler(0), pruner: createPruner(), loadIfExists: true, logger });

@@ -44,5 +44,8 @@ export interface Storage {
   setTrialSystemAttr(trialId: number, key: string, value: unknown): Promise<void>;
   getTrial(trialId: number): Promise<FrozenTrial>;
   getAllTrials(studyId: number): Promise<FrozenTrial[]>;
+  /** Storages that detect dead workers keep a running trial alive with these. */
+  startHeartbeat?(trialId: number): void;
+  stopHeartbeat?(trialId: number): void;
   close?(): Promise<void>;
 }

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createStudy, loadStudy } from '../create-study';
+import { runWorkers } from '../run-workers';
+import { TrialState } from '../trial-state';
+import { PostgresStorage } from './postgres-storage';
+
+const URL_ = process.env.FMNIST_PG_URL ?? 'postgres://fmnist:fmnist@127.0.0.1:5432/fmnist';
+const here = dirname(fileURLToPath(import.meta.url));
+const quiet = () => {};
+const unique = (p: string) => `${p}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
+const available = await PostgresStorage.connect(URL_)
+  .then(async (s) => {
+    await s.close();
+    return true;
+  })
+  .catch((error: Error) => {
+    // Said out loud: CI must have a server (scripts/postgres-up.sh); elsewhere these tests skip.
+    console.warn(`PostgreSQL storage tests: no server at ${URL_} (${error.message})`);
+    return false;
+  });
+
+describe.runIf(available || process.env.CI)('PostgresStorage (a real PostgreSQL server)', () => {
+  it('stores studies and trials like the journal does', async () => {
+    const storage = await PostgresStorage.connect(URL_);
+    const name = unique('basic');
+    const study = await createStudy({ studyName: name, storage, direction: 'maximize', logger: quiet });
+    await study.enqueueTrial({ x: 0.25 });
+    await study.optimize((t) => {
+      const x = t.suggestFloat('x', 0, 1);
+      t.report(x / 2, 0);
+      t.setUserAttr('note', 'hi');
+      return x + (t.suggestCategorical('k', ['a', 'b']) === 'a' ? 1 : 0);
+    }, { nTrials: 5 });
+    const again = await loadStudy({ studyName: name, storage });
+    expect(again.trials).toHaveLength(5);
+    expect(again.trials[0].params.x).toBe(0.25);
+    expect(again.trials.every((t) => t.state === TrialState.COMPLETE && t.userAttrs.note === 'hi')).toBe(true);
+    expect(again.bestValue).toBe(Math.max(...again.trials.map((t) => t.value as number)));
+    await expect(createStudy({ studyName: name, storage })).rejects.toThrow(/already exists/);
+    await storage.close();
+  });
+
+  it('lets workers in several processes share a study: exactly nTrials, numbered 0..n-1, none twice', async () => {
+    const name = unique('workers');
+    const storage = await PostgresStorage.connect(URL_);
+    await createStudy({ studyName: name, storage, logger: quiet });
+    for (let i = 0; i < 4; i++) {
+      const s = await loadStudy({ studyName: name, storage });
+      await s.enqueueTrial({ x: i / 10, y: i });
+    }
+    await runWorkers({ module: join(here, '..', 'test-utils', 'quadratic-worker.ts'), studyName: name, storage: URL_, nTrials: 12, nJobs: 3, onLine: quiet });
+    const study = await loadStudy({ studyName: name, storage });
+    expect(study.trials.map((t) => t.number)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(study.trials.every((t) => t.state === TrialState.COMPLETE)).toBe(true);
+    // The four enqueued trials ran once each.
+    expect(study.trials.filter((t) => t.systemAttrs.fixed_params).map((t) => t.params.y).sort()).toEqual([0, 1, 2, 3]);
+    await storage.close();
+  }, 60_000);
+
+  it('detects a worker killed mid-trial by its missing heartbeat, fails the trial and retries its parameters', async () => {
+    const name = unique('killed');
+    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', join(here, '..', 'test-utils', 'pg-sleeper.ts'), URL_, name], { cwd: here, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('running')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`worker exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    const storage = await PostgresStorage.connect(URL_, { gracePeriod: 1, maxRetry: 1 });
+    await new Promise((r) => setTimeout(r, 1600));
+    const study = await loadStudy({ studyName: name, storage, logger: quiet });
+    const dead = study.trials[0];
+    expect(dead.state).toBe(TrialState.RUNNING);
+    await study.optimize((t) => t.suggestFloat('x', 0, 1) + (t.suggestCategorical('k', ['a', 'b']) === 'a' ? 0 : 1), { nTrials: 1 });
+    await study.refresh();
+    expect(study.trials[0].state).toBe(TrialState.FAIL);
+    expect(study.trials[0].intermediateValues).toEqual({ 0: 0.5 });
+    expect(study.trials[1].state).toBe(TrialState.COMPLETE);
+    expect(study.trials[1].params).toEqual(dead.params);
+    expect(study.trials[1].systemAttrs.retried_from).toBe(0);
+    await storage.close();
+  }, 60_000);
+});

@@ -21,5 +21,6 @@ export interface Command {
   /** Positional arguments: [min, max]. Default [0, 0]. */
   positionals?: [number, number];
   /** Returns the exit code; nothing means 0. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: commands that print and finish return nothing
   run(args: { values: Values; positionals: string[]; io: Io; json: boolean }): Promise<number | undefined | void> | number | undefined | void;
 }

@@ -25,7 +25,7 @@ export interface ProfiledCall {
 }
 
 /** Profiles one call: every kernel with its time and shapes, aggregated by name (top first). */
-export async function profileCall(fn: () => tf.TensorContainer | void): Promise<ProfiledCall> {
+export async function profileCall(fn: () => tf.TensorContainer | undefined): Promise<ProfiledCall> {
   const t0 = performance.now();
   const info = await tf.profile(() => {
     const out = fn();

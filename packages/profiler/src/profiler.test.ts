@@ -65,7 +65,7 @@ describe('leak check', () => {
 describe('Chrome trace', () => {
   it('is a valid trace-event document with one complete event per kernel', async () => {
     const model = small();
-    const call = await profileCall(() => tf.tidy(() => model.predict(tf.ones([2, 32])) as tf.Tensor).dataSync() as unknown as void);
+    const call = await profileCall(() => tf.tidy(() => model.predict(tf.ones([2, 32])) as tf.Tensor).dataSync() as unknown as undefined);
     const trace = toChromeTrace(call.records, { name: 'mlp', backend: 'cpu' });
     const json = JSON.parse(JSON.stringify(trace));
     expect(json.displayTimeUnit).toBe('ms');

@@ -56,7 +56,7 @@ export function categoricalDistribution(name: string, choices: readonly Categori
 /** Optuna stores a categorical by its index and numbers as themselves. */
 export function toInternal(d: Distribution, value: ParamValue): number {
   if (d.kind === 'categorical') {
-    const i = d.choices.findIndex((c) => c === value);
+    const i = d.choices.indexOf(value);
     if (i < 0) throw new TunerError(`value ${JSON.stringify(value)} is not one of ${JSON.stringify(d.choices)}`);
     return i;
   }

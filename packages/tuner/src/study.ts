@@ -1,4 +1,4 @@
-import { type ParamValue, toInternal } from './distributions';
+import type { ParamValue } from './distributions';
 import { type FrozenTrial, lastIntermediate } from './frozen-trial';
 import type { Pruner } from './pruners/pruner';
 import type { Sampler, StudyView } from './samplers/sampler';

@@ -19,7 +19,7 @@ function poolInfo(x: TensorInfo, attrs: NamedAttrMap) {
 export const maxPoolGradKernel: HostKernel = {
   kernelName: 'MaxPoolGrad',
   inputs: ['dy', 'input'],
-  outputShapes: ([, x], attrs) => (x.shape.length === 4 ? [x.shape] : undefined),
+  outputShapes: ([, x], _attrs) => (x.shape.length === 4 ? [x.shape] : undefined),
   compute: ([dy, x], [dx], [, xInfo], attrs) => {
     const info = poolInfo(xInfo, attrs);
     const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;

@@ -50,7 +50,7 @@ export const trainCommand: Command = {
   },
   async run({ values, io, json }) {
     const name = str(values, 'model');
-    if (!name) throw new UsageError('--model is required: one of ' + MODEL_NAMES.join(', '));
+    if (!name) throw new UsageError(`--model is required: one of ${MODEL_NAMES.join(', ')}`);
     if (!MODEL_NAMES.includes(name as ModelName)) throw new UsageError(`--model: expected one of ${MODEL_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
     const epochs = int(values, 'epochs', 5, 1, 10_000);
     const batchSize = int(values, 'batch', 64, 1, 65_536);

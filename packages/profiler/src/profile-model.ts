@@ -89,7 +89,11 @@ export async function profileModel(model: tfl.LayersModel, options: ProfileOptio
     const optimizer = mode === 'train' ? (options.optimizer?.() ?? new Adam({ lr: 1e-3 })) : undefined;
     const step = () => {
       if (optimizer) trainStep(trainable, optimizer, xs, ys, { accuracy: false });
-      else tf.tidy(() => (model.predict(xs) as tf.Tensor).dataSync());
+      else {
+        const y = model.predict(xs) as tf.Tensor;
+        y.dataSync(); // synchronise (outside tidy, which would walk the returned array)
+        y.dispose();
+      }
     };
     for (let i = 0; i < (options.warmup ?? 3); i++) step();
     const before = tf.memory().numBytes;

@@ -46,15 +46,18 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
   const predictions: number[] = [];
   const labels: number[] = [];
   for await (const { xs, ys, size } of data.iterate(0)) {
-    const [lossValue, pred, truth, ranks] = tf.tidy(() => {
+    // Tensors out of the tidy, read after it: tidy would walk every element of returned arrays.
+    const outs = tf.tidy(() => {
       const logits = model.forward(xs, false);
       const loss = lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits);
-      const truthIdx = ys.rank === 1 ? ys : tf.argMax(ys, -1);
+      const truthIdx = ys.rank === 1 ? tf.cast(ys, 'int32') : tf.argMax(ys, -1);
       // Rank of the true class = how many logits beat it.
-      const trueLogit = tf.sum(tf.mul(logits, tf.oneHot(tf.cast(truthIdx, 'int32'), classes)), -1, true);
+      const trueLogit = tf.sum(tf.mul(logits, tf.oneHot(truthIdx, classes)), -1, true);
       const rank = tf.sum(tf.cast(tf.greater(logits, trueLogit), 'int32'), -1);
-      return [loss.dataSync()[0], tf.argMax(logits, -1).dataSync(), truthIdx.dataSync(), rank.dataSync()];
+      return [loss, tf.argMax(logits, -1), truthIdx, rank];
     });
+    const [lossValue, pred, truth, ranks] = [outs[0].dataSync()[0], outs[1].dataSync(), outs[2].dataSync(), outs[3].dataSync()];
+    tf.dispose(outs);
     tf.dispose([xs, ys]);
     lossSum += lossValue * size;
     count += size;

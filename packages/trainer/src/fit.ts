@@ -130,6 +130,7 @@ export async function fit(modelLike: tfl.LayersModel | Trainable, train: DataLoa
       return globalStep;
     },
     history,
+    saveCheckpoint: (dir) => saveState(dir),
   };
   for (const cb of callbacks) cb.setTrainer(control);
 
@@ -144,7 +145,6 @@ export async function fit(modelLike: tfl.LayersModel | Trainable, train: DataLoa
     };
     await writeCheckpoint(dir, state, model.allVariables(), opt);
   };
-  (control as TrainerControl & { saveCheckpoint: (dir: string) => Promise<void> }).saveCheckpoint = saveState;
 
   let interrupted = false;
   const onSigint = () => {

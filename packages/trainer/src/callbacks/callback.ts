@@ -19,6 +19,8 @@ export interface TrainerControl {
   readonly globalStep: number;
   /** Epoch logs so far. */
   readonly history: Logs[];
+  /** Writes the full training state (for exact resume) to a directory, atomically. */
+  saveCheckpoint(dir: string): Promise<void>;
 }
 
 /** The hooks; every one is optional and may be async (Keras' names). */

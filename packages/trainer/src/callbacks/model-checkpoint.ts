@@ -45,8 +45,7 @@ export class ModelCheckpoint extends Callback {
     const improved = value !== undefined && (Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best : value > this.best));
     if (improved) this.best = value;
     if (this.saveBestOnly && !improved) return;
-    const save = (this.trainer as unknown as { saveCheckpoint: (dir: string) => Promise<void> }).saveCheckpoint;
-    await save(this.dir);
+    await this.trainer.saveCheckpoint(this.dir);
     const layers = this.trainer.model.layersModel;
     if (layers) await saveModel(layers, join(this.dir, this.saveBestOnly ? 'best' : 'last'), { model: layers.name, training: { epoch, ...logs } });
     this.saved.push(epoch);

@@ -27,6 +27,7 @@ function control(lr = 0.1, stepsPerEpoch = 10, epochs = 3): TrainerControl & { s
       return c.step;
     },
     history: [],
+    saveCheckpoint: async () => {},
   };
   return c as unknown as TrainerControl & { step: number; lr: number };
 }

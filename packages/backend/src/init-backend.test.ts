@@ -1,8 +1,23 @@
+import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './init-backend';
 
 describe('initBackend', () => {
+  // First: a process initialises wasm once, with its thread count.
+  it('runs tfjs-backend-wasm multi-threaded in Node, with the same results as the cpu backend', async () => {
+    const info = await initBackend({ backend: 'wasm', threads: 2 });
+    expect(info.threads).toBe(2);
+    const conv = () => tf.tidy(() => tf.conv2d(tf.randomNormal([8, 12, 12, 16], 0, 1, 'float32', 3) as tf.Tensor4D, tf.randomNormal([3, 3, 16, 32], 0, 1, 'float32', 4) as tf.Tensor4D, 1, 'same'));
+    const threaded = conv();
+    const a = threaded.dataSync();
+    threaded.dispose();
+    await tf.setBackend('cpu');
+    const b = conv().dataSync();
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-3);
+    await tf.setBackend('wasm');
+  });
+
   it('auto falls back to patched wasm when no native backend is installed, saying why', async () => {
     const info = await initBackend();
     expect(info.name).toBe('wasm');

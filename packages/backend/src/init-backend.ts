@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
+import { cpus } from 'node:os';
 import { patchedKernels, patchWasm, registerCpuKernels, type WasmPatchLevel } from './patch-wasm';
+import { prepareWasmThreadsForNode } from './wasm-threads';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -8,7 +10,7 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export interface InitBackendOptions {
   /** `'auto'` tries tfjs-node-gpu (on a GPU), tfjs-node, wasm, then cpu. Default `'auto'`, or `$FMNIST_BACKEND`. */
   backend?: BackendChoice;
-  /** wasm threads (tfjs-backend-wasm runs single-threaded in Node; recorded for browsers). Default: all cores. */
+  /** wasm threads: >1 starts tfjs-backend-wasm's pthreads build in Node. Default: all cores, or `$FMNIST_THREADS`. */
   threads?: number;
   /** Which of our wasm kernels to register. Default `'all'`. */
   wasmPatches?: WasmPatchLevel;
@@ -89,14 +91,47 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
 async function useWasm(options: InitBackendOptions, notes: string[]): Promise<boolean> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    if (options.threads) wasm.setThreadsCount(options.threads);
-    if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
+    const threads = options.threads ?? Number(process.env.FMNIST_THREADS ?? cpus().length);
+    if (!Number.isInteger(threads) || threads < 1) throw new BackendError(`threads: expected a positive integer, got ${threads}`);
+    // Look in the engine's registry of initialised backends: tf.findBackend would start initialising.
+    if ((tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) {
+      // Already initialised in this process (its thread count is fixed at initialisation).
+      if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
+    } else if (threads > 1 && (await startThreadedWasm(wasm, threads, notes))) {
+      // threaded build running
+    } else {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
+    }
     patchWasm(options.wasmPatches ?? 'all');
     return true;
   } catch (error) {
+    if (error instanceof BackendError) throw error;
     notes.push(`@tensorflow/tfjs-backend-wasm: failed (${(error as Error).message.split('\n')[0]})`);
     return false;
   }
+}
+
+/** tfjs-backend-wasm's pthreads build in Node (see prepareWasmThreadsForNode); false with a note when it cannot start. */
+async function startThreadedWasm(wasm: typeof import('@tensorflow/tfjs-backend-wasm'), threads: number, notes: string[]): Promise<boolean> {
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  wasm.setThreadsCount(threads);
+  const restore = prepareWasmThreadsForNode(threads);
+  let ok = false;
+  try {
+    ok = await quietly(() => tf.setBackend('wasm'));
+  } catch {
+    ok = false;
+  } finally {
+    restore();
+  }
+  if (!ok) notes.push('wasm threads: the multi-threaded build did not start; using one thread');
+  else {
+    // Emscripten's pthread workers would keep Node running after the program is done.
+    const pthread = (tf.backend() as unknown as { wasm: { PThread?: { unusedWorkers: { unref?: () => void }[]; runningWorkers: { unref?: () => void }[] } } }).wasm.PThread;
+    for (const worker of [...(pthread?.unusedWorkers ?? []), ...(pthread?.runningWorkers ?? [])]) worker.unref?.();
+  }
+  return ok;
 }
 
 /**
@@ -150,7 +185,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     package: pkg,
     version: tf.version_core,
     gpu: name === 'tensorflow' && native.isUsingGpuDevice === true,
-    threads: name === 'wasm' ? 1 : name === 'tensorflow' ? (await import('node:os')).cpus().length : 1,
+    threads: name === 'wasm' ? (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount() : name === 'tensorflow' ? cpus().length : 1,
     simd: name === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : false,
     reason,
     notes,

@@ -9,3 +9,5 @@ const code = await runCli(process.argv.slice(2), {
   isTTY: process.stdout.isTTY === true && !process.env.CI,
 });
 process.exitCode = code;
+// Leave even if a library left a handle open (worker threads, sockets): the command is done.
+setImmediate(() => process.exit(code));

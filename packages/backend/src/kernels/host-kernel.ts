@@ -2,7 +2,8 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 
 /** The parts of tfjs-backend-wasm's BackendWasm our kernels use (its types are not exported). */
 interface WasmBackendLike {
-  wasm: { HEAPU8: Uint8Array };
+  /** wasmMemory in the threaded build, asm.memory in the others. */
+  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
@@ -33,7 +34,9 @@ export interface HostKernel {
 function wasmView(b: WasmBackendLike, t: TensorInfo): Float32Array {
   const data = b.dataIdMap.get(t.dataId);
   if (!data) throw new Error('host kernel: tensor is not on the wasm backend');
-  return new Float32Array(b.wasm.HEAPU8.buffer, data.memoryOffset, size(t.shape));
+  // The Memory's current buffer: HEAP views of the threaded build are refreshed lazily after growth.
+  const memory = b.wasm.wasmMemory ?? b.wasm.asm?.memory;
+  return new Float32Array(memory ? memory.buffer : b.wasm.HEAPU8.buffer, data.memoryOffset, size(t.shape));
 }
 
 export function hostKernelConfig(kernel: HostKernel, backendName: 'wasm' | 'cpu', fallback?: KernelFunc): KernelConfig {

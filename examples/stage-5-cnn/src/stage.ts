@@ -1,7 +1,7 @@
 // Stage 5: a CNN (2 conv layers of 32 and 64 filters, batch norm, max pooling, dropout) with
 // flips and random crops, on our patched wasm backend.
 import { initBackend } from '@fmnist/backend';
-import { Compose, DataLoader, selectIndices, loadFashionMnist, RandomCrop, RandomHorizontalFlip, stratifiedSubset, trainValSplit } from '@fmnist/data';
+import { Compose, DataLoader, loadFashionMnist, RandomHorizontalFlip, selectIndices, stratifiedSubset, trainValSplit } from '@fmnist/data';
 import { createModel } from '@fmnist/models';
 import { EarlyStopping, evaluate, fit, OneCycleLR, OverfittingMonitor, ProgressBar, runReport } from '@fmnist/trainer';
 
@@ -19,10 +19,11 @@ export async function run(options: StageOptions = {}) {
   const test = options.quick ? selectIndices(fullTest, Array.from({ length: 2000 }, (_, i) => i)) : fullTest;
   const model = createModel('cnn', { seed: 0 });
   const epochs = options.quick ? 1 : 12;
-  const augment = new Compose([new RandomHorizontalFlip(), new RandomCrop({ size: 28, padding: 2 })]);
+  // Flips only: with crops as well the 12-epoch run underfit (train 90.9% < val 92.5%, test 91.69%).
+  const augment = new Compose([new RandomHorizontalFlip()]);
   const monitor = new OverfittingMonitor();
   const images = options.quick ? 3000 : train.count;
-  log(`stage 5: cnn on ${images} images with flips and crops, ${epochs} epochs, Adam + one-cycle, backend ${backend.name}`);
+  log(`stage 5: cnn on ${images} images with flips, ${epochs} epochs, Adam + one-cycle, backend ${backend.name}`);
   const trainLoader = new DataLoader(options.quick ? stratifiedSubset(train, 3000) : train, { batchSize: 64, seed: 0, layout: 'image', transform: augment });
   const history = await fit(model, trainLoader, {
     epochs,

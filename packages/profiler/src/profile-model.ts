@@ -90,7 +90,8 @@ export async function profileModel(model: tfl.LayersModel, options: ProfileOptio
     const step = () => {
       if (optimizer) trainStep(trainable, optimizer, xs, ys, { accuracy: false });
       else {
-        const y = model.predict(xs) as tf.Tensor;
+        // One pass over the whole batch (predict would split it into batches of 32).
+        const y = model.predict(xs, { batchSize: batch }) as tf.Tensor;
         y.dataSync(); // synchronise (outside tidy, which would walk the returned array)
         y.dispose();
       }

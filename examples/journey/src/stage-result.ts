@@ -1,21 +1,13 @@
-/** What every stage returns (plus stage-specific extras), as summary.json reports it. */
-export interface StageResult {
-  stage: number;
-  app: string;
-  model: string;
-  params: number;
-  epochs: number;
-  seconds: number;
-  trainAccuracy: number | null;
-  valAccuracy: number | null;
-  testAccuracy: number;
-  referenceAccuracy: number;
-  target: number;
-  met: boolean;
-  gap?: number | null;
-  history?: Record<string, number>[];
-  confusionMatrix?: number[][];
-  mistakes?: { index: number; label: number; predicted: number }[];
-  notes?: string;
-  [extra: string]: unknown;
-}
+import type { RunReport } from '@fmnist/trainer';
+
+/** What every stage returns: a run's figures (stage 1 has no fit History), the stage, and extras. */
+export type StageResult = Pick<RunReport, 'model' | 'params' | 'epochs' | 'seconds' | 'trainAccuracy' | 'valAccuracy' | 'testAccuracy'> &
+  Partial<Pick<RunReport, 'gap' | 'history' | 'confusionMatrix' | 'mistakes'>> & {
+    stage: number;
+    app: string;
+    referenceAccuracy: number;
+    target: number;
+    met: boolean;
+    notes?: string;
+    [extra: string]: unknown;
+  };

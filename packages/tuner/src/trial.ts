@@ -21,6 +21,7 @@ import { TunerError } from './tuner-error';
 export class Trial {
   private writes: Promise<void> = Promise.resolve();
   private writeError: Error | undefined;
+  private gridIdStored = false;
 
   constructor(
     readonly study: Study,
@@ -77,9 +78,12 @@ export class Trial {
     this.frozen.params[name] = value;
     this.frozen.distributions[name] = d;
     const internal = toInternal(d, value);
+    // The grid sampler assigns the trial's grid point on its first suggestion: store it once.
     const gridId = this.frozen.systemAttrs.grid_id;
+    const newGridId = gridId !== undefined && !this.gridIdStored;
+    if (newGridId) this.gridIdStored = true;
     this.enqueue(async () => {
-      if (gridId !== undefined) await this.study.storage.setTrialSystemAttr(this.trialId, 'grid_id', gridId);
+      if (newGridId) await this.study.storage.setTrialSystemAttr(this.trialId, 'grid_id', gridId);
       await this.study.storage.setTrialParam(this.trialId, name, internal, d);
     });
     return value;

@@ -15,11 +15,15 @@ export interface TuneConfig {
   seed: number;
   sampler: 'tpe' | 'random' | 'qmc';
   pruner: 'median' | 'none' | 'sh' | 'hyperband';
+  /** MedianPruner: trials that finish before any is pruned. */
+  prunerStartupTrials: number;
+  /** MedianPruner: epochs every trial runs before it can be pruned. */
+  prunerWarmupSteps: number;
   dir?: string;
 }
 
 export function tuneConfig(): TuneConfig {
-  return { backend: 'auto', maxEpochs: 10, seed: 0, sampler: 'tpe', pruner: 'median', ...(JSON.parse(process.env.FMNIST_TUNE_CONFIG ?? '{}') as Partial<TuneConfig>) };
+  return { backend: 'auto', maxEpochs: 10, seed: 0, sampler: 'tpe', pruner: 'median', prunerStartupTrials: 5, prunerWarmupSteps: 2, ...(JSON.parse(process.env.FMNIST_TUNE_CONFIG ?? '{}') as Partial<TuneConfig>) };
 }
 
 interface Data {
@@ -105,5 +109,5 @@ export function createPruner(): Pruner {
   if (config.pruner === 'none') return new NopPruner();
   if (config.pruner === 'sh') return new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 3 });
   if (config.pruner === 'hyperband') return new HyperbandPruner({ minResource: 1, maxResource: config.maxEpochs, reductionFactor: 3 });
-  return new MedianPruner({ nStartupTrials: 3, nWarmupSteps: 1 });
+  return new MedianPruner({ nStartupTrials: config.prunerStartupTrials, nWarmupSteps: config.prunerWarmupSteps });
 }

@@ -46,3 +46,7 @@ export const FASHION_MNIST_MIRRORS: readonly string[] = [
 
 /** Where Debian/Ubuntu's `dataset-fashion-mnist` package installs the files. */
 export const SYSTEM_DATA_DIR = '/usr/share/datasets/fashion-mnist';
+
+/** Mean and standard deviation of Fashion-MNIST train pixels scaled to [0, 1]. */
+export const FASHION_MNIST_MEAN = 0.286;
+export const FASHION_MNIST_STD = 0.353;

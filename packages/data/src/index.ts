@@ -18,8 +18,10 @@ export {
   FASHION_MNIST_CLASSES,
   FASHION_MNIST_COUNTS,
   FASHION_MNIST_FILES,
+  FASHION_MNIST_MEAN,
   FASHION_MNIST_MIRRORS,
   FASHION_MNIST_SHA256,
+  FASHION_MNIST_STD,
   type Split,
   SYSTEM_DATA_DIR,
 } from './fashion-mnist';
@@ -30,8 +32,12 @@ export { classHistogram, type ImageDataset, imageSize, selectIndices } from './i
 export { type ImageGridOptions, renderImageGrid } from './image-grid';
 export { IDX_TYPES, type IdxArray, type IdxDtype, type IdxTypedArray } from './idx-types';
 export { type FashionMnist, type LoadFashionMnistOptions, loadFashionMnist, readSplit } from './load-fashion-mnist';
-export { idxArraysToDataset, type LoadIdxDatasetOptions, loadIdxDataset } from './load-idx-dataset';
-export { type IdxHeader, type ParseIdxOptions, parseIdx, parseIdxHeader } from './parse-idx';
+export { idxArraysToDataset } from './idx-arrays-to-dataset';
+export { type LoadIdxDatasetOptions, loadIdxDataset } from './load-idx-dataset';
+export { type FetchFashionMnistProgress, type LoadFashionMnistFromUrlOptions, loadFashionMnistFromUrl } from './load-fashion-mnist-from-url';
+export { DEFAULT_MAX_BYTES, decodeIdx, type IdxHeader, type ParseIdxOptions, parseIdxHeader } from './decode-idx';
+export { parseIdx } from './parse-idx';
+export { type IdxInput, type ParseIdxAsyncOptions, parseIdxAsync } from './parse-idx-async';
 export { decodePng, encodePng, type RawImage, toGreyscale } from './png';
 export { readPayloadVerified } from './read-payload';
 export { readIdxFile, writeIdxFile } from './read-idx-file';
@@ -40,7 +46,3 @@ export { indicesByClass, stratifiedIndices, stratifiedSubset } from './stratifie
 export { type TrainValSplitOptions, trainValSplit } from './train-val-split';
 export { sha256Hex, verifySha256 } from './verify-sha256';
 export { writeFileAtomic } from './write-file-atomic';
-
-/** Mean and standard deviation of Fashion-MNIST train pixels scaled to [0, 1]. */
-export const FASHION_MNIST_MEAN = 0.286;
-export const FASHION_MNIST_STD = 0.353;

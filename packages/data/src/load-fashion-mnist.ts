@@ -12,7 +12,7 @@ import {
 } from './fashion-mnist';
 import { readPayloadVerified } from './read-payload';
 import type { ImageDataset } from './image-dataset';
-import { idxArraysToDataset } from './load-idx-dataset';
+import { idxArraysToDataset } from './idx-arrays-to-dataset';
 import { parseIdx } from './parse-idx';
 
 export interface LoadFashionMnistOptions {

@@ -1,20 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fileSystemHandler } from './file-io-handler';
+import type { ModelMetadata } from './model-metadata';
 import { ModelError } from './model-error';
-
-/** What we store beside the weights so a model can be used without knowing how it was trained. */
-export interface ModelMetadata {
-  /** Zoo name, e.g. `'cnn'`. */
-  model: string;
-  /** Options it was created with. */
-  options?: Record<string, unknown>;
-  /** Class names in label order. */
-  classes?: string[];
-  /** How inputs must be prepared: layout and normalisation of [0, 1] pixels. */
-  input?: { layout: 'flat' | 'image'; height: number; width: number; channels: number; normalize: 'unit' | { mean: number; std: number } };
-  /** Summary of the training run (epochs, accuracies, seconds...). */
-  training?: Record<string, unknown>;
-}
 
 /** Saves a layers model and its metadata to a directory (model.json + shards), atomically. */
 export async function saveModel(model: tfl.LayersModel, dir: string, metadata?: ModelMetadata): Promise<void> {

@@ -2,7 +2,7 @@ import { countParams } from '@fmnist/models';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Logs } from './callbacks/callback';
 import type { Evaluation } from './evaluate';
-import type { History } from './fit';
+import type { History } from './fit-core';
 
 /** A finished training run in one JSON-friendly object: what examples, reports and CLIs print. */
 export interface RunReport {

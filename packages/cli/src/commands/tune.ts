@@ -30,10 +30,10 @@ export const tuneCommand: Command = {
   path: ['tune'],
   summary: 'Tune the stage-4 dynamic MLP with TPE and pruning, optionally in parallel worker processes',
   usage:
-    'fmnist tune --model dynamic-mlp --trials N [--jobs 2] [--storage journal:PATH] [--study NAME] [--sampler tpe|random|qmc] [--pruner median|sh|hyperband|none] [--max-epochs E] [--subset N] [--seed S] [--backend B] [--json]',
+    'fmnist tune --model dynamic-mlp --trials N [--jobs 2] [--storage journal:PATH] [--study NAME] [--sampler tpe|random|qmc] [--pruner median|sh|hyperband|none] [--pruner-startup N] [--pruner-warmup E] [--max-epochs E] [--subset N] [--seed S] [--backend B] [--json]',
   options: {
     model: { type: 'string' }, trials: { type: 'string' }, jobs: { type: 'string' }, storage: { type: 'string' }, study: { type: 'string' },
-    sampler: { type: 'string' }, pruner: { type: 'string' }, 'max-epochs': { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' },
+    sampler: { type: 'string' }, pruner: { type: 'string' }, 'pruner-startup': { type: 'string' }, 'pruner-warmup': { type: 'string' }, 'max-epochs': { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' },
     backend: { type: 'string' }, dir: { type: 'string' },
   },
   async run({ values, io, json }) {
@@ -47,6 +47,8 @@ export const tuneCommand: Command = {
       seed: int(values, 'seed', 0, 0),
       sampler: choice(values, 'sampler', ['tpe', 'random', 'qmc'] as const, 'tpe'),
       pruner: choice(values, 'pruner', ['median', 'sh', 'hyperband', 'none'] as const, 'median'),
+      prunerStartupTrials: int(values, 'pruner-startup', 5, 0, 100_000),
+      prunerWarmupSteps: int(values, 'pruner-warmup', 2, 0, 100_000),
       subset: values.subset === undefined ? undefined : int(values, 'subset', 6000, 100, 60_000),
       dir: str(values, 'dir'),
     };

@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendError } from './backend-error';
+import { patchedKernels, patchWasm, registerCpuKernels, type WasmPatchLevel } from './patch-wasm';
+
+export type BrowserBackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BrowserBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface InitBrowserBackendOptions {
+  /** `'auto'` tries WebGPU, then WebGL, then wasm, then cpu. Default `'auto'`. */
+  backend?: BrowserBackendChoice;
+  /**
+   * Where the tfjs-backend-wasm `.wasm` files are served: a URL prefix, or one URL per file name
+   * (with Vite: `import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'`).
+   * Default: next to the page.
+   */
+  wasmPaths?: string | Record<string, string>;
+  /** wasm threads (needs a cross-origin isolated page). Default `navigator.hardwareConcurrency` when isolated, else 1. */
+  threads?: number;
+  /** Which of our wasm kernels to register. Default `'all'`. */
+  wasmPatches?: WasmPatchLevel;
+}
+
+export interface BrowserBackendInfo {
+  name: BrowserBackendName;
+  requested: BrowserBackendChoice;
+  package: string;
+  version: string;
+  /** True for WebGPU and WebGL. */
+  gpu: boolean;
+  threads: number;
+  /** Why this one was chosen. */
+  reason: string;
+  /** One line per backend that was tried and skipped. */
+  notes: string[];
+  patchedKernels: string[];
+}
+
+const PACKAGES: Record<BrowserBackendName, string> = {
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
+  webgl: '@tensorflow/tfjs-backend-webgl',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs-backend-cpu',
+};
+
+async function activate(name: BrowserBackendName, options: InitBrowserBackendOptions): Promise<void> {
+  if (name === 'webgpu') {
+    if (typeof navigator === 'undefined' || !('gpu' in navigator)) throw new Error('navigator.gpu is missing (no WebGPU in this browser)');
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } else if (name === 'webgl') {
+    await import('@tensorflow/tfjs-backend-webgl');
+  } else if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as string);
+    const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+    const threads = options.threads ?? (isolated ? (globalThis.navigator?.hardwareConcurrency ?? 1) : 1);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', isolated && threads > 1);
+    if (isolated && threads > 1) wasm.setThreadsCount(threads);
+  } else {
+    await import('@tensorflow/tfjs-backend-cpu');
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" did not initialise`);
+  await tf.ready();
+  // WebGL can "initialise" on a blocklisted or software context and fail on first use: try one op.
+  tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1))).dataSync();
+  if (name === 'wasm') patchWasm(options.wasmPatches ?? 'all');
+  if (name === 'cpu') registerCpuKernels();
+}
+
+/**
+ * The browser's `initBackend`: WebGPU, then WebGL, then wasm (with our training kernels), then
+ * cpu. Says what was chosen and why; a backend that cannot start is a note, an explicit request
+ * that cannot be met is a BackendError.
+ */
+export async function initBackend(options: InitBrowserBackendOptions = {}): Promise<BrowserBackendInfo> {
+  const requested = options.backend ?? 'auto';
+  const order: BrowserBackendName[] = requested === 'auto' ? ['webgpu', 'webgl', 'wasm', 'cpu'] : [requested];
+  if (!(['auto', ...Object.keys(PACKAGES)] as string[]).includes(requested)) {
+    throw new BackendError(`backend: expected auto, webgpu, webgl, wasm or cpu, got ${JSON.stringify(requested)}`);
+  }
+  const notes: string[] = [];
+  for (const name of order) {
+    try {
+      await activate(name, options);
+    } catch (error) {
+      const note = `${PACKAGES[name]}: ${(error as Error).message.split('\n')[0]}`;
+      if (requested !== 'auto') throw new BackendError(`backend ${name} is not available: ${note}`);
+      notes.push(note);
+      continue;
+    }
+    const wasm = name === 'wasm' ? await import('@tensorflow/tfjs-backend-wasm') : undefined;
+    return {
+      name,
+      requested,
+      package: PACKAGES[name],
+      version: tf.version_core,
+      gpu: name === 'webgpu' || name === 'webgl',
+      threads: wasm ? wasm.getThreadsCount() : 1,
+      reason: requested !== 'auto' ? 'requested' : notes.length === 0 ? `${name} is the fastest backend this browser offers` : `first backend that started (${notes.length} skipped)`,
+      notes,
+      patchedKernels: name === 'wasm' ? patchedKernels() : [],
+    };
+  }
+  throw new BackendError(`no tfjs backend could start: ${notes.join('; ')}`);
+}

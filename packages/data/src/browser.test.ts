@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { bundleForBrowser } from '../../../scripts/browser-bundle';
+import * as browser from './browser';
+import * as nodeEntry from './index';
+
+const node: Record<string, unknown> = nodeEntry;
+
+describe('browser entry', () => {
+  it('bundles for the browser without Node built-ins', async () => {
+    const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
+    expect(bundle.inputs.some((p) => /gzip|png|read-idx-file|data-location/.test(p))).toBe(false);
+    expect(bundle.inputs.some((p) => p.endsWith('parse-idx-async.ts'))).toBe(true);
+  });
+
+  it('exports the same objects as the Node entry, minus file and zlib helpers', () => {
+    for (const [name, value] of Object.entries(browser)) expect(node[name], name).toBe(value);
+    const nodeOnly = Object.keys(node).filter((k) => !(k in browser)).sort();
+    expect(nodeOnly).toEqual(
+      [
+        'SYSTEM_DATA_DIR', 'candidateDirs', 'decodePng', 'defaultCacheDir', 'downloadFile', 'encodeIdx', 'encodePng', 'fetchFashionMnist', 'findFile', 'gunzip', 'gzip',
+        'isGzip', 'loadFashionMnist', 'loadIdxDataset', 'locateSplit', 'parseIdx', 'readIdxFile', 'readPayloadVerified', 'readSplit', 'renderImageGrid', 'sha256Hex',
+        'toGreyscale', 'verifySha256', 'writeFileAtomic', 'writeIdxFile',
+      ].sort(),
+    );
+  });
+});

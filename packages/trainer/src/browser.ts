@@ -1,0 +1,25 @@
+// The browser entry: the training loop and callbacks without files or signals (no checkpoints,
+// CSV logs or terminal progress bar).
+export { Callback, type Logs, resolveMode, type TrainerControl } from './callbacks/callback';
+export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
+export { OverfittingMonitor, type OverfittingReport } from './callbacks/overfitting-monitor';
+export { TerminateOnNaN } from './callbacks/terminate-on-nan';
+export { type ClassMetrics, type EvaluateOptions, type Evaluation, evaluate } from './evaluate';
+export { fit } from './fit-browser';
+export type { FitOptions, History } from './fit-core';
+export { countCorrect, type LossName, lossFromLogits } from './losses';
+export { Adam, type AdamOptions, AdamW } from './optimizers/adam';
+export { createOptimizer, OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from './optimizers/create-optimizer';
+export { Optimizer, type OptimizerState, type SlotData } from './optimizers/optimizer';
+export { RMSprop, type RMSpropOptions } from './optimizers/rmsprop';
+export { SGD, type SGDOptions } from './optimizers/sgd';
+export { CosineAnnealingLR, CosineAnnealingWarmRestarts } from './schedulers/cosine-annealing-lr';
+export { LinearWarmup } from './schedulers/linear-warmup';
+export { LRScheduler } from './schedulers/lr-scheduler';
+export { type RunReport, runReport } from './run-report';
+export { OneCycleLR, type OneCycleLROptions } from './schedulers/one-cycle-lr';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';
+export { ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/step-lr';
+export { clipGradients, type TrainStepOptions, trainStep } from './train-step';
+export { fromLayersModel, isLayersModel, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
+export { TrainerError } from './trainer-error';

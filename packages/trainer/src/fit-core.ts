@@ -1,0 +1,224 @@
+import { DataLoader, type ImageDataset, type Transform } from '@fmnist/data';
+import { getDropoutState, seedDropout } from '@fmnist/models';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Callback, Logs, TrainerControl } from './callbacks/callback';
+import type { LoadedCheckpoint, TrainingState } from './checkpoint';
+import { evaluate } from './evaluate';
+import type { LossName } from './losses';
+import { createOptimizer, type OptimizerConfig } from './optimizers/create-optimizer';
+import type { Optimizer, OptimizerState } from './optimizers/optimizer';
+import { trainStep } from './train-step';
+import { type Trainable, toTrainable } from './trainable';
+import { TrainerError } from './trainer-error';
+
+export interface FitOptions {
+  /** Default 10. */
+  epochs?: number;
+  /** Used when `train` is a dataset. Default 64. */
+  batchSize?: number;
+  /** An optimizer, or a name/config. Default Adam(1e-3). */
+  optimizer?: Optimizer | OptimizerConfig | OptimizerConfig['name'];
+  /** Default 'categoricalCrossentropy' (softmax cross-entropy on logits). */
+  loss?: LossName;
+  /** Validation data, evaluated after every epoch (logs val_loss, val_accuracy). */
+  validation?: DataLoader | ImageDataset;
+  callbacks?: Callback[];
+  /** Fixes shuffling, dropout and augmentation (weights are seeded where the model is built). Default 0. */
+  seed?: number;
+  /** Clip gradients by global norm (`norm`) or element-wise (`value`). Default none. */
+  gradientClip?: { norm?: number; value?: number };
+  /** Default 0. */
+  labelSmoothing?: number;
+  /** Augmentation when `train` is a dataset. */
+  transform?: Transform;
+  /** Continue from the checkpoint in this directory (written by ModelCheckpoint or an interrupted run). */
+  resumeFrom?: string;
+  /** On SIGINT (Ctrl-C), stop after the current batch and save a checkpoint here. Default none. */
+  interruptCheckpointDir?: string;
+}
+
+export interface History {
+  /** One entry per epoch: loss, accuracy, val_loss, val_accuracy, lr, seconds, imagesPerSecond, ... */
+  epochs: Logs[];
+  /** Why training ended. */
+  stopReason: 'completed' | 'callback' | 'interrupted';
+  seconds: number;
+}
+
+/** How a run reads and writes checkpoints and hears Ctrl-C: files and signals in Node, none in browsers. */
+export interface CheckpointIO {
+  read(dir: string): LoadedCheckpoint;
+  write(dir: string, state: TrainingState, variables: tf.Variable[], optimizer: OptimizerState): Promise<void>;
+  /** Calls `handler` on an interrupt request; returns the unsubscribe function. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+function needIO(io: CheckpointIO | undefined, what: string): CheckpointIO {
+  if (!io) throw new TrainerError(`${what}: file checkpoints need Node (this is the browser build of @fmnist/trainer)`);
+  return io;
+}
+
+function resolveOptimizer(o: FitOptions['optimizer']): Optimizer {
+  if (o === undefined) return createOptimizer({ name: 'adam' });
+  if (typeof o === 'string') return createOptimizer({ name: o });
+  if ('apply' in o) return o;
+  return createOptimizer(o);
+}
+
+function checkOptions(options: FitOptions): void {
+  const epochs = options.epochs ?? 10;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new TrainerError(`epochs: expected a positive integer, got ${epochs}`);
+  const ls = options.labelSmoothing ?? 0;
+  if (!(ls >= 0 && ls < 1)) throw new TrainerError(`labelSmoothing: expected a number in [0, 1), got ${ls}`);
+  const clip = options.gradientClip;
+  if (clip?.norm !== undefined && !(clip.norm > 0)) throw new TrainerError(`gradientClip.norm: expected a positive number, got ${clip.norm}`);
+  if (clip?.value !== undefined && !(clip.value > 0)) throw new TrainerError(`gradientClip.value: expected a positive number, got ${clip.value}`);
+}
+
+function loaderFor(model: Trainable, data: DataLoader | ImageDataset, options: FitOptions, shuffle: boolean): DataLoader {
+  if (data instanceof DataLoader) {
+    if (data.options.layout !== model.layout) {
+      throw new TrainerError(`data layout '${data.options.layout}' does not match the model's '${model.layout}' inputs`);
+    }
+    return data;
+  }
+  return new DataLoader(data, { batchSize: options.batchSize ?? 64, seed: options.seed ?? 0, layout: model.layout, shuffle, transform: shuffle ? options.transform : undefined });
+}
+
+/** The training loop behind Node's and the browser's `fit`, with the platform's checkpoint IO. */
+export async function fitWith(io: CheckpointIO | undefined, modelLike: tfl.LayersModel | Trainable, train: DataLoader | ImageDataset, options: FitOptions = {}): Promise<History> {
+  checkOptions(options);
+  const model = toTrainable(modelLike);
+  const epochs = options.epochs ?? 10;
+  const seed = options.seed ?? 0;
+  const trainLoader = loaderFor(model, train, options, true);
+  const valLoader = options.validation ? loaderFor(model, options.validation, { ...options, batchSize: Math.max(256, options.batchSize ?? 64) }, false) : undefined;
+  const optimizer = resolveOptimizer(options.optimizer);
+  const lossName = options.loss ?? 'categoricalCrossentropy';
+  const callbacks = options.callbacks ?? [];
+  const vars = model.trainableVariables();
+  const history: Logs[] = [];
+  const baseLr = optimizer.lr;
+  let startEpoch = 0;
+  let startBatch = 0;
+  let globalStep = 0;
+  let partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+  seedDropout(seed);
+
+  if (options.resumeFrom) {
+    const ckpt = needIO(io, 'resumeFrom').read(options.resumeFrom);
+    const all = model.allVariables();
+    if (ckpt.variables.length !== all.length || ckpt.variables.some((v, i) => v.values.shape.join() !== all[i].shape.join())) {
+      tf.dispose(ckpt.variables.map((v) => v.values));
+      throw new TrainerError(`${options.resumeFrom}: checkpoint holds ${ckpt.variables.length} variables that do not match this model's ${all.length}`);
+    }
+    all.forEach((v, i) => v.assign(ckpt.variables[i].values));
+    tf.dispose(ckpt.variables.map((v) => v.values));
+    optimizer.setState(ckpt.optimizer, vars);
+    ({ epoch: startEpoch, batch: startBatch, globalStep, partial } = ckpt.state);
+    history.push(...ckpt.state.history);
+    seedDropout(ckpt.state.dropout.seed, ckpt.state.dropout.calls);
+    callbacks.forEach((cb, i) => cb.setState?.(ckpt.state.callbacks[i] ?? {}));
+  }
+
+  let epoch = startEpoch;
+  let batchInEpoch = startBatch;
+  const control: TrainerControl = {
+    model,
+    stopTraining: false,
+    getLearningRate: () => optimizer.lr,
+    setLearningRate: (lr) => {
+      if (!(lr >= 0) || !Number.isFinite(lr)) throw new TrainerError(`learning rate: expected a finite number >= 0, got ${lr}`);
+      optimizer.lr = lr;
+    },
+    baseLearningRate: baseLr,
+    epochs,
+    stepsPerEpoch: trainLoader.length,
+    get globalStep() {
+      return globalStep;
+    },
+    history,
+    saveCheckpoint: (dir) => saveState(dir),
+  };
+  for (const cb of callbacks) cb.setTrainer(control);
+
+  const saveState = async (dir: string) => {
+    const opt = await optimizer.getState(vars);
+    const state: TrainingState = {
+      // Completed epochs are in the history, so the run resumes at epoch history.length.
+      epoch: history.length, batch: batchInEpoch, globalStep, partial, history, seed,
+      dropout: getDropoutState(),
+      callbacks: callbacks.map((cb) => cb.getState?.() ?? {}),
+      optimizer: { name: opt.name, lr: opt.lr, step: opt.step },
+    };
+    await needIO(io, 'saveCheckpoint').write(dir, state, model.allVariables(), opt);
+  };
+
+  let interrupted = false;
+  const unsubscribe = options.interruptCheckpointDir
+    ? needIO(io, 'interruptCheckpointDir').onInterrupt(() => {
+        interrupted = true;
+        control.stopTraining = true;
+      })
+    : () => {};
+
+  const started = performance.now();
+  for (const cb of callbacks) await cb.onTrainBegin?.({});
+  try {
+    for (; epoch < epochs && !control.stopTraining; epoch++) {
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+      let t0 = performance.now();
+      for await (const { xs, ys, size } of trainLoader.iterate(epoch, batchInEpoch)) {
+        for (const cb of callbacks) await cb.onBatchBegin?.(batchInEpoch, { size });
+        let lossValue = 0;
+        let correct = 0;
+        try {
+          ({ loss: lossValue, correct } = trainStep(model, optimizer, xs, ys, { loss: lossName, labelSmoothing: options.labelSmoothing, gradientClip: options.gradientClip }));
+        } finally {
+          tf.dispose([xs, ys]);
+        }
+        globalStep++;
+        batchInEpoch++;
+        const now = performance.now();
+        partial.seconds += (now - t0) / 1000;
+        t0 = now;
+        partial.lossSum += lossValue * size;
+        partial.correct += correct;
+        partial.seen += size;
+        const batchLogs: Logs = { loss: lossValue, accuracy: correct / size, lr: optimizer.lr, size, imagesPerSecond: partial.seen / partial.seconds };
+        for (const cb of callbacks) await cb.onBatchEnd?.(batchInEpoch - 1, batchLogs);
+        if (control.stopTraining) break;
+      }
+      if (interrupted && batchInEpoch < trainLoader.length) break;
+      const logs: Logs = {
+        loss: partial.lossSum / partial.seen,
+        accuracy: partial.correct / partial.seen,
+        lr: optimizer.lr,
+        seconds: partial.seconds,
+        imagesPerSecond: partial.seen / partial.seconds,
+      };
+      if (valLoader) {
+        const val = await evaluate(model, valLoader, { loss: lossName, topK: [1] });
+        logs.val_loss = val.loss;
+        logs.val_accuracy = val.accuracy;
+        for (const cb of callbacks) await cb.onValidationEnd?.(epoch, logs);
+      }
+      if (!Number.isFinite(logs.loss) && !control.stopTraining) control.stopTraining = true;
+      // Epoch done: the next one starts clean (checkpoints written now resume at epoch + 1).
+      batchInEpoch = 0;
+      partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      history.push(logs);
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+    }
+    if (interrupted && options.interruptCheckpointDir) await saveState(options.interruptCheckpointDir);
+  } finally {
+    unsubscribe();
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.({});
+  return {
+    epochs: history,
+    stopReason: interrupted ? 'interrupted' : control.stopTraining ? 'callback' : 'completed',
+    seconds: (performance.now() - started) / 1000,
+  };
+}

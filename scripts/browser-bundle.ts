@@ -6,7 +6,11 @@ export interface BrowserBundle {
   bytes: number;
   /** Every module path that ended up in the bundle. */
   inputs: string[];
+  /** Node-only globals the bundled code calls (process.*, Buffer.*, setImmediate, __dirname). */
+  nodeGlobals: string[];
 }
+
+const NODE_GLOBALS = /(?<![.\w])(process\.\w+|Buffer\.\w+|setImmediate\s*\(|__dirname|__filename)/g;
 
 export async function bundleForBrowser(entry: string): Promise<BrowserBundle> {
   const result = await build({
@@ -21,5 +25,6 @@ export async function bundleForBrowser(entry: string): Promise<BrowserBundle> {
     external: ['@tensorflow/*', '@fmnist/*'],
     conditions: ['@fmnist/source', 'browser'],
   });
-  return { bytes: result.outputFiles[0].contents.length, inputs: Object.keys(result.metafile.inputs) };
+  const text = result.outputFiles[0].text;
+  return { bytes: text.length, inputs: Object.keys(result.metafile.inputs), nodeGlobals: [...new Set(text.match(NODE_GLOBALS) ?? [])] };
 }

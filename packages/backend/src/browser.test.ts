@@ -6,6 +6,7 @@ import { BackendError, initBackend } from './browser';
 describe('browser entry', () => {
   it('bundles for the browser without Node built-ins or the Node thread shim', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
+    expect(bundle.nodeGlobals).toEqual([]);
     expect(bundle.inputs.some((p) => /wasm-threads|init-backend\.ts/.test(p))).toBe(false);
     expect(bundle.inputs.some((p) => p.endsWith('init-backend-browser.ts'))).toBe(true);
   });

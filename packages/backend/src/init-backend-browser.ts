@@ -44,7 +44,10 @@ const PACKAGES: Record<BrowserBackendName, string> = {
 
 async function activate(name: BrowserBackendName, options: InitBrowserBackendOptions): Promise<void> {
   if (name === 'webgpu') {
-    if (typeof navigator === 'undefined' || !('gpu' in navigator)) throw new Error('navigator.gpu is missing (no WebGPU in this browser)');
+    const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+    if (!gpu) throw new Error('navigator.gpu is missing (no WebGPU in this browser)');
+    // Ask first: tfjs would log a stack trace for a browser with WebGPU but no adapter.
+    if (!(await gpu.requestAdapter())) throw new Error('no WebGPU adapter (GPU blocklisted or absent)');
     await import('@tensorflow/tfjs-backend-webgpu');
   } else if (name === 'webgl') {
     await import('@tensorflow/tfjs-backend-webgl');

@@ -8,6 +8,7 @@ const node: Record<string, unknown> = nodeEntry;
 describe('browser entry', () => {
   it('bundles for the browser without Node built-ins', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
+    expect(bundle.nodeGlobals).toEqual([]);
     expect(bundle.inputs.some((p) => /gzip|png|read-idx-file|data-location/.test(p))).toBe(false);
     expect(bundle.inputs.some((p) => p.endsWith('parse-idx-async.ts'))).toBe(true);
   });

@@ -3,6 +3,7 @@ import type { MixTransform, Transform } from './augment/transform';
 import { DataError } from './data-error';
 import type { ImageBatch } from './image-batch';
 import { type ImageDataset, imageSize } from './image-dataset';
+import { queueMacrotask } from './macrotask';
 import { deriveSeed, Rng } from './rng';
 
 export type Layout = 'flat' | 'image';
@@ -114,7 +115,7 @@ export class DataLoader implements AsyncIterable<Batch> {
     const fill = () => {
       while (queue.length < Math.max(1, this.options.prefetch) && next < total) {
         const b = next++;
-        queue.push(new Promise((resolve, reject) => setImmediate(() => {
+        queue.push(new Promise((resolve, reject) => queueMacrotask(() => {
           try {
             resolve(makeHost(b));
           } catch (error) {

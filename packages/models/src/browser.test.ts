@@ -12,6 +12,7 @@ beforeAll(useCpu);
 describe('browser entry', () => {
   it('bundles for the browser without the Node file handler', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
+    expect(bundle.nodeGlobals).toEqual([]);
     expect(bundle.inputs.some((p) => /file-io-handler|save-model\.ts/.test(p))).toBe(false);
   });
 

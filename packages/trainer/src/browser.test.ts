@@ -12,6 +12,7 @@ beforeAll(useCpu);
 describe('browser entry', () => {
   it('bundles for the browser without Node built-ins', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
+    expect(bundle.nodeGlobals).toEqual([]);
     expect(bundle.inputs.some((p) => /checkpoint|csv-logger|progress-bar/.test(p))).toBe(false);
   });
 

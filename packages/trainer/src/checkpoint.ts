@@ -7,22 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Logs } from './callbacks/callback';
 import type { OptimizerState } from './optimizers/optimizer';
 import { TrainerError } from './trainer-error';
+import type { LoadedCheckpoint, TrainingState } from './training-state';
 
-/** Everything needed to continue a run exactly where it stopped. */
-export interface TrainingState {
-  /** Epoch in progress (or the next one, when `batch` is 0). */
-  epoch: number;
-  /** Batches of `epoch` already done. */
-  batch: number;
-  globalStep: number;
-  /** Running sums of the epoch in progress. */
-  partial: { lossSum: number; correct: number; seen: number; seconds: number };
-  history: Logs[];
-  seed: number;
-  dropout: DropoutState;
-  callbacks: Record<string, unknown>[];
-  optimizer: Omit<OptimizerState, 'slots'>;
-}
+export type { LoadedCheckpoint, TrainingState } from './training-state';
 
 interface TensorEntry {
   name: string;
@@ -75,12 +62,6 @@ export async function writeCheckpoint(dir: string, state: TrainingState, variabl
   for (const f of readdirSync(dir)) if (/^checkpoint-[0-9a-f]+\.bin$/.test(f) && f !== weightsFile) rmSync(join(dir, f), { force: true });
 }
 
-export interface LoadedCheckpoint {
-  state: TrainingState;
-  /** Variable values in saved order. */
-  variables: { name: string; values: tf.Tensor }[];
-  optimizer: OptimizerState;
-}
 
 export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'checkpoint.json'));

@@ -3,7 +3,7 @@ import { getDropoutState, seedDropout } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Callback, Logs, TrainerControl } from './callbacks/callback';
-import type { LoadedCheckpoint, TrainingState } from './checkpoint';
+import type { LoadedCheckpoint, TrainingState } from './training-state';
 import { evaluate } from './evaluate';
 import type { LossName } from './losses';
 import { createOptimizer, type OptimizerConfig } from './optimizers/create-optimizer';

@@ -1,0 +1,24 @@
+import { type BrowserBackendChoice, type BrowserBackendInfo, initBackend } from '@fmnist/backend';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+const CHOICES: BrowserBackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** The backend asked for in the page URL (`?backend=wasm`), else auto. */
+export function requestedBackend(): BrowserBackendChoice {
+  const asked = new URLSearchParams(location.search).get('backend') ?? 'auto';
+  return (CHOICES as string[]).includes(asked) ? (asked as BrowserBackendChoice) : 'auto';
+}
+
+/** Starts tfjs on the requested backend; the wasm binaries are bundled with the app (works offline). */
+export function setupBackend(): Promise<BrowserBackendInfo> {
+  return initBackend({
+    backend: requestedBackend(),
+    wasmPaths: {
+      'tfjs-backend-wasm.wasm': wasmPlain,
+      'tfjs-backend-wasm-simd.wasm': wasmSimd,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
+    },
+  });
+}

@@ -1,14 +1,10 @@
-import { MedianPruner } from './pruners/percentile-pruner';
-import type { Pruner } from './pruners/pruner';
-import type { Sampler } from './samplers/sampler';
-import { TPESampler } from './samplers/tpe-sampler';
-import { InMemoryStorage, JournalFileStorage } from './storage/journal-storage';
+import { JournalFileStorage } from './storage/journal-file-storage';
+import { InMemoryStorage } from './storage/journal-storage';
 import type { Storage } from './storage/storage';
-import { Study } from './study';
-import { type Direction, fromStudyDirection, toStudyDirection } from './trial-state';
+import { type StorageLike, studyFunctions } from './study-factory';
 import { TunerError } from './tuner-error';
 
-export type StorageLike = Storage | string;
+export type { CreateStudyOptions, StorageLike } from './study-factory';
 
 /** A storage from a URL-ish string: `journal:PATH`, a `.log`/`.jsonl` path, or `postgres://...`. */
 export async function resolveStorage(storage: StorageLike | undefined): Promise<Storage> {
@@ -23,72 +19,6 @@ export async function resolveStorage(storage: StorageLike | undefined): Promise<
   return new JournalFileStorage(path);
 }
 
-export interface CreateStudyOptions {
-  /** Default: a generated name. */
-  studyName?: string;
-  /** Default 'minimize'. */
-  direction?: Direction;
-  /** Several objectives. */
-  directions?: Direction[];
-  /** Default TPESampler(). */
-  sampler?: Sampler;
-  /** Default MedianPruner(). */
-  pruner?: Pruner;
-  /** Default in memory. */
-  storage?: StorageLike;
-  /** Load the study if one of that name exists instead of failing. Default false. */
-  loadIfExists?: boolean;
-  /** Progress lines; default stderr. */
-  logger?: (line: string) => void;
-}
 
-function checkDirections(directions: Direction[]): Direction[] {
-  for (const d of directions) if (d !== 'minimize' && d !== 'maximize') throw new TunerError(`direction: expected 'minimize' or 'maximize', got ${JSON.stringify(d)}`);
-  return directions;
-}
-
-/** optuna.create_study. */
-export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
-  if (options.direction && options.directions) throw new TunerError('give direction or directions, not both');
-  const directions = checkDirections(options.directions ?? [options.direction ?? 'minimize']);
-  const storage = await resolveStorage(options.storage);
-  const name = options.studyName ?? `no-name-${crypto.randomUUID()}`;
-  let id = await storage.getStudyIdFromName(name);
-  if (id !== undefined && !options.loadIfExists) {
-    throw new TunerError(`a study named '${name}' already exists; pass loadIfExists: true (or --study another name) to use it`);
-  }
-  if (id === undefined) {
-    try {
-      id = await storage.createStudy(name, directions.map(toStudyDirection));
-    } catch (error) {
-      // Another worker created it at the same moment.
-      id = await storage.getStudyIdFromName(name);
-      if (id === undefined || !options.loadIfExists) throw error;
-    }
-  }
-  const stored = (await storage.getAllStudies()).find((s) => s.studyId === id);
-  const study = new Study(name, id, storage, stored ? stored.directions.map(fromStudyDirection) : directions, options.sampler ?? new TPESampler(), options.pruner ?? new MedianPruner(), options.logger);
-  await study.refresh();
-  return study;
-}
-
-/** optuna.load_study. */
-export async function loadStudy(options: { studyName: string; storage: StorageLike; sampler?: Sampler; pruner?: Pruner; logger?: (line: string) => void }): Promise<Study> {
-  const storage = await resolveStorage(options.storage);
-  const summary = (await storage.getAllStudies()).find((s) => s.studyName === options.studyName);
-  if (!summary) {
-    const names = (await storage.getAllStudies()).map((s) => s.studyName);
-    throw new TunerError(`no study named '${options.studyName}' in this storage${names.length ? ` (studies: ${names.join(', ')})` : ' (it holds no studies)'}`);
-  }
-  const study = new Study(summary.studyName, summary.studyId, storage, summary.directions.map(fromStudyDirection), options.sampler ?? new TPESampler(), options.pruner ?? new MedianPruner(), options.logger);
-  await study.refresh();
-  return study;
-}
-
-/** optuna.delete_study. */
-export async function deleteStudy(options: { studyName: string; storage: StorageLike }): Promise<void> {
-  const storage = await resolveStorage(options.storage);
-  const id = await storage.getStudyIdFromName(options.studyName);
-  if (id === undefined) throw new TunerError(`no study named '${options.studyName}'`);
-  await storage.deleteStudy(id);
-}
+/** optuna.create_study, optuna.load_study and optuna.delete_study; `storage` may be `journal:PATH` or `postgres://...`. */
+export const { createStudy, loadStudy, deleteStudy } = studyFunctions(resolveStorage);

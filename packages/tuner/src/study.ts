@@ -30,6 +30,13 @@ function fmt(v: number | null): string {
 }
 
 /** A study (optuna.Study): ask/tell, optimize, best trial, trials, enqueued trials. */
+/** Optuna logs progress to stderr; browsers have a console instead. */
+const defaultLogger = (line: string): void => {
+  const stderr = (globalThis as { process?: { stderr?: { write(text: string): unknown } } }).process?.stderr;
+  if (stderr) stderr.write(`${line}\n`);
+  else console.info(line);
+};
+
 export class Study {
   /** Trials as last read from storage. */
   private cache: FrozenTrial[] = [];
@@ -43,7 +50,7 @@ export class Study {
     readonly sampler: Sampler,
     readonly pruner: Pruner,
     /** Progress lines (Optuna logs one per finished trial). Default: stderr. */
-    readonly logger: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    readonly logger: (line: string) => void = defaultLogger,
   ) {}
 
   get direction(): Direction {

@@ -10,7 +10,7 @@ import { RandomSampler } from '../samplers/random-sampler';
 import { runWorkers } from '../run-workers';
 import { TrialPruned } from '../trial-pruned';
 import { TrialState } from '../trial-state';
-import { JournalFileStorage } from './journal-storage';
+import { JournalFileStorage } from './journal-file-storage';
 
 const quiet = () => {};
 const here = dirname(fileURLToPath(import.meta.url));

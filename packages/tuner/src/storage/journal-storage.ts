@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { distributionToJson, type Distribution } from '../distributions';
 import type { FrozenTrial } from '../frozen-trial';
 import { type StudyDirection, TrialState } from '../trial-state';
 import { TunerError } from '../tuner-error';
-import { FileJournalBackend, type JournalBackend, MemoryJournalBackend } from './journal-backend';
+import { type JournalBackend, MemoryJournalBackend } from './journal-backend';
 import { JournalOperation, type JournalLog, JournalReplay } from './journal-replay';
 import type { Storage, StudySummary, TrialTemplate } from './storage';
 
@@ -24,7 +23,7 @@ function clone<T>(v: T): T {
  */
 export class JournalStorage implements Storage {
   private readonly replay: JournalReplay;
-  readonly workerId = `${randomUUID()}-0`;
+  readonly workerId = `${crypto.randomUUID()}-0`;
 
   constructor(readonly backend: JournalBackend) {
     this.replay = new JournalReplay(this.workerId);
@@ -173,12 +172,5 @@ export class JournalStorage implements Storage {
 export class InMemoryStorage extends JournalStorage {
   constructor() {
     super(new MemoryJournalBackend());
-  }
-}
-
-/** optuna.storages.JournalFileStorage: a file Python's Optuna and optuna-dashboard can open. */
-export class JournalFileStorage extends JournalStorage {
-  constructor(readonly path: string) {
-    super(new FileJournalBackend(path));
   }
 }

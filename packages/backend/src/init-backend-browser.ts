@@ -50,6 +50,10 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
     if (!(await gpu.requestAdapter())) throw new Error('no WebGPU adapter (GPU blocklisted or absent)');
     await import('@tensorflow/tfjs-backend-webgpu');
   } else if (name === 'webgl') {
+    const renderer = webglRenderer();
+    if (renderer === undefined) throw new Error('no WebGL context');
+    // A software rasteriser trains 10-50x slower than wasm (measured in headless Chromium): skip it in auto.
+    if (options.backend !== 'webgl' && /swiftshader|llvmpipe|software/i.test(renderer)) throw new Error(`software renderer (${renderer}); wasm is faster`);
     await import('@tensorflow/tfjs-backend-webgl');
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -67,6 +71,17 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1))).dataSync();
   if (name === 'wasm') patchWasm(options.wasmPatches ?? 'all');
   if (name === 'cpu') registerCpuKernels();
+}
+
+/** The GPU behind WebGL (unmasked when the browser allows), or undefined without WebGL. */
+function webglRenderer(): string | undefined {
+  if (typeof document === 'undefined') return undefined;
+  const gl = (document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return renderer;
 }
 
 /**

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { encodePng, loadFashionMnist } from '@fmnist/data';
+import { candidateDirs, encodePng, loadFashionMnist, locateSplit } from '@fmnist/data';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { describe, expect, it } from 'vitest';
@@ -64,7 +64,16 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web playground (exam
       await page.waitForSelector('body[data-backend]', { state: 'attached', timeout: 60_000 });
       const backend = await page.getAttribute('body', 'data-backend');
 
-      // Data: served files, progress bars filled, a grid of labelled samples.
+      // Data picked from disk (the four files wherever @fmnist/data finds them), then the served copy.
+      const train = locateSplit('train', candidateDirs());
+      const test = locateSplit('test', candidateDirs());
+      if (!train || !test) throw new Error('Fashion-MNIST files not found');
+      await page.setInputFiles('#pick-data', [train.images, train.labels, test.images, test.labels]);
+      await page.waitForSelector('body[data-data="loaded"]', { state: 'attached', timeout: 180_000 });
+      expect(await page.textContent('#data-status')).toMatch(/60,000 training and 10,000 test images/);
+      await page.evaluate(() => {
+        delete document.body.dataset.data;
+      });
       await page.click('#load-served');
       await page.waitForSelector('body[data-data="loaded"]', { state: 'attached', timeout: 180_000 });
       expect(await page.textContent('#data-status')).toMatch(/60,000 training and 10,000 test images/);

@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.base';
 
-export default defineConfig(baseConfig);
+// browser.ts: the entry bundlers pick through the "browser" export condition (no Node built-ins).
+export default defineConfig({ ...baseConfig, entry: ['src/index.ts', 'src/browser.ts'] });

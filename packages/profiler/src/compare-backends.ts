@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ProfileOptions, type ProfileResult, profileModel } from './profile-model';
+import type { ProfileOptions, ProfileResult } from './profile-model';
 
 export interface BackendSetup {
   /** Label in results, e.g. 'wasm', 'wasm-stock', 'cpu', 'tensorflow'. */
@@ -12,7 +12,8 @@ export interface BackendSetup {
  * The same model on several backends in one run (stage 7's "CPU vs GPU" on whatever is
  * installed), each result labelled, with throughput ratios against the first backend.
  */
-export async function compareBackends(
+export async function compareBackendsWith(
+  profileModel: (model: tfl.LayersModel, options?: ProfileOptions) => Promise<ProfileResult[]>,
   build: () => tfl.LayersModel,
   backends: BackendSetup[],
   options: ProfileOptions = {},

@@ -1,10 +1,12 @@
 export { type TraceEvent, toChromeTrace } from './chrome-trace';
-export { type BackendSetup, compareBackends } from './compare-backends';
+export type { BackendSetup } from './compare-backends';
+export type { Host } from './host';
 export { formatResultsTable } from './format-results';
 export { type KernelRecord, type KernelStat, type ProfiledCall, profileCall } from './kernel-breakdown';
 export { checkLeaks, expectNoLeaks, type LeakReport } from './leak-check';
 export { type MachineInfo, machineInfo } from './machine-info';
 export { measureMatmulPeak } from './matmul-peak';
-export { type BatchSource, type ProfileMode, type ProfileOptions, type ProfileResult, profileModel } from './profile-model';
+export type { BatchSource, ProfileMode, ProfileOptions, ProfileResult } from './profile-model';
+export { compareBackends, profileModel } from './profile-model-node';
 export { ProfilerError } from './profiler-error';
 export { type LatencyStats, latencyStats, percentile } from './stats';

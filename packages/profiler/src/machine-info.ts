@@ -1,15 +1,9 @@
 import { cpus, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Host, MachineInfo } from './host';
 
-export interface MachineInfo {
-  backend: string;
-  tfjsVersion: string;
-  node: string;
-  cpu: string;
-  cores: number;
-  memoryGb: number;
-  platform: string;
-}
+export type { MachineInfo } from './host';
+
 
 /** The machine and backend, recorded with every measurement. */
 export function machineInfo(): MachineInfo {
@@ -24,3 +18,9 @@ export function machineInfo(): MachineInfo {
     platform: `${process.platform}-${process.arch}`,
   };
 }
+
+/** Node: the CPU model, cores and memory from node:os, peak RSS from the process. */
+export const nodeHost: Host = {
+  machine: machineInfo,
+  peakRssMb: () => Math.round(process.resourceUsage().maxRSS / 1024),
+};

@@ -3,7 +3,7 @@ import { Adam, fromLayersModel, type Optimizer, trainStep } from '@fmnist/traine
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type KernelStat, profileCall } from './kernel-breakdown';
-import { machineInfo, type MachineInfo } from './machine-info';
+import type { Host, MachineInfo } from './host';
 import { measureMatmulPeak } from './matmul-peak';
 import { ProfilerError } from './profiler-error';
 import { type LatencyStats, latencyStats } from './stats';
@@ -71,9 +71,10 @@ function defaultInputs(model: tfl.LayersModel): BatchSource {
 
 /**
  * Latency percentiles, throughput and memory of a model per batch size on the current backend,
- * after a warm-up, with every step synchronised (dataSync) so timings are real.
+ * after a warm-up, with every step synchronised (dataSync) so timings are real. `host` says how
+ * to read the machine and memory (Node or browser); the entries pass theirs as `profileModel`.
  */
-export async function profileModel(model: tfl.LayersModel, options: ProfileOptions = {}): Promise<ProfileResult[]> {
+export async function profileModelOn(host: Host, model: tfl.LayersModel, options: ProfileOptions = {}): Promise<ProfileResult[]> {
   const mode = options.mode ?? 'infer';
   if (mode !== 'infer' && mode !== 'train') throw new ProfilerError(`mode: expected 'infer' or 'train', got ${JSON.stringify(mode)}`);
   const batchSizes = options.batchSizes ?? (mode === 'infer' ? [1, 64, 1024] : [64]);
@@ -126,13 +127,13 @@ export async function profileModel(model: tfl.LayersModel, options: ProfileOptio
       imagesPerSecond,
       peakBytes: profiled.peakBytes,
       retainedBytes,
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      peakRssMb: host.peakRssMb(),
       params,
       flopsPerImage: flops,
       gflops,
       peakFraction: gflops / peak,
       kernels: options.kernels === false ? [] : profiled.kernels.slice(0, 12),
-      machine: machineInfo(),
+      machine: host.machine(),
     });
     optimizer?.dispose();
     tf.dispose([xs, ys]);

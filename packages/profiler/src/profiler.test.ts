@@ -6,7 +6,7 @@ import { toChromeTrace } from './chrome-trace';
 import { formatResultsTable } from './format-results';
 import { profileCall } from './kernel-breakdown';
 import { checkLeaks, expectNoLeaks } from './leak-check';
-import { profileModel } from './profile-model';
+import { profileModel } from './profile-model-node';
 import { latencyStats, percentile } from './stats';
 
 beforeAll(async () => {

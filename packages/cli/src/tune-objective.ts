@@ -23,7 +23,7 @@ export interface TuneConfig {
 }
 
 export function tuneConfig(): TuneConfig {
-  return { backend: 'auto', maxEpochs: 10, seed: 0, sampler: 'tpe', pruner: 'median', prunerStartupTrials: 5, prunerWarmupSteps: 2, ...(JSON.parse(process.env.FMNIST_TUNE_CONFIG ?? '{}') as Partial<TuneConfig>) };
+  return { backend: 'auto', maxEpochs: 10, seed: 0, sampler: 'tpe', pruner: 'median', prunerStartupTrials: 5, prunerWarmupSteps: 1, ...(JSON.parse(process.env.FMNIST_TUNE_CONFIG ?? '{}') as Partial<TuneConfig>) };
 }
 
 interface Data {

@@ -48,7 +48,7 @@ export const tuneCommand: Command = {
       sampler: choice(values, 'sampler', ['tpe', 'random', 'qmc'] as const, 'tpe'),
       pruner: choice(values, 'pruner', ['median', 'sh', 'hyperband', 'none'] as const, 'median'),
       prunerStartupTrials: int(values, 'pruner-startup', 5, 0, 100_000),
-      prunerWarmupSteps: int(values, 'pruner-warmup', 2, 0, 100_000),
+      prunerWarmupSteps: int(values, 'pruner-warmup', 1, 0, 100_000),
       subset: values.subset === undefined ? undefined : int(values, 'subset', 6000, 100, 60_000),
       dir: str(values, 'dir'),
     };

@@ -11,10 +11,17 @@ export function requestedBackend(): BrowserBackendChoice {
   return (CHOICES as string[]).includes(asked) ? (asked as BrowserBackendChoice) : 'auto';
 }
 
+/** wasm threads asked for in the page URL (`?threads=1`), else the backend's default. */
+function requestedThreads(): number | undefined {
+  const asked = Number(new URLSearchParams(location.search).get('threads'));
+  return Number.isInteger(asked) && asked > 0 ? asked : undefined;
+}
+
 /** Starts tfjs on the requested backend; the wasm binaries are bundled with the app (works offline). */
 export function setupBackend(): Promise<BrowserBackendInfo> {
   return initBackend({
     backend: requestedBackend(),
+    threads: requestedThreads(),
     wasmPaths: {
       'tfjs-backend-wasm.wasm': wasmPlain,
       'tfjs-backend-wasm-simd.wasm': wasmSimd,

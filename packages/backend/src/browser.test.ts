@@ -23,5 +23,6 @@ describe('browser entry', () => {
   it('rejects an unknown or unavailable explicit backend by name', async () => {
     await expect(initBackend({ backend: 'webgpu' })).rejects.toThrow(BackendError);
     await expect(initBackend({ backend: 'metal' as 'cpu' })).rejects.toThrow(/expected auto, webgpu, webgl, wasm or cpu, got "metal"/);
+    await expect(initBackend({ threads: 0 })).rejects.toThrow(/threads: expected a positive integer, got 0/);
   });
 });

@@ -46,6 +46,7 @@ const PACKAGES: Record<BrowserBackendName, string> = {
 };
 
 async function activate(name: BrowserBackendName, options: InitBrowserBackendOptions): Promise<void> {
+  let restoreCores = () => {};
   if (name === 'webgpu') {
     const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
     if (!gpu) throw new Error('navigator.gpu is missing (no WebGPU in this browser)');
@@ -67,17 +68,16 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
       wasm.setThreadsCount(options.threads);
       // tfjs sizes its pool as min(requested, logical cores / 2), assuming hyper-threading: an
       // explicit request is honoured by reporting enough cores while the backend starts.
-      const restore = reportCores(options.threads * 2);
-      try {
-        if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" did not initialise`);
-      } finally {
-        restore();
-      }
+      restoreCores = reportCores(options.threads * 2);
     }
   } else {
     await import('@tensorflow/tfjs-backend-cpu');
   }
-  if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" did not initialise`);
+  try {
+    if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" did not initialise`);
+  } finally {
+    restoreCores();
+  }
   await tf.ready();
   // WebGL can "initialise" on a blocklisted or software context and fail on first use: try one op.
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1))).dataSync();

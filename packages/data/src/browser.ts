@@ -25,6 +25,7 @@ export {
 } from './fashion-mnist';
 export { createImageBatch, type ImageBatch } from './image-batch';
 export { classHistogram, type ImageDataset, imageSize, selectIndices } from './image-dataset';
+export { isGzip } from './is-gzip';
 export { IDX_TYPES, type IdxArray, type IdxDtype, type IdxTypedArray } from './idx-types';
 export { idxArraysToDataset } from './idx-arrays-to-dataset';
 export { type FetchFashionMnistProgress, type LoadFashionMnistFromUrlOptions, loadFashionMnistFromUrl } from './load-fashion-mnist-from-url';

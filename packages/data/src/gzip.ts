@@ -1,9 +1,7 @@
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 
-/** True when the bytes start with the gzip magic number (1f 8b): detected by content, never by file name. */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
+export { isGzip } from './is-gzip';
+
 
 /**
  * Decompresses at most `maxBytes` of a gzip stream. With `partial`, a truncated stream yields

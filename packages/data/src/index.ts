@@ -1,48 +1,17 @@
-export { Compose } from './augment/compose';
-export { CutMix } from './augment/cut-mix';
-export { MixUp } from './augment/mix-up';
-export { Normalize } from './augment/normalize';
-export { RandomAffine, type RandomAffineOptions, RandomRotation } from './augment/random-affine';
-export { RandomCrop, type RandomCropOptions } from './augment/random-crop';
-export { RandomErasing, type RandomErasingOptions } from './augment/random-erasing';
-export { RandomHorizontalFlip, RandomVerticalFlip } from './augment/random-horizontal-flip';
-export { Resize } from './augment/resize';
-export type { MixTransform, Transform } from './augment/transform';
-export { drawText, textWidth } from './bitmap-font';
-export { DataError } from './data-error';
-export { type Batch, DataLoader, type DataLoaderOptions, type HostBatch, type Layout, type Normalization } from './data-loader';
+// The Node entry: everything in the browser entry, plus files, downloads, zlib, PNG and hashes.
+export * from './browser';
 export { type Candidate, candidateDirs, type DataLocation, defaultCacheDir, findFile, type LocationKind, locateSplit } from './data-location';
 export { type DownloadOptions, downloadFile } from './download-file';
 export { type EncodeIdxOptions, encodeIdx } from './encode-idx';
-export {
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_COUNTS,
-  FASHION_MNIST_FILES,
-  FASHION_MNIST_MEAN,
-  FASHION_MNIST_MIRRORS,
-  FASHION_MNIST_SHA256,
-  FASHION_MNIST_STD,
-  type Split,
-  SYSTEM_DATA_DIR,
-} from './fashion-mnist';
+export { SYSTEM_DATA_DIR } from './fashion-mnist';
 export { type FetchResult, fetchFashionMnist } from './fetch-fashion-mnist';
-export { gunzip, gzip, isGzip } from './gzip';
-export { createImageBatch, type ImageBatch } from './image-batch';
-export { classHistogram, type ImageDataset, imageSize, selectIndices } from './image-dataset';
+export { gunzip, gzip } from './gzip';
 export { type ImageGridOptions, renderImageGrid } from './image-grid';
-export { IDX_TYPES, type IdxArray, type IdxDtype, type IdxTypedArray } from './idx-types';
 export { type FashionMnist, type LoadFashionMnistOptions, loadFashionMnist, readSplit } from './load-fashion-mnist';
-export { idxArraysToDataset } from './idx-arrays-to-dataset';
 export { type LoadIdxDatasetOptions, loadIdxDataset } from './load-idx-dataset';
-export { type FetchFashionMnistProgress, type LoadFashionMnistFromUrlOptions, loadFashionMnistFromUrl } from './load-fashion-mnist-from-url';
-export { DEFAULT_MAX_BYTES, decodeIdx, type IdxHeader, type ParseIdxOptions, parseIdxHeader } from './decode-idx';
 export { parseIdx } from './parse-idx';
-export { type IdxInput, type ParseIdxAsyncOptions, parseIdxAsync } from './parse-idx-async';
 export { decodePng, encodePng, type RawImage, toGreyscale } from './png';
 export { readPayloadVerified } from './read-payload';
 export { readIdxFile, writeIdxFile } from './read-idx-file';
-export { deriveSeed, Rng } from './rng';
-export { indicesByClass, stratifiedIndices, stratifiedSubset } from './stratified-subset';
-export { type TrainValSplitOptions, trainValSplit } from './train-val-split';
 export { sha256Hex, verifySha256 } from './verify-sha256';
 export { writeFileAtomic } from './write-file-atomic';

@@ -1,6 +1,7 @@
 import { DataError } from './data-error';
 import { DEFAULT_MAX_BYTES, decodeIdx, type ParseIdxOptions, parseIdxHeader } from './decode-idx';
 import type { IdxArray } from './idx-types';
+import { isGzip } from './is-gzip';
 
 export interface ParseIdxAsyncOptions extends ParseIdxOptions {
   /** Called as decompressed bytes arrive: `loaded` of `total` (known once the header is read). */
@@ -20,7 +21,7 @@ export async function parseIdxAsync(input: IdxInput, options: ParseIdxAsyncOptio
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const raw = toStream(input);
   const [first, rest] = await peek(raw, source);
-  const gzipped = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+  const gzipped = isGzip(first);
   let stream = prepend(first, rest);
   if (gzipped) stream = stream.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
   const reader = stream.getReader();

@@ -1,6 +1,7 @@
 import { DataError } from './data-error';
 import { DEFAULT_MAX_BYTES, decodeIdx, type ParseIdxOptions, parseIdxHeader } from './decode-idx';
-import { gunzip, isGzip } from './gzip';
+import { gunzip } from './gzip';
+import { isGzip } from './is-gzip';
 import type { IdxArray } from './idx-types';
 
 /**

@@ -1,19 +1,4 @@
-export { ACTIVATIONS, type Activation } from './activation';
-export { type CnnOptions, cnn } from './cnn';
-export { type DynamicMlpParams, dynamicMlp } from './dynamic-mlp';
+// The Node entry: everything in the browser entry, with model IO on the file system.
+export * from './browser';
 export { fileSystemHandler } from './file-io-handler';
-export { torchInit } from './init';
-export { type MlpOptions, mlp } from './mlp';
-export { ModelError } from './model-error';
-export { countParams, flopsPerImage, type ParamCounts } from './model-stats';
-export { createModel, getModelEntry, listModels, MODEL_NAMES, type ModelEntry, type ModelInfo, type ModelName, type ZooOptions } from './registry';
-export type { ModelMetadata } from './model-metadata';
 export { loadModel, saveModel } from './save-model';
-export { SeededDropout, seededDropout } from './seeded-dropout';
-export { type DropoutState, getDropoutState, mixSeed, nextDropoutSeed, seedDropout } from './seeds';
-export { SimpleNN, type SimpleNNGradients, type SimpleNNOptions } from './simple-nn';
-export { summarize } from './summary';
-export { freeze, type ReplaceHeadOptions, replaceHead, unfreeze } from './transfer';
-export { type VggStyleOptions, vggStyle } from './vgg-style';
-export { FastBatchNormalization, fastBatchNormalization } from './fast-batch-normalization';
-export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainResult, batchNormTrain } from './ops/batch-norm-train';

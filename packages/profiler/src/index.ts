@@ -1,12 +1,4 @@
-export { type TraceEvent, toChromeTrace } from './chrome-trace';
-export type { BackendSetup } from './compare-backends';
-export type { Host } from './host';
-export { formatResultsTable } from './format-results';
-export { type KernelRecord, type KernelStat, type ProfiledCall, profileCall } from './kernel-breakdown';
-export { checkLeaks, expectNoLeaks, type LeakReport } from './leak-check';
+// The Node entry: everything in the browser entry, with the machine and memory read from Node.
+export * from './browser';
 export { type MachineInfo, machineInfo } from './machine-info';
-export { measureMatmulPeak } from './matmul-peak';
-export type { BatchSource, ProfileMode, ProfileOptions, ProfileResult } from './profile-model';
 export { compareBackends, profileModel } from './profile-model-node';
-export { ProfilerError } from './profiler-error';
-export { type LatencyStats, latencyStats, percentile } from './stats';

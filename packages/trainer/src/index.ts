@@ -1,26 +1,7 @@
-export { Callback, type Logs, resolveMode, type TrainerControl } from './callbacks/callback';
+// The Node entry: everything in the browser entry, plus file checkpoints, logs, the terminal progress bar and Ctrl-C.
+export * from './browser';
 export { CSVLogger, JSONLLogger } from './callbacks/csv-logger';
-export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './callbacks/model-checkpoint';
-export { OverfittingMonitor, type OverfittingReport } from './callbacks/overfitting-monitor';
 export { ProgressBar, type ProgressBarOptions } from './callbacks/progress-bar';
-export { TerminateOnNaN } from './callbacks/terminate-on-nan';
 export { hasCheckpoint, type LoadedCheckpoint, readCheckpoint, type TrainingState, writeCheckpoint } from './checkpoint';
-export { type ClassMetrics, type EvaluateOptions, type Evaluation, evaluate } from './evaluate';
 export { type FitOptions, fit, type History } from './fit';
-export { countCorrect, type LossName, lossFromLogits } from './losses';
-export { Adam, type AdamOptions, AdamW } from './optimizers/adam';
-export { createOptimizer, OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from './optimizers/create-optimizer';
-export { Optimizer, type OptimizerState, type SlotData } from './optimizers/optimizer';
-export { RMSprop, type RMSpropOptions } from './optimizers/rmsprop';
-export { SGD, type SGDOptions } from './optimizers/sgd';
-export { CosineAnnealingLR, CosineAnnealingWarmRestarts } from './schedulers/cosine-annealing-lr';
-export { LinearWarmup } from './schedulers/linear-warmup';
-export { LRScheduler } from './schedulers/lr-scheduler';
-export { type RunReport, runReport } from './run-report';
-export { OneCycleLR, type OneCycleLROptions } from './schedulers/one-cycle-lr';
-export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';
-export { ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/step-lr';
-export { clipGradients, type TrainStepOptions, trainStep } from './train-step';
-export { fromLayersModel, isLayersModel, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
-export { TrainerError } from './trainer-error';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
-import { patchedKernels, patchWasm, registerCpuKernels, type WasmPatchLevel } from './patch-wasm';
+import { patchedKernels, patchWasm, prepareWasmKernels, registerCpuKernels, type WasmPatchLevel } from './patch-wasm';
 
 export type BrowserBackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BrowserBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -81,7 +81,11 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
   await tf.ready();
   // WebGL can "initialise" on a blocklisted or software context and fail on first use: try one op.
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1))).dataSync();
-  if (name === 'wasm') patchWasm(options.wasmPatches ?? 'all');
+  if (name === 'wasm') {
+    // Compiled asynchronously: browsers refuse larger synchronous compiles on the main thread.
+    await prepareWasmKernels();
+    patchWasm(options.wasmPatches ?? 'all');
+  }
   if (name === 'cpu') registerCpuKernels();
 }
 

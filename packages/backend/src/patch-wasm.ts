@@ -1,12 +1,16 @@
-import { getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { findBackend, getKernel, type KernelConfig, type KernelFunc, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { adamUpdateKernel } from './kernels/adam-update';
-import { batchMatMulConfig } from './kernels/batch-mat-mul';
+import { batchMatMulConfig, fusedMatMulConfig } from './kernels/batch-mat-mul';
 import { batchNormTrainGradKernel, batchNormTrainKernel } from './kernels/batch-norm-train';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input';
+import { fusedConv2DConfig } from './kernels/fused-conv2d';
 import { hostKernelConfig } from './kernels/host-kernel';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
+import type { SpawnKernelWorker } from './kernels/simd/kernel-pool';
+import { prepareSimdKernels, simdKernelPool, startSimdKernelPool } from './kernels/simd/simd-module';
 import { sumKernel } from './kernels/sum';
+import { type WasmBackendLike, wasmMemory } from './kernels/wasm-backend-like';
 
 export type WasmPatchLevel = 'none' | 'missing' | 'all';
 
@@ -52,6 +56,8 @@ export function patchWasm(to: WasmPatchLevel = 'all'): string[] {
   if (to === 'all') {
     replace(conv2DBackpropInputConfig(original('Conv2DBackpropInput')));
     replace(batchMatMulConfig(original('BatchMatMul')));
+    replace(fusedMatMulConfig(original('_FusedMatMul')));
+    replace(fusedConv2DConfig(original('FusedConv2D')));
     replace(hostKernelConfig(maxPoolGradKernel, 'wasm', original('MaxPoolGrad')));
     replace(hostKernelConfig(sumKernel, 'wasm', original('Sum')));
     for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel]) replace(hostKernelConfig(k, 'wasm'));
@@ -74,4 +80,37 @@ export function registerCpuKernels(): void {
   for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel]) {
     if (!getKernel(k.kernelName, 'cpu')) registerKernel(hostKernelConfig(k, 'cpu'));
   }
+}
+
+/**
+ * Compiles our SIMD kernels (assembly/) for the initialised wasm backend's memory, asynchronously
+ * as browsers require. Without it they are compiled on first use. False when the engine has no
+ * wasm SIMD (our kernels then run as JS loops).
+ */
+export async function prepareWasmKernels(): Promise<boolean> {
+  const found = wasmBackendMemory();
+  return found ? prepareSimdKernels(found.memory) : false;
+}
+
+function wasmBackendMemory(): { backend: WasmBackendLike; memory: WebAssembly.Memory } | undefined {
+  const backend = findBackend('wasm') as unknown as WasmBackendLike | null;
+  const memory = backend ? wasmMemory(backend) : undefined;
+  return backend && memory ? { backend, memory } : undefined;
+}
+
+/**
+ * Gives our SIMD kernels `workers` extra threads (GEMMs, convolutions), on the pthreads build's
+ * shared memory. False when the memory is not shared or the kernels were not prepared.
+ */
+export async function startWasmKernelPool(workers: number, spawn: SpawnKernelWorker, wait: boolean): Promise<boolean> {
+  const found = wasmBackendMemory();
+  if (!found) return false;
+  const pool = await startSimdKernelPool(found.memory, workers, spawn, (bytes) => found.backend.wasm._malloc(bytes), wait);
+  return pool !== undefined;
+}
+
+/** Threads our kernels use on the wasm backend (1 without a kernel pool). */
+export function wasmKernelThreads(): number {
+  const found = wasmBackendMemory();
+  return (found && simdKernelPool(found.memory)?.threads) || 1;
 }

@@ -7,17 +7,39 @@ export const ADAM_UPDATE = 'FmnistAdamUpdate';
  * m' = β1 m + (1-β1) g, v' = β2 v + (1-β2) g², w' = w·(1 - lr·wd if decoupled) - lr/c1 · m' / (sqrt(v'/c2) + eps),
  * with g += wd·w first when weight decay is coupled (Adam), as torch.optim does.
  */
+interface AdamAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  step: number;
+  weightDecay: number;
+  decoupled: boolean;
+}
+
+function constants({ lr, beta1, beta2, eps, step, weightDecay, decoupled }: AdamAttrs) {
+  return {
+    beta1,
+    beta2,
+    eps,
+    stepSize: lr / (1 - beta1 ** step),
+    sqrtC2: Math.sqrt(1 - beta2 ** step),
+    keep: decoupled ? 1 - lr * weightDecay : 1,
+    l2: decoupled ? 0 : weightDecay,
+  };
+}
+
 export const adamUpdateKernel: HostKernel = {
   kernelName: ADAM_UPDATE,
   inputs: ['w', 'g', 'm', 'v'],
   outputShapes: ([w]) => [w.shape, w.shape, w.shape],
+  simd: (k, [w, g, m, v], [w2, m2, v2], [info], attrs) => {
+    const { beta1, beta2, eps, stepSize, sqrtC2, keep, l2 } = constants(attrs as unknown as AdamAttrs);
+    k.adamUpdate(w, g, m, v, w2, m2, v2, info.shape.reduce((p, d) => p * d, 1), beta1, beta2, eps, stepSize, sqrtC2, keep, l2);
+    return true;
+  },
   compute: ([w, g, m, v], [w2, m2, v2], _infos, attrs) => {
-    const { lr, beta1, beta2, eps, step, weightDecay, decoupled } = attrs as { lr: number; beta1: number; beta2: number; eps: number; step: number; weightDecay: number; decoupled: boolean };
-    const c1 = 1 - beta1 ** step;
-    const sqrtC2 = Math.sqrt(1 - beta2 ** step);
-    const stepSize = lr / c1;
-    const keep = decoupled ? 1 - lr * weightDecay : 1;
-    const l2 = decoupled ? 0 : weightDecay;
+    const { beta1, beta2, eps, stepSize, sqrtC2, keep, l2 } = constants(attrs as unknown as AdamAttrs);
     for (let i = 0; i < w.length; i++) {
       const grad = g[i] + l2 * w[i];
       const mi = beta1 * m[i] + (1 - beta1) * grad;

@@ -1,10 +1,77 @@
-import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { _FusedMatMul, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call-kernel';
+import { splitRange } from './simd/kernel-pool';
+import { kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike } from './wasm-backend-like';
+
+const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
+
+/** Below this many multiply-adds a product runs on one thread: waking a worker costs microseconds. */
+const PARALLEL_MACS = 1 << 23;
+
+/** Swaps the last two axes with wasm's Transpose (cheap, memory-bound). */
+function transposeLast2(backend: KernelBackend, t: TensorInfo): TensorInfo {
+  const perm = t.shape.map((_, i) => i);
+  [perm[perm.length - 1], perm[perm.length - 2]] = [perm[perm.length - 2], perm[perm.length - 1]];
+  return callKernel(backend, 'Transpose', { x: t }, { perm });
+}
+
+interface Product {
+  a: TensorInfo;
+  b: TensorInfo;
+  transposeA: boolean;
+  transposeB: boolean;
+  /** Offset of a [N] bias, or 0. */
+  bias: TensorInfo | undefined;
+  relu: boolean;
+}
 
 /**
- * BatchMatMul with transposed operands: wasm's XNNPACK path is fast only for plain A·B, and the
- * backward pass of every Dense layer asks for A·Bᵀ and Aᵀ·B (10-20x slower). An explicit
- * transpose (cheap, memory-bound) and a plain product are much faster.
+ * A·B (+ bias) (ReLU) with our SIMD GEMM (assembly/gemm.ts), which reads its operands in place:
+ * XNNPACK packs B first, and in training B (a weight or a gradient) is new at every call, so the
+ * packing costs more than the product. Aᵀ is read in place; Bᵀ is transposed first. Batch dims
+ * must be equal or one side's must be 1. Undefined when SIMD or the shapes are not supported.
+ */
+function simdProduct(backend: KernelBackend, p: Product): TensorInfo | undefined {
+  const b = backend as unknown as WasmBackendLike;
+  const kernels = simdFor(b);
+  const ra = p.a.shape.length;
+  const rb = p.b.shape.length;
+  if (!kernels || ra < 2 || rb < 2) return undefined;
+  const [m, k] = p.transposeA ? [p.a.shape[ra - 1], p.a.shape[ra - 2]] : [p.a.shape[ra - 2], p.a.shape[ra - 1]];
+  const [kb, n] = p.transposeB ? [p.b.shape[rb - 1], p.b.shape[rb - 2]] : [p.b.shape[rb - 2], p.b.shape[rb - 1]];
+  const batchA = size(p.a.shape.slice(0, -2));
+  const batchB = size(p.b.shape.slice(0, -2));
+  if (k !== kb || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return undefined;
+  if (p.bias && size(p.bias.shape) !== n) return undefined;
+  const batch = Math.max(batchA, batchB);
+  const outer = (batchA >= batchB ? p.a : p.b).shape.slice(0, -2);
+  const out = b.makeOutput([...outer, m, n], 'float32');
+  const bb = p.transposeB ? transposeLast2(backend, p.b) : p.b;
+  const [pa, pb, pc] = [offsetOf(b, p.a), offsetOf(b, bb), offsetOf(b, out)];
+  const bias = p.bias ? offsetOf(b, p.bias) : 0;
+  const [sam, sak] = p.transposeA ? [1, m] : [k, 1];
+  const relu = p.relu ? 1 : 0;
+  // Threads take column ranges (rows when there are few columns); small products stay on one.
+  const threads = m * n * k >= PARALLEL_MACS ? kernelThreads(b) : 1;
+  const byColumns = n >= 16 * threads;
+  for (let i = 0; i < batch; i++) {
+    const ai = pa + (batchA === 1 ? 0 : i * m * k * 4);
+    const bi = pb + (batchB === 1 ? 0 : i * k * n * 4);
+    const ci = pc + i * m * n * 4;
+    const parts = byColumns
+      ? splitRange(n, threads, 8).map(([n0, nc]) => [ai, sam, sak, bi + 4 * n0, n, ci + 4 * n0, n, m, k, nc, bias && bias + 4 * n0, relu, 0])
+      : splitRange(m, threads, 4).map(([m0, mc]) => [ai + 4 * m0 * sam, sam, sak, bi, n, ci + 4 * m0 * n, n, mc, k, n, bias, relu, 0]);
+    if (parts.length === 0) kernels.gemm(ai, sam, sak, bi, n, ci, n, m, k, n, bias, relu, 0);
+    else runParallel(b, kernels, 'gemm', parts);
+  }
+  if (p.transposeB) release(backend, bb);
+  return out;
+}
+
+/**
+ * BatchMatMul: our SIMD GEMM when available (see simdProduct). Without SIMD, transposed operands
+ * still go through an explicit transpose + plain XNNPACK product: its transposed paths are 10-20x
+ * slower, and every Dense backward pass asks for A·Bᵀ and Aᵀ·B.
  */
 export function batchMatMulConfig(original: KernelFunc): KernelConfig {
   return {
@@ -13,19 +80,33 @@ export function batchMatMulConfig(original: KernelFunc): KernelConfig {
     kernelFunc: (args) => {
       const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
       const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-      if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return original(args);
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') return original(args);
       const backend = args.backend as unknown as KernelBackend;
-      const flip = (t: TensorInfo) => {
-        const perm = t.shape.map((_, i) => i);
-        [perm[perm.length - 1], perm[perm.length - 2]] = [perm[perm.length - 2], perm[perm.length - 1]];
-        return callKernel(backend, 'Transpose', { x: t }, { perm });
-      };
-      const aa = transposeA ? flip(a) : a;
-      const bb = transposeB ? flip(b) : b;
+      const fast = simdProduct(backend, { a, b, transposeA, transposeB, bias: undefined, relu: false });
+      if (fast) return fast;
+      if (!transposeA && !transposeB) return original(args);
+      const aa = transposeA ? transposeLast2(backend, a) : a;
+      const bb = transposeB ? transposeLast2(backend, b) : b;
       const out = original({ ...args, inputs: { a: aa, b: bb }, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as TensorInfo;
       if (transposeA) release(backend, aa);
       if (transposeB) release(backend, bb);
       return out;
+    },
+  };
+}
+
+/** _FusedMatMul (Dense layers' forward) with a [N] bias or none and a linear or ReLU activation on our GEMM; the rest to `original`. */
+export function fusedMatMulConfig(original: KernelFunc): KernelConfig {
+  return {
+    kernelName: _FusedMatMul,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
+      const { transposeA, transposeB, activation } = args.attrs as { transposeA: boolean; transposeB: boolean; activation?: string };
+      const act = activation ?? 'linear';
+      const supported = a && b && !preluActivationWeights && (act === 'linear' || act === 'relu') && [a, b, bias].every((t) => !t || t.dtype === 'float32');
+      const fast = supported ? simdProduct(args.backend as unknown as KernelBackend, { a, b, transposeA, transposeB, bias, relu: act === 'relu' }) : undefined;
+      return fast ?? original(args);
     },
   };
 }

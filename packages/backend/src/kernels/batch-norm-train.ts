@@ -1,5 +1,6 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { HostKernel } from './host-kernel';
+import { withScratch } from './wasm-backend-like';
 
 /** Kernel names of the training batch-norm op defined in @fmnist/models. */
 export const BATCH_NORM_TRAIN = 'FmnistBatchNormTrain';
@@ -16,6 +17,13 @@ export const batchNormTrainKernel: HostKernel = {
   kernelName: BATCH_NORM_TRAIN,
   inputs: ['x', 'gamma', 'beta'],
   outputShapes: ([x]) => [x.shape, [channels(x)], [channels(x)]],
+  simd: (k, [x, gamma, beta], [y, mean, invStd], [xInfo], attrs, b) => {
+    const c = channels(xInfo);
+    if (c % 4 !== 0) return false;
+    const rows = xInfo.shape.reduce((p, d) => p * d, 1) / c;
+    withScratch(b, 32 * c, (scratch) => k.batchNormTrain(x, gamma, beta, y, mean, invStd, rows, c, attrs.epsilon as number, scratch));
+    return true;
+  },
   compute: ([x, gamma, beta], [y, mean, invStd], [xInfo], attrs: NamedAttrMap) => {
     const c = channels(xInfo);
     const m = x.length / c;
@@ -53,6 +61,13 @@ export const batchNormTrainGradKernel: HostKernel = {
   kernelName: BATCH_NORM_TRAIN_GRAD,
   inputs: ['dy', 'x', 'gamma', 'mean', 'invStd'],
   outputShapes: ([dy]) => [dy.shape, [channels(dy)], [channels(dy)]],
+  simd: (k, [dy, x, gamma, mean, invStd], [dx, dGamma, dBeta], [dyInfo], _attrs, b) => {
+    const c = channels(dyInfo);
+    if (c % 4 !== 0) return false;
+    const rows = dyInfo.shape.reduce((p, d) => p * d, 1) / c;
+    withScratch(b, 32 * c, (scratch) => k.batchNormTrainGrad(dy, x, gamma, mean, invStd, dx, dGamma, dBeta, rows, c, scratch));
+    return true;
+  },
   compute: ([dy, x, gamma, mean, invStd], [dx, dGamma, dBeta], [dyInfo]) => {
     const c = channels(dyInfo);
     const m = dy.length / c;

@@ -1,5 +1,6 @@
 import { backend_util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call-kernel';
+import { simdConv2DBackpropFilter } from './conv2d-simd';
 
 interface Conv2DBackpropFilterAttrs {
   strides: number | [number, number];
@@ -10,7 +11,8 @@ interface Conv2DBackpropFilterAttrs {
 }
 
 /**
- * The filter gradient, which tfjs-backend-wasm lacks, as one ordinary (XNNPACK) convolution:
+ * The filter gradient, which tfjs-backend-wasm lacks: for stride 1 on our SIMD implicit GEMM, else
+ * as one ordinary (XNNPACK) convolution:
  * dW[i, j, ci, co] = sum over n, oy, ox of x[n, oy*s + i - pt, ox*s + j - pl, ci] * dy[n, oy, ox, co],
  * i.e. a conv of x^T ([Ci, H, W, N], batch = Ci) with dy^T ([oH, oW, N, Co] as the filter),
  * dilation = the forward stride, padding = the forward padding; then crop and transpose.
@@ -23,6 +25,8 @@ export const conv2DBackpropFilterConfig: KernelConfig = {
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
     if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): only NHWC is supported');
     const b = backend as unknown as import('@tensorflow/tfjs-core').KernelBackend;
+    const fast = simdConv2DBackpropFilter(b, x, dy, filterShape, { strides, pad, dataFormat, dimRoundingMode });
+    if (fast) return fast;
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       filterShape,

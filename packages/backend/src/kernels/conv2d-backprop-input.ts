@@ -1,5 +1,6 @@
 import { backend_util, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call-kernel';
+import { simdConv2DBackpropInput } from './conv2d-simd';
 
 interface Conv2DBackpropInputAttrs {
   strides: number | [number, number];
@@ -10,7 +11,7 @@ interface Conv2DBackpropInputAttrs {
 }
 
 /**
- * The input gradient as a forward convolution (XNNPACK) instead of wasm's naive loop: for stride 1,
+ * The input gradient as a forward convolution (ours with SIMD, else XNNPACK) instead of wasm's naive loop: for stride 1,
  * dx = conv2d(dy, W rotated 180° with in/out channels swapped), padded by k - 1 - forward pad.
  * Other strides fall back to the original kernel.
  */
@@ -25,6 +26,8 @@ export function conv2DBackpropInputConfig(fallback: KernelFunc): KernelConfig {
       const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast');
       if (dataFormat === 'NCHW' || info.strideHeight !== 1 || info.strideWidth !== 1) return fallback(args);
       const b = backend as unknown as KernelBackend;
+      const fast = simdConv2DBackpropInput(b, dy, filter, inputShape, { strides, pad, dataFormat, dimRoundingMode });
+      if (fast) return fast;
       const { filterHeight: kh, filterWidth: kw } = info;
       const { top, bottom, left, right } = info.padInfo;
       const padding = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];

@@ -1,12 +1,7 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { SimdKernels } from './simd/simd-module';
+import { offsetOf, simdFor, type WasmBackendLike, wasmMemory } from './wasm-backend-like';
 
-/** The parts of tfjs-backend-wasm's BackendWasm our kernels use (its types are not exported). */
-interface WasmBackendLike {
-  /** wasmMemory in the threaded build, asm.memory in the others. */
-  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-}
 
 /** The parts of tfjs-backend-cpu's MathBackendCPU our kernels use. */
 interface CpuBackendLike {
@@ -29,14 +24,17 @@ export interface HostKernel {
   /** Output shapes (float32) for these inputs, or undefined to hand the call to `fallback`. */
   outputShapes(inputs: TensorInfo[], attrs: NamedAttrMap): number[][] | undefined;
   compute(inputs: Float32Array[], outputs: Float32Array[], infos: TensorInfo[], attrs: NamedAttrMap): void;
+  /**
+   * Optional wasm SIMD version over byte offsets in the wasm heap (assembly/). Returns false to
+   * leave the call to `compute` (shapes it does not handle).
+   */
+  simd?(kernels: SimdKernels, inputs: number[], outputs: number[], infos: TensorInfo[], attrs: NamedAttrMap, b: WasmBackendLike): boolean;
 }
 
 function wasmView(b: WasmBackendLike, t: TensorInfo): Float32Array {
-  const data = b.dataIdMap.get(t.dataId);
-  if (!data) throw new Error('host kernel: tensor is not on the wasm backend');
   // The Memory's current buffer: HEAP views of the threaded build are refreshed lazily after growth.
-  const memory = b.wasm.wasmMemory ?? b.wasm.asm?.memory;
-  return new Float32Array(memory ? memory.buffer : b.wasm.HEAPU8.buffer, data.memoryOffset, size(t.shape));
+  const memory = wasmMemory(b);
+  return new Float32Array(memory ? memory.buffer : b.wasm.HEAPU8.buffer, offsetOf(b, t), size(t.shape));
 }
 
 export function hostKernelConfig(kernel: HostKernel, backendName: 'wasm' | 'cpu', fallback?: KernelFunc): KernelConfig {
@@ -56,7 +54,9 @@ export function hostKernelConfig(kernel: HostKernel, backendName: 'wasm' | 'cpu'
         const b = args.backend as unknown as WasmBackendLike;
         // Allocate first: allocation can grow (and move) the heap, invalidating views.
         outs = shapes.map((s) => b.makeOutput(s, 'float32'));
-        kernel.compute(infos.map((t) => wasmView(b, t)), outs.map((t) => wasmView(b, t)), infos, attrs);
+        const simd = kernel.simd && simdFor(b);
+        const done = simd && kernel.simd?.(simd, infos.map((t) => offsetOf(b, t)), outs.map((t) => offsetOf(b, t)), infos, attrs, b);
+        if (!done) kernel.compute(infos.map((t) => wasmView(b, t)), outs.map((t) => wasmView(b, t)), infos, attrs);
       } else {
         const b = args.backend as unknown as CpuBackendLike;
         const outArrays = shapes.map((s) => new Float32Array(size(s)));

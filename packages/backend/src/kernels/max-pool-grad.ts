@@ -20,6 +20,15 @@ export const maxPoolGradKernel: HostKernel = {
   kernelName: 'MaxPoolGrad',
   inputs: ['dy', 'input'],
   outputShapes: ([, x], _attrs) => (x.shape.length === 4 ? [x.shape] : undefined),
+  simd: (k, [dy, x], [dx], [, xInfo], attrs) => {
+    const info = poolInfo(xInfo, attrs);
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+    // Non-overlapping windows without padding: each input belongs to at most one window.
+    const simple = filterHeight === strideHeight && filterWidth === strideWidth && padInfo.top === 0 && padInfo.left === 0;
+    if (!simple || inChannels % 4 !== 0 || outHeight * strideHeight > inHeight || outWidth * strideWidth > inWidth) return false;
+    k.maxPoolGrad(dy, x, dx, batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth);
+    return true;
+  },
   compute: ([dy, x], [dx], [, xInfo], attrs) => {
     const info = poolInfo(xInfo, attrs);
     const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;

@@ -1,5 +1,6 @@
 import { backend_util, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { HostKernel } from './host-kernel';
+import { withScratch } from './wasm-backend-like';
 
 /** Reduction axes as a sorted list of non-negative ints. */
 function axes(x: TensorInfo, axis: number | number[]): number[] {
@@ -23,6 +24,14 @@ export const sumKernel: HostKernel = {
     if (!leading(x, ax)) return undefined;
     const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, ax);
     return [attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, ax) : outShape];
+  },
+  simd: (k, [x], [out], [xInfo], attrs, b) => {
+    // outputShapes already checked the axes are leading: rows are their product.
+    const rows = axes(xInfo, attrs.axis as number | number[]).reduce((p, a) => p * xInfo.shape[a], 1);
+    const cols = xInfo.shape.reduce((p, d) => p * d, 1) / rows;
+    if (cols % 4 !== 0 || rows === 0) return false;
+    withScratch(b, 12 * cols, (scratch) => k.columnSum(x, out, rows, cols, scratch));
+    return true;
   },
   compute: ([x], [out]) => {
     const cols = out.length;

@@ -1,7 +1,8 @@
 // Ad-hoc: per-kernel profile of one training step of a zoo model on the current backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, type ModelName } from '@fmnist/models';
-import { initBackend, patchWasm } from '../src/index';
+import { Adam, fromLayersModel, trainStep } from '@fmnist/trainer';
+import { initBackend, patchWasm } from '@fmnist/backend';
 
 const name = (process.argv[2] ?? 'cnn') as ModelName;
 const batch = Number(process.argv[3] ?? 64);
@@ -12,11 +13,11 @@ const model = createModel(name, { seed: 1 });
 const image = name === 'cnn' || name === 'vgg-style';
 const x = tf.randomUniform(image ? [batch, 28, 28, 1] : [batch, 784]);
 const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10);
-const opt = tf.train.adam(1e-3);
+// The training step the trainer and `fmnist bench` run: our Adam, fused where the backend has it.
+const trainable = fromLayersModel(model);
+const opt = new Adam({ lr: 1e-3 });
 const step = () => {
-  const cost = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true);
-  cost?.dataSync();
-  cost?.dispose();
+  trainStep(trainable, opt, x, y, { accuracy: false });
 };
 for (let i = 0; i < 3; i++) step();
 const n = 5;

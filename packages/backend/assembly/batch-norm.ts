@@ -127,3 +127,20 @@ export function batchNormTrainGrad(dy: usize, x: usize, gamma: usize, mean: usiz
     pdx += cb;
   }
 }
+
+/**
+ * Inference: y = (x - mean)·scale/sqrt(variance + eps) + offset with given per-channel statistics
+ * (scale, offset 0 = absent: 1 and 0). scratch holds 8C bytes.
+ */
+export function batchNormInference(x: usize, mean: usize, variance: usize, offset: usize, scale: usize, y: usize, rows: i32, C: i32, eps: f64, scratch: usize): void {
+  const cb = <usize>C << 2;
+  const a = scratch;
+  const d = scratch + cb;
+  for (let k = 0; k < C; k++) {
+    const o = <usize>k << 2;
+    const s = (scale == 0 ? 1 : <f64>load<f32>(scale + o)) / Math.sqrt(<f64>load<f32>(variance + o) + eps);
+    store<f32>(a + o, <f32>s);
+    store<f32>(d + o, <f32>((offset == 0 ? 0 : <f64>load<f32>(offset + o)) - <f64>load<f32>(mean + o) * s));
+  }
+  affine(x, y, a, d, rows, C);
+}

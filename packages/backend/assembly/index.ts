@@ -1,7 +1,7 @@
 // Our SIMD kernels, compiled by AssemblyScript into one module that imports tfjs-backend-wasm's
 // memory and works on its tensors in place (scripts/build-wasm.mjs).
 export { adamUpdate } from './adam';
-export { batchNormTrain, batchNormTrainGrad } from './batch-norm';
+export { batchNormInference, batchNormTrain, batchNormTrainGrad } from './batch-norm';
 export { conv2dFilterGrad, conv2dRows } from './conv2d';
 export { columnSum } from './column-sum';
 export { gemm } from './gemm';

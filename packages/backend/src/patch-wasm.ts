@@ -2,8 +2,9 @@ import { findBackend, getKernel, type KernelConfig, type KernelFunc, registerKer
 import { adamUpdateKernel } from './kernels/adam-update';
 import { batchMatMulConfig, fusedMatMulConfig } from './kernels/batch-mat-mul';
 import { batchNormTrainGradKernel, batchNormTrainKernel } from './kernels/batch-norm-train';
-import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
+import { conv2DBackpropFilterConfig, conv2DBackpropFilterSimdConfig } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input';
+import { fusedBatchNormConfig } from './kernels/fused-batch-norm';
 import { fusedConv2DConfig } from './kernels/fused-conv2d';
 import { hostKernelConfig } from './kernels/host-kernel';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
@@ -51,13 +52,14 @@ export function patchWasm(to: WasmPatchLevel = 'all'): string[] {
   restore();
   if (to !== 'none') {
     if (!getKernel('Conv2DBackpropInput', 'wasm')) throw new Error('patchWasm: import @tensorflow/tfjs-backend-wasm first');
-    replace(conv2DBackpropFilterConfig);
+    replace(to === 'all' ? conv2DBackpropFilterSimdConfig : conv2DBackpropFilterConfig);
   }
   if (to === 'all') {
     replace(conv2DBackpropInputConfig(original('Conv2DBackpropInput')));
     replace(batchMatMulConfig(original('BatchMatMul')));
     replace(fusedMatMulConfig(original('_FusedMatMul')));
     replace(fusedConv2DConfig(original('FusedConv2D')));
+    replace(fusedBatchNormConfig(original('FusedBatchNorm')));
     replace(hostKernelConfig(maxPoolGradKernel, 'wasm', original('MaxPoolGrad')));
     replace(hostKernelConfig(sumKernel, 'wasm', original('Sum')));
     for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel]) replace(hostKernelConfig(k, 'wasm'));

@@ -1,6 +1,6 @@
 import { _FusedMatMul, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call-kernel';
-import { splitRange } from './simd/kernel-pool';
+import { chunkCount, splitRange } from './simd/kernel-pool';
 import { kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike } from './wasm-backend-like';
 
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
@@ -53,14 +53,16 @@ function simdProduct(backend: KernelBackend, p: Product): TensorInfo | undefined
   const relu = p.relu ? 1 : 0;
   // Threads take column ranges (rows when there are few columns); small products stay on one.
   const threads = m * n * k >= PARALLEL_MACS ? kernelThreads(b) : 1;
-  const byColumns = n >= 16 * threads;
+  // Several chunks per thread: threads claim them as they come, so a late one takes fewer.
+  const chunks = chunkCount(threads);
+  const byColumns = n >= 8 * chunks;
   for (let i = 0; i < batch; i++) {
     const ai = pa + (batchA === 1 ? 0 : i * m * k * 4);
     const bi = pb + (batchB === 1 ? 0 : i * k * n * 4);
     const ci = pc + i * m * n * 4;
     const parts = byColumns
-      ? splitRange(n, threads, 8).map(([n0, nc]) => [ai, sam, sak, bi + 4 * n0, n, ci + 4 * n0, n, m, k, nc, bias && bias + 4 * n0, relu, 0])
-      : splitRange(m, threads, 4).map(([m0, mc]) => [ai + 4 * m0 * sam, sam, sak, bi, n, ci + 4 * m0 * n, n, mc, k, n, bias, relu, 0]);
+      ? splitRange(n, chunks, 8).map(([n0, nc]) => [ai, sam, sak, bi + 4 * n0, n, ci + 4 * n0, n, m, k, nc, bias && bias + 4 * n0, relu, 0])
+      : splitRange(m, chunks, 4).map(([m0, mc]) => [ai + 4 * m0 * sam, sam, sak, bi, n, ci + 4 * m0 * n, n, mc, k, n, bias, relu, 0]);
     if (parts.length === 0) kernels.gemm(ai, sam, sak, bi, n, ci, n, m, k, n, bias, relu, 0);
     else runParallel(b, kernels, 'gemm', parts);
   }

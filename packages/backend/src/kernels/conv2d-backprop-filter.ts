@@ -11,8 +11,7 @@ interface Conv2DBackpropFilterAttrs {
 }
 
 /**
- * The filter gradient, which tfjs-backend-wasm lacks: for stride 1 on our SIMD implicit GEMM, else
- * as one ordinary (XNNPACK) convolution:
+ * The filter gradient, which tfjs-backend-wasm lacks, as one ordinary (XNNPACK) convolution:
  * dW[i, j, ci, co] = sum over n, oy, ox of x[n, oy*s + i - pt, ox*s + j - pl, ci] * dy[n, oy, ox, co],
  * i.e. a conv of x^T ([Ci, H, W, N], batch = Ci) with dy^T ([oH, oW, N, Co] as the filter),
  * dilation = the forward stride, padding = the forward padding; then crop and transpose.
@@ -25,8 +24,6 @@ export const conv2DBackpropFilterConfig: KernelConfig = {
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
     if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): only NHWC is supported');
     const b = backend as unknown as import('@tensorflow/tfjs-core').KernelBackend;
-    const fast = simdConv2DBackpropFilter(b, x, dy, filterShape, { strides, pad, dataFormat, dimRoundingMode });
-    if (fast) return fast;
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       filterShape,
@@ -55,5 +52,16 @@ export const conv2DBackpropFilterConfig: KernelConfig = {
     const out = callKernel(b, 'Transpose', { x: cropped }, { perm: [1, 2, 0, 3] });
     release(b, cropped);
     return out;
+  },
+};
+
+/** The filter gradient on our SIMD implicit GEMM for stride 1 (see conv2d-simd.ts), else as above. */
+export const conv2DBackpropFilterSimdConfig: KernelConfig = {
+  ...conv2DBackpropFilterConfig,
+  kernelFunc: (args) => {
+    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+    const b = args.backend as unknown as import('@tensorflow/tfjs-core').KernelBackend;
+    return simdConv2DBackpropFilter(b, x, dy, filterShape, { strides, pad, dataFormat, dimRoundingMode }) ?? conv2DBackpropFilterConfig.kernelFunc(args);
   },
 };

@@ -1,7 +1,7 @@
 import { backend_util, type KernelBackend, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { SimdKernels } from './simd/simd-module';
 import { callKernel, release } from './call-kernel';
-import { splitRange } from './simd/kernel-pool';
+import { chunkCount, splitRange } from './simd/kernel-pool';
 import { kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike } from './wasm-backend-like';
 
 // Stride-1 convolutions on our SIMD implicit GEMM (assembly/conv2d.ts). Each function returns
@@ -32,12 +32,15 @@ export interface ConvArgs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
+/** Several chunks per thread (threads claim them as they come, so a late one takes fewer); one without a pool. */
+const chunksFor = (b: WasmBackendLike) => chunkCount(kernelThreads(b));
+
 /** conv2dRows over a padded input [N, Hq, Wq, Ci] into out [N, H, W, Co], threads taking ranges of images. */
 function convRows(b: WasmBackendLike, k: SimdKernels, xp: TensorInfo, w: TensorInfo, kh: number, kw: number, flip: boolean, out: TensorInfo, bias: TensorInfo | undefined, relu: boolean): void {
   const [batch, hq, wq, cin] = xp.shape;
   const [, h, wo, cout] = out.shape;
   const [px, pw, po, pb] = [offsetOf(b, xp), offsetOf(b, w), offsetOf(b, out), bias ? offsetOf(b, bias) : 0];
-  const parts = splitRange(batch, kernelThreads(b), 1).map(([n0, count]) => [px + 4 * n0 * hq * wq * cin, count, hq, wq, cin, pw, kh, kw, flip ? 1 : 0, po + 4 * n0 * h * wo * cout, cout, pb, relu ? 1 : 0]);
+  const parts = splitRange(batch, chunksFor(b), 1).map(([n0, count]) => [px + 4 * n0 * hq * wq * cin, count, hq, wq, cin, pw, kh, kw, flip ? 1 : 0, po + 4 * n0 * h * wo * cout, cout, pb, relu ? 1 : 0]);
   runParallel(b, k, 'conv2dRows', parts);
 }
 
@@ -91,7 +94,7 @@ export function simdConv2DBackpropFilter(backend: KernelBackend, x: TensorInfo, 
   const out = b.makeOutput(filterShape, 'float32');
   const [px, pdy, pw] = [offsetOf(b, xp), offsetOf(b, dyp), offsetOf(b, out)];
   // Threads take output-channel ranges: disjoint columns of dW.
-  const parts = splitRange(c.outChannels, kernelThreads(b), 8).map(([c0, cc]) => [px, pdy + 4 * c0, pw + 4 * c0, c.batchSize, xp.shape[1], wp, c.inChannels, c.outHeight, c.filterHeight, c.filterWidth, cc, c.outChannels]);
+  const parts = splitRange(c.outChannels, chunksFor(b), 8).map(([c0, cc]) => [px, pdy + 4 * c0, pw + 4 * c0, c.batchSize, xp.shape[1], wp, c.inChannels, c.outHeight, c.filterHeight, c.filterWidth, cc, c.outChannels]);
   runParallel(b, k, 'conv2dFilterGrad', parts);
   release(backend, xp, dyp);
   return out;

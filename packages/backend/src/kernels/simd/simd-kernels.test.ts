@@ -110,6 +110,16 @@ describe('SIMD memory-bound kernels', () => {
     ref.forEach((r, i) => expect(relDiff(r, ours[i])).toBeLessThan(1e-4));
   });
 
+  it.each([true, false])('batch-norm inference with moving statistics (offset and scale given: %s)', async (affine) => {
+    const [ref, ours] = await cpuVsOurs(() => {
+      const x = tf.randomNormal([5, 6, 7, 12], 1, 2, 'float32', 1);
+      const mean = tf.randomNormal([12], 1, 1, 'float32', 2);
+      const variance = tf.abs(tf.randomNormal([12], 2, 1, 'float32', 3));
+      return [affine ? tf.batchNorm(x, mean, variance, tf.randomNormal([12], 0, 1, 'float32', 4), tf.randomNormal([12], 1, 0.3, 'float32', 5), 1e-3) : tf.batchNorm(x, mean, variance)];
+    });
+    expect(relDiff(ref[0], ours[0])).toBeLessThan(1e-5);
+  });
+
   it.each([[2, 'valid', [2, 8, 8, 8]], [2, 'valid', [3, 9, 7, 4]], [3, 'valid', [2, 10, 9, 12]]] as const)('max-pool gradient, %i x %i windows %s on %j', async (f, pad, shape) => {
     const [ref, ours] = await cpuVsOurs(() => {
       // Rounded values make ties, where the first maximum must take the gradient.

@@ -5,6 +5,7 @@ import { SIMD_WASM, SIMD_WASM_SHARED } from './simd-wasm';
 export interface SimdKernels {
   adamUpdate(w: number, g: number, m: number, v: number, w2: number, m2: number, v2: number, n: number, beta1: number, beta2: number, eps: number, stepSize: number, sqrtC2: number, keep: number, l2: number): void;
   gemm(a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, bias: number, relu: number, accumulate: number): void;
+  batchNormInference(x: number, mean: number, variance: number, offset: number, scale: number, y: number, rows: number, c: number, eps: number, scratch: number): void;
   batchNormTrain(x: number, gamma: number, beta: number, y: number, mean: number, invStd: number, rows: number, c: number, eps: number, scratch: number): void;
   batchNormTrainGrad(dy: number, x: number, gamma: number, mean: number, invStd: number, dx: number, dGamma: number, dBeta: number, rows: number, c: number, scratch: number): void;
   conv2dRows(xp: number, batch: number, hq: number, wq: number, cin: number, w: number, kh: number, kw: number, flip: number, out: number, cout: number, bias: number, relu: number): void;

@@ -9,7 +9,7 @@ await initBackend({ backend: 'wasm' });
 const model = createModel(name, { seed: 1 });
 const image = name === 'cnn' || name === 'vgg-style';
 const x = tf.randomUniform(image ? [batch, 28, 28, 1] : [batch, 784]);
-const step = () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+const step = () => tf.tidy(() => (model.predict(x, { batchSize: batch }) as tf.Tensor).dataSync());
 for (let i = 0; i < 3; i++) step();
 const n = 10;
 const t0 = performance.now();

@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudy, getParamImportances, runWorkers, type Study, TrialState } from '@fmnist/tuner';
@@ -67,7 +67,10 @@ export const tuneCommand: Command = {
     } else {
       const here = fileURLToPath(import.meta.url);
       const module = join(dirname(here), here.endsWith('.ts') ? '../tune-objective.ts' : 'tune-objective.js');
-      await runWorkers({ module, studyName, storage: storage as string, nTrials, nJobs: jobs, onLine: (line, w) => io.stderr(`[worker ${w}] ${line}`) });
+      // Each worker process gets its share of the cores: wasm kernel threads spin between calls,
+      // so more threads than cores in all slows every job.
+      const env: Record<string, string> = process.env.FMNIST_THREADS ? {} : { FMNIST_THREADS: String(Math.max(1, Math.floor(cpus().length / jobs))) };
+      await runWorkers({ module, studyName, storage: storage as string, nTrials, nJobs: jobs, env, onLine: (line, w) => io.stderr(`[worker ${w}] ${line}`) });
     }
     await study.refresh();
     const summary = { ...studySummary(study), storage: storage ?? 'memory', seconds: (performance.now() - started) / 1000 };

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchWasm } from '../patch-wasm';
+import { maxDiff, sizes } from './test-utils';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -24,16 +25,11 @@ function grads(xShape: number[], fShape: number[], stride: number, pad: 'same' |
   });
 }
 
-const maxDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe('patched wasm convolution gradients agree with the cpu backend', () => {
   const cases: [number[], number[], number, 'same' | 'valid'][] = [];
   // Random shapes, strides and paddings, fixed by a seed.
-  let s = 7;
-  const rnd = (n: number) => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return 1 + (s % n);
-  };
+  const rnd = sizes(7);
   for (let i = 0; i < 12; i++) {
     const k = rnd(3) + (i % 2);
     cases.push([[rnd(3), k + rnd(9), k + rnd(9), rnd(4)], [k, k, 0, rnd(5)], 1 + (i % 3 === 2 ? 1 : 0), i % 2 ? 'same' : 'valid']);

@@ -5,6 +5,7 @@ import { batchNormTrain } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchWasm } from '../patch-wasm';
+import { maxDiff, sizes } from './test-utils';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -33,13 +34,7 @@ async function stockVsPatched(fn: () => tf.Tensor[]): Promise<[Float32Array[], F
   return [reference, read(tf.tidy(fn))];
 }
 
-const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-
-let seed = 11;
-const rnd = (n: number) => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return 1 + (seed % n);
-};
+const rnd = sizes(11);
 
 describe('patched wasm kernels agree with the cpu backend', () => {
   it.each(Array.from({ length: 8 }, (_, i) => i))('BatchMatMul with transposes, random case %i', async (i) => {

@@ -6,6 +6,7 @@ import { batchNormTrain } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchWasm, prepareWasmKernels } from '../../patch-wasm';
+import { sizes } from '../test-utils';
 
 // The SIMD paths (assembly/) against the cpu backend, on shapes that take them: channels that are
 // multiples of 4, K beyond one K block (256), M beyond one row block (64), odd edges.
@@ -36,11 +37,7 @@ const relDiff = (a: Float32Array, b: Float32Array) => {
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0) / scale;
 };
 
-let seed = 5;
-const rnd = (n: number) => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return 1 + (seed % n);
-};
+const rnd = sizes(5);
 
 describe('SIMD GEMM', () => {
   it.each(Array.from({ length: 12 }, (_, i) => i))('matMul with transposes and batches, random case %i', async (i) => {

@@ -22,7 +22,9 @@ export async function run(options: StageOptions = {}) {
   const outDir = options.outDir ?? join(process.cwd(), 'reports', 'journey');
   mkdirSync(outDir, { recursive: true });
   const journal = join(outDir, `stage4-study${options.quick ? '-quick' : ''}-${Date.now()}.log`);
-  const trials = options.quick ? 4 : 14;
+  // 30 trials: with 14, one run's winner (plain SGD, found among mostly random startup trials)
+  // retrained to 89.06%, under the target; the MLP kernels made a trial cheap enough for more.
+  const trials = options.quick ? 4 : 30;
   log(`stage 4: tuning dynamic-mlp, ${trials} trials, 2 worker processes, TPE + median pruning, journal ${journal}`);
   const started = performance.now();
   // The same study `fmnist tune` runs, through the CLI's public API.

@@ -1,4 +1,4 @@
-// Ad-hoc: `node bench/simd-peak/run.mjs` compiles peak.as.ts and prints wasm SIMD's f32 GFLOP/s
+// Ad-hoc: `node bench/simd-peak.mjs` compiles assembly/bench/simd-peak.ts and prints wasm SIMD's f32 GFLOP/s
 // on one core: the ceiling any wasm kernel (ours, XNNPACK) works under, to set against PyTorch's AVX.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const asc = join(dirname(createRequire(import.meta.url).resolve('assemblyscript/package.json')), 'bin/asc.js');
 const out = join(tmpdir(), 'fmnist-simd-peak.wasm');
-execFileSync(process.execPath, [asc, join(here, 'peak.as.ts'), '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', out]);
+execFileSync(process.execPath, [asc, join(here, '../assembly/bench/simd-peak.ts'), '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', out]);
 const { peak } = (await WebAssembly.instantiate(readFileSync(out))).instance.exports;
 peak(1e6);
 let best = 0;

@@ -54,6 +54,7 @@ const backendReady = setupBackend().then(
     badge.textContent = `${info.name}${info.threads > 1 ? ` (${info.threads} threads)` : ''}: ${info.reason}`;
     badge.title = info.notes.join('\n');
     document.body.dataset.backend = info.name;
+    document.body.dataset.threads = String(info.threads);
     return info;
   },
   (error: Error) => {

@@ -155,8 +155,33 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web playground (exam
       await page.waitForSelector('body[data-data="loaded"]', { state: 'attached', timeout: 180_000 });
       await context.setOffline(false);
 
+      // Two wasm threads: our kernels get a worker of their own (a Blob-URL Web Worker on the
+      // shared memory) and a cnn trains on both.
+      step('cnn on two threads');
+      const threaded = await context.newPage();
+      threaded.setDefaultTimeout(60_000);
+      threaded.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      threaded.on('pageerror', (e) => errors.push(e.message));
+      await threaded.goto(`${url}?backend=wasm&threads=2`);
+      await threaded.waitForSelector('body[data-backend]', { state: 'attached', timeout: 60_000 });
+      expect(await threaded.getAttribute('body', 'data-threads'), (await threaded.getAttribute('#backend-info', 'title')) ?? '').toBe('2');
+      await threaded.click('#load-served');
+      await threaded.waitForSelector('body[data-data="loaded"]', { state: 'attached', timeout: 180_000 });
+      await threaded.selectOption('select[name="model"]', 'cnn');
+      await threaded.fill('input[name="subset"]', '1500');
+      await threaded.fill('input[name="epochs"]', '1');
+      await threaded.click('#train');
+      await threaded.waitForSelector('body[data-training="done"], body[data-training="failed"]', { state: 'attached', timeout: 300_000 });
+      const threadedStatus = (await threaded.textContent('#train-status')) as string;
+      expect(await threaded.getAttribute('body', 'data-training'), threadedStatus).toBe('done');
+      const cnnAccuracy = Number(/test (\d+\.\d+)%/.exec(threadedStatus)?.[1]) / 100;
+      expect(cnnAccuracy, threadedStatus).toBeGreaterThan(0.5);
+      const cnnImagesPerSecond = Number(await threaded.getAttribute('#train-status', 'data-images-per-second'));
+
       expect(errors).toEqual([]);
-      const report = { backend, imagesPerSecond: Math.round(imagesPerSecond), testAccuracy, nodeAccuracy, jsBytes, jsGzipBytes: jsGzip, maxPingMs: Math.max(...pingMs) };
+      const report = { backend, imagesPerSecond: Math.round(imagesPerSecond), testAccuracy, cnnTwoThreads: { imagesPerSecond: Math.round(cnnImagesPerSecond), testAccuracy: cnnAccuracy }, nodeAccuracy, jsBytes, jsGzipBytes: jsGzip, maxPingMs: Math.max(...pingMs) };
       writeFileSync(join(screenshots, 'e2e.json'), `${JSON.stringify(report, null, 2)}\n`);
       console.log(`web playground: ${JSON.stringify(report)}`);
     } finally {

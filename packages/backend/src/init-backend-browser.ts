@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
-import { patchedKernels, patchWasm, prepareWasmKernels, registerCpuKernels, type WasmPatchLevel } from './patch-wasm';
+import { spawnBrowserKernelWorker } from './kernels/simd/kernel-pool-browser';
+import { patchedKernels, patchWasm, prepareWasmKernels, registerCpuKernels, startWasmKernelPool, type WasmPatchLevel, wasmKernelThreads } from './patch-wasm';
 
 export type BrowserBackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BrowserBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -17,6 +18,7 @@ export interface InitBrowserBackendOptions {
   /**
    * wasm threads (needs a cross-origin isolated page). Default: tfjs's choice, half the logical
    * cores (with one core busy elsewhere, 2 threads trained 1.2-3x slower than 1 on a 2-core machine).
+   * With our kernels, they run on workers of ours, started from a Blob URL.
    */
   threads?: number;
   /** Which of our wasm kernels to register. Default `'all'`. */
@@ -45,8 +47,14 @@ const PACKAGES: Record<BrowserBackendName, string> = {
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
-async function activate(name: BrowserBackendName, options: InitBrowserBackendOptions): Promise<void> {
+/** Starts a backend; returns notes (wasm: how its threads went). */
+async function activate(name: BrowserBackendName, options: InitBrowserBackendOptions): Promise<string[]> {
+  const notes: string[] = [];
   let restoreCores = () => {};
+  // With our kernels and more than one thread wanted, tfjs's pool stays at one thread and our
+  // kernels get the workers (see kernel-pool.ts): they do the GEMMs and convolutions, XNNPACK's
+  // pool would only serve what is left.
+  let kernelThreads = 1;
   if (name === 'webgpu') {
     const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
     if (!gpu) throw new Error('navigator.gpu is missing (no WebGPU in this browser)');
@@ -64,7 +72,12 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as string);
     const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', isolated && options.threads !== 1);
-    if (isolated && options.threads !== undefined && options.threads > 1) {
+    // tfjs's default: half the logical cores.
+    const wanted = options.threads ?? Math.max(1, Math.floor((globalThis.navigator?.hardwareConcurrency ?? 2) / 2));
+    if (isolated && (options.wasmPatches ?? 'all') === 'all' && wanted > 1) {
+      kernelThreads = wanted;
+      wasm.setThreadsCount(1);
+    } else if (isolated && options.threads !== undefined && options.threads > 1) {
       wasm.setThreadsCount(options.threads);
       // tfjs sizes its pool as min(requested, logical cores / 2), assuming hyper-threading: an
       // explicit request is honoured by reporting enough cores while the backend starts.
@@ -83,10 +96,20 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1))).dataSync();
   if (name === 'wasm') {
     // Compiled asynchronously: browsers refuse larger synchronous compiles on the main thread.
-    await prepareWasmKernels();
+    const simd = await prepareWasmKernels();
     patchWasm(options.wasmPatches ?? 'all');
+    if (kernelThreads > 1) {
+      let started = false;
+      try {
+        started = simd && (await startWasmKernelPool(kernelThreads - 1, spawnBrowserKernelWorker, false));
+      } catch (error) {
+        notes.push(`kernel threads: ${(error as Error).message}`);
+      }
+      if (!started) notes.push('kernel threads: not started; our kernels use one thread');
+    }
   }
   if (name === 'cpu') registerCpuKernels();
+  return notes;
 }
 
 /** Overrides navigator.hardwareConcurrency on the instance; returns the undo. */
@@ -131,7 +154,7 @@ export async function initBackend(options: InitBrowserBackendOptions = {}): Prom
   const notes: string[] = [];
   for (const name of order) {
     try {
-      await activate(name, options);
+      notes.push(...(await activate(name, options)));
     } catch (error) {
       const note = `${PACKAGES[name]}: ${(error as Error).message.split('\n')[0]}`;
       if (requested !== 'auto') throw new BackendError(`backend ${name} is not available: ${note}`);
@@ -145,7 +168,7 @@ export async function initBackend(options: InitBrowserBackendOptions = {}): Prom
       package: PACKAGES[name],
       version: tf.version_core,
       gpu: name === 'webgpu' || name === 'webgl',
-      threads: wasm ? wasm.getThreadsCount() : 1,
+      threads: wasm ? Math.max(wasmKernelThreads(), wasm.getThreadsCount()) : 1,
       reason: requested !== 'auto' ? 'requested' : notes.length === 0 ? `${name} is the fastest backend this browser offers` : `first backend that started (${notes.length} skipped)`,
       notes,
       patchedKernels: name === 'wasm' ? patchedKernels() : [],

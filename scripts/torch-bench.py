@@ -4,7 +4,7 @@
 with the fields `fmnist bench --json` prints (backend "torch"). Needs python3-torch (Debian:
 `apt-get install -y python3-torch`); not part of CI.
 
-    python3 scripts/torch-bench.py [--threads 2] [--min-time 3] [--model mlp-small,cnn]
+    /usr/bin/python3 scripts/torch-bench.py [--threads 2] [--min-time 3] [--model mlp-small,cnn]
 """
 import argparse
 import json

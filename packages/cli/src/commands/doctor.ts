@@ -17,7 +17,7 @@ export const doctorCommand: Command = {
       return;
     }
     io.stdout(`backend:   ${info.name} (${info.package} ${info.version}) - ${info.reason}`);
-    io.stdout(`threads:   ${info.threads}${info.name === 'wasm' && info.threads > 1 ? " (tfjs-backend-wasm's pthreads build, started by @fmnist/backend; FMNIST_THREADS=1 turns it off)" : ''}`);
+    io.stdout(`threads:   ${info.threads}${info.name === 'wasm' && info.threads > 1 ? " (tfjs-backend-wasm's pthreads build with worker threads for our SIMD kernels, started by @fmnist/backend; FMNIST_THREADS=1 turns it off)" : ''}`);
     io.stdout(`simd:      ${info.simd}`);
     io.stdout(`gpu:       ${info.gpu}`);
     if (info.patchedKernels.length) io.stdout(`kernels:   ours on wasm: ${info.patchedKernels.join(', ')}`);

@@ -51,7 +51,9 @@ export async function run(options: StageOptions = {}) {
   const backend = await initBackend();
   const { train, val } = trainValSplit(await loadFashionMnist({ split: 'train' }), { valFraction: 0.1, seed: 0 });
   const test = await loadFashionMnist({ split: 'test' });
-  const epochs = options.quick ? 1 : 8;
+  // 10: with 8, Adam + cosine scored 89.21% in one full run and 88.97% in the next (the kernels'
+  // float rounding differs), on the edge of the 89% target.
+  const epochs = options.quick ? 1 : 10;
   const data = options.quick ? stratifiedSubset(train, 3000) : train;
   log(`stage 7: mlp-wide, ${VARIANTS.length} optimizer/schedule/augmentation variants, ${epochs} epochs each on ${data.count} images`);
   const runs = [];

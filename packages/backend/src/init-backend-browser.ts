@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
 import { spawnBrowserKernelWorker } from './kernels/simd/kernel-pool-browser';
-import { patchedKernels, patchWasm, prepareWasmKernels, registerCpuKernels, startWasmKernelPool, type WasmPatchLevel, wasmKernelThreads } from './patch-wasm';
+import { installWasmKernels, patchedKernels, registerCpuKernels, type WasmPatchLevel, wasmKernelThreads } from './patch-wasm';
 
 export type BrowserBackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BrowserBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -49,7 +49,6 @@ const PACKAGES: Record<BrowserBackendName, string> = {
 
 /** Starts a backend; returns notes (wasm: how its threads went). */
 async function activate(name: BrowserBackendName, options: InitBrowserBackendOptions): Promise<string[]> {
-  const notes: string[] = [];
   let restoreCores = () => {};
   // With our kernels and more than one thread wanted, tfjs's pool stays at one thread and our
   // kernels get the workers (see kernel-pool.ts): they do the GEMMs and convolutions, XNNPACK's
@@ -94,22 +93,11 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
   await tf.ready();
   // WebGL can "initialise" on a blocklisted or software context and fail on first use: try one op.
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1))).dataSync();
-  if (name === 'wasm') {
-    // Compiled asynchronously: browsers refuse larger synchronous compiles on the main thread.
-    const simd = await prepareWasmKernels();
-    patchWasm(options.wasmPatches ?? 'all');
-    if (kernelThreads > 1) {
-      let started = false;
-      try {
-        started = simd && (await startWasmKernelPool(kernelThreads - 1, spawnBrowserKernelWorker, false));
-      } catch (error) {
-        notes.push(`kernel threads: ${(error as Error).message}`);
-      }
-      if (!started) notes.push('kernel threads: not started; our kernels use one thread');
-    }
-  }
+  // Our kernels are compiled asynchronously there: browsers refuse larger synchronous compiles on
+  // the main thread. A browser's main thread may not block in Atomics.wait: it spins.
+  if (name === 'wasm') return installWasmKernels(options.wasmPatches ?? 'all', kernelThreads, spawnBrowserKernelWorker, false);
   if (name === 'cpu') registerCpuKernels();
-  return notes;
+  return [];
 }
 
 /** Overrides navigator.hardwareConcurrency on the instance; returns the undo. */
@@ -152,6 +140,7 @@ export async function initBackend(options: InitBrowserBackendOptions = {}): Prom
     throw new BackendError(`threads: expected a positive integer, got ${options.threads}`);
   }
   const notes: string[] = [];
+  let skipped = 0;
   for (const name of order) {
     try {
       notes.push(...(await activate(name, options)));
@@ -159,6 +148,7 @@ export async function initBackend(options: InitBrowserBackendOptions = {}): Prom
       const note = `${PACKAGES[name]}: ${(error as Error).message.split('\n')[0]}`;
       if (requested !== 'auto') throw new BackendError(`backend ${name} is not available: ${note}`);
       notes.push(note);
+      skipped++;
       continue;
     }
     const wasm = name === 'wasm' ? await import('@tensorflow/tfjs-backend-wasm') : undefined;
@@ -169,7 +159,7 @@ export async function initBackend(options: InitBrowserBackendOptions = {}): Prom
       version: tf.version_core,
       gpu: name === 'webgpu' || name === 'webgl',
       threads: wasm ? Math.max(wasmKernelThreads(), wasm.getThreadsCount()) : 1,
-      reason: requested !== 'auto' ? 'requested' : notes.length === 0 ? `${name} is the fastest backend this browser offers` : `first backend that started (${notes.length} skipped)`,
+      reason: requested !== 'auto' ? 'requested' : skipped === 0 ? `${name} is the fastest backend this browser offers` : `first backend that started (${skipped} skipped)`,
       notes,
       patchedKernels: name === 'wasm' ? patchedKernels() : [],
     };

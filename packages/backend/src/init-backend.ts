@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
 import { cpus } from 'node:os';
 import { spawnNodeKernelWorker } from './kernels/simd/kernel-pool-node';
-import { patchedKernels, patchWasm, prepareWasmKernels, registerCpuKernels, startWasmKernelPool, wasmKernelThreads, type WasmPatchLevel } from './patch-wasm';
+import { installWasmKernels, patchedKernels, registerCpuKernels, wasmKernelThreads, type WasmPatchLevel } from './patch-wasm';
 import { prepareWasmThreadsForNode } from './wasm-threads';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -106,11 +106,7 @@ async function useWasm(options: InitBackendOptions, notes: string[]): Promise<bo
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
     }
-    if (patches === 'all') {
-      if (!(await prepareWasmKernels())) notes.push('wasm SIMD: unavailable, our kernels run as JS loops');
-      else if (threads > 1 && !(await startWasmKernelPool(threads - 1, spawnNodeKernelWorker, true))) notes.push('kernel threads: not started (the wasm memory is not shared); our kernels use one thread');
-    }
-    patchWasm(patches);
+    notes.push(...(await installWasmKernels(patches, threads, spawnNodeKernelWorker, true)));
     return true;
   } catch (error) {
     if (error instanceof BackendError) throw error;

@@ -111,6 +111,30 @@ export async function startWasmKernelPool(workers: number, spawn: SpawnKernelWor
   return pool !== undefined;
 }
 
+/**
+ * After the wasm backend started: compiles our SIMD kernels, gives them `threads - 1` workers when
+ * more than one thread is wanted, and registers them (`patchWasm(patches)`). Returns notes for what
+ * could not be done; neither missing SIMD nor workers that fail to start stop the backend.
+ */
+export async function installWasmKernels(patches: WasmPatchLevel, threads: number, spawn: SpawnKernelWorker, wait: boolean): Promise<string[]> {
+  const notes: string[] = [];
+  if (patches === 'all') {
+    if (!(await prepareWasmKernels())) notes.push('wasm SIMD: unavailable, our kernels run as JS loops');
+    else if (threads > 1) {
+      let why = 'the wasm memory is not shared';
+      let started = false;
+      try {
+        started = await startWasmKernelPool(threads - 1, spawn, wait);
+      } catch (error) {
+        why = (error as Error).message;
+      }
+      if (!started) notes.push(`kernel threads: not started (${why}); our kernels use one thread`);
+    }
+  }
+  patchWasm(patches);
+  return notes;
+}
+
 /** Threads our kernels use on the wasm backend (1 without a kernel pool). */
 export function wasmKernelThreads(): number {
   const found = wasmBackendMemory();

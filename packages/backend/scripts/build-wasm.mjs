@@ -2,7 +2,7 @@
 // the same kernels, one importing a plain memory (tfjs-backend-wasm's single-threaded builds) and
 // one a shared memory (its pthreads build). `--check` fails when the committed file is stale.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -35,7 +35,11 @@ try {
       console.error(`${target} is stale: run pnpm --filter @fmnist/backend build:wasm`);
       process.exitCode = 1;
     }
-  } else writeFileSync(target, text);
+  } else {
+    // Atomically: a killed build leaves the old module, never half a file.
+    writeFileSync(`${target}.tmp`, text);
+    renameSync(`${target}.tmp`, target);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,12 +1,8 @@
+import { util } from '@tensorflow/tfjs-core';
 import type { HostKernel } from './host-kernel';
 
 export const ADAM_UPDATE = 'FmnistAdamUpdate';
 
-/**
- * One Adam/AdamW step for one variable in a single pass (tfjs issues ~10 kernels per variable):
- * m' = β1 m + (1-β1) g, v' = β2 v + (1-β2) g², w' = w·(1 - lr·wd if decoupled) - lr/c1 · m' / (sqrt(v'/c2) + eps),
- * with g += wd·w first when weight decay is coupled (Adam), as torch.optim does.
- */
 interface AdamAttrs {
   lr: number;
   beta1: number;
@@ -17,6 +13,7 @@ interface AdamAttrs {
   decoupled: boolean;
 }
 
+/** The step's scalars: bias corrections folded into stepSize and sqrtC2, weight decay as keep (AdamW) or l2 (Adam). */
 function constants({ lr, beta1, beta2, eps, step, weightDecay, decoupled }: AdamAttrs) {
   return {
     beta1,
@@ -29,13 +26,18 @@ function constants({ lr, beta1, beta2, eps, step, weightDecay, decoupled }: Adam
   };
 }
 
+/**
+ * One Adam/AdamW step for one variable in a single pass (tfjs issues ~10 kernels per variable):
+ * m' = β1 m + (1-β1) g, v' = β2 v + (1-β2) g², w' = w·(1 - lr·wd if decoupled) - lr/c1 · m' / (sqrt(v'/c2) + eps),
+ * with g += wd·w first when weight decay is coupled (Adam), as torch.optim does.
+ */
 export const adamUpdateKernel: HostKernel = {
   kernelName: ADAM_UPDATE,
   inputs: ['w', 'g', 'm', 'v'],
   outputShapes: ([w]) => [w.shape, w.shape, w.shape],
   simd: (k, [w, g, m, v], [w2, m2, v2], [info], attrs) => {
     const { beta1, beta2, eps, stepSize, sqrtC2, keep, l2 } = constants(attrs as unknown as AdamAttrs);
-    k.adamUpdate(w, g, m, v, w2, m2, v2, info.shape.reduce((p, d) => p * d, 1), beta1, beta2, eps, stepSize, sqrtC2, keep, l2);
+    k.adamUpdate(w, g, m, v, w2, m2, v2, util.sizeFromShape(info.shape), beta1, beta2, eps, stepSize, sqrtC2, keep, l2);
     return true;
   },
   compute: ([w, g, m, v], [w2, m2, v2], _infos, attrs) => {

@@ -1,9 +1,7 @@
-import { _FusedMatMul, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { _FusedMatMul, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call-kernel';
 import { chunkCount, splitRange } from './simd/kernel-pool';
 import { kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike } from './wasm-backend-like';
-
-const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
 /** Below this many multiply-adds a product runs on one thread: waking a worker costs microseconds. */
 const PARALLEL_MACS = 1 << 23;
@@ -20,7 +18,7 @@ interface Product {
   b: TensorInfo;
   transposeA: boolean;
   transposeB: boolean;
-  /** Offset of a [N] bias, or 0. */
+  /** A [N] bias, or none. */
   bias: TensorInfo | undefined;
   relu: boolean;
 }
@@ -39,10 +37,10 @@ function simdProduct(backend: KernelBackend, p: Product): TensorInfo | undefined
   if (!kernels || ra < 2 || rb < 2) return undefined;
   const [m, k] = p.transposeA ? [p.a.shape[ra - 1], p.a.shape[ra - 2]] : [p.a.shape[ra - 2], p.a.shape[ra - 1]];
   const [kb, n] = p.transposeB ? [p.b.shape[rb - 1], p.b.shape[rb - 2]] : [p.b.shape[rb - 2], p.b.shape[rb - 1]];
-  const batchA = size(p.a.shape.slice(0, -2));
-  const batchB = size(p.b.shape.slice(0, -2));
+  const batchA = util.sizeFromShape(p.a.shape.slice(0, -2));
+  const batchB = util.sizeFromShape(p.b.shape.slice(0, -2));
   if (k !== kb || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return undefined;
-  if (p.bias && size(p.bias.shape) !== n) return undefined;
+  if (p.bias && util.sizeFromShape(p.bias.shape) !== n) return undefined;
   const batch = Math.max(batchA, batchB);
   const outer = (batchA >= batchB ? p.a : p.b).shape.slice(0, -2);
   const out = b.makeOutput([...outer, m, n], 'float32');
@@ -63,8 +61,7 @@ function simdProduct(backend: KernelBackend, p: Product): TensorInfo | undefined
     const parts = byColumns
       ? splitRange(n, chunks, 8).map(([n0, nc]) => [ai, sam, sak, bi + 4 * n0, n, ci + 4 * n0, n, m, k, nc, bias && bias + 4 * n0, relu, 0])
       : splitRange(m, chunks, 4).map(([m0, mc]) => [ai + 4 * m0 * sam, sam, sak, bi, n, ci + 4 * m0 * n, n, mc, k, n, bias, relu, 0]);
-    if (parts.length === 0) kernels.gemm(ai, sam, sak, bi, n, ci, n, m, k, n, bias, relu, 0);
-    else runParallel(b, kernels, 'gemm', parts);
+    runParallel(b, kernels, 'gemm', parts);
   }
   if (p.transposeB) release(backend, bb);
   return out;

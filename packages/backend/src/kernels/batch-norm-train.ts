@@ -1,4 +1,4 @@
-import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { HostKernel } from './host-kernel';
 import { withScratch } from './wasm-backend-like';
 
@@ -20,7 +20,7 @@ export const batchNormTrainKernel: HostKernel = {
   simd: (k, [x, gamma, beta], [y, mean, invStd], [xInfo], attrs, b) => {
     const c = channels(xInfo);
     if (c % 4 !== 0) return false;
-    const rows = xInfo.shape.reduce((p, d) => p * d, 1) / c;
+    const rows = util.sizeFromShape(xInfo.shape) / c;
     withScratch(b, 32 * c, (scratch) => k.batchNormTrain(x, gamma, beta, y, mean, invStd, rows, c, attrs.epsilon as number, scratch));
     return true;
   },
@@ -64,7 +64,7 @@ export const batchNormTrainGradKernel: HostKernel = {
   simd: (k, [dy, x, gamma, mean, invStd], [dx, dGamma, dBeta], [dyInfo], _attrs, b) => {
     const c = channels(dyInfo);
     if (c % 4 !== 0) return false;
-    const rows = dyInfo.shape.reduce((p, d) => p * d, 1) / c;
+    const rows = util.sizeFromShape(dyInfo.shape) / c;
     withScratch(b, 32 * c, (scratch) => k.batchNormTrainGrad(dy, x, gamma, mean, invStd, dx, dGamma, dBeta, rows, c, scratch));
     return true;
   },

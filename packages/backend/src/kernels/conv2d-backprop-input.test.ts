@@ -25,7 +25,6 @@ function grads(xShape: number[], fShape: number[], stride: number, pad: 'same' |
   });
 }
 
-
 describe('patched wasm convolution gradients agree with the cpu backend', () => {
   const cases: [number[], number[], number, 'same' | 'valid'][] = [];
   // Random shapes, strides and paddings, fixed by a seed.

@@ -26,12 +26,12 @@ export function conv2DBackpropInputConfig(fallback: KernelFunc): KernelConfig {
       const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast');
       if (dataFormat === 'NCHW' || info.strideHeight !== 1 || info.strideWidth !== 1) return fallback(args);
       const b = backend as unknown as KernelBackend;
-      const fast = simdConv2DBackpropInput(b, dy, filter, inputShape, { strides, pad, dataFormat, dimRoundingMode });
-      if (fast) return fast;
       const { filterHeight: kh, filterWidth: kw } = info;
       const { top, bottom, left, right } = info.padInfo;
-      const padding = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];
+      const padding: [number, number][] = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];
       if (padding.flat().some((p) => p < 0)) return fallback(args);
+      const fast = simdConv2DBackpropInput(b, dy, filter, info, padding);
+      if (fast) return fast;
       // [kh, kw, Ci, Co] -> reversed spatially -> [kh, kw, Co, Ci]
       const flipped = callKernel(b, 'Reverse', { x: filter }, { dims: [0, 1] });
       const swapped = callKernel(b, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });

@@ -1,4 +1,4 @@
-import { backend_util, type KernelBackend, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type KernelBackend, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { SimdKernels } from './simd/simd-module';
 import { callKernel, release } from './call-kernel';
 import { chunkCount, splitRange } from './simd/kernel-pool';
@@ -9,7 +9,7 @@ import { kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike } f
 // the GEMM to pay); the caller then keeps XNNPACK.
 
 type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
-type Padding = [number, number][];
+export type Padding = [number, number][];
 
 /** Below this many reduction channels per tap, XNNPACK's convolution is faster than per-tap GEMMs. */
 const MIN_CHANNELS = 8;
@@ -50,7 +50,7 @@ export function simdConv2D(backend: KernelBackend, x: TensorInfo, filter: Tensor
   const k = simdFor(b);
   if (!k || a.dataFormat !== 'NHWC' || x.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
   const c = info(x.shape, filter.shape, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode);
-  if (!unit(c) || c.inChannels < MIN_CHANNELS || (bias && bias.shape.reduce((p, d) => p * d, 1) !== c.outChannels)) return undefined;
+  if (!unit(c) || c.inChannels < MIN_CHANNELS || (bias && util.sizeFromShape(bias.shape) !== c.outChannels)) return undefined;
   const { top, bottom, left, right } = c.padInfo;
   const xp = pad(backend, x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
   const out = b.makeOutput([c.batchSize, c.outHeight, c.outWidth, c.outChannels], 'float32');
@@ -59,17 +59,16 @@ export function simdConv2D(backend: KernelBackend, x: TensorInfo, filter: Tensor
   return out;
 }
 
-/** dx of a convolution: the stride-1 convolution of dy, padded by k - 1 - pad, with the filter rotated 180° and its channel axes swapped. */
-export function simdConv2DBackpropInput(backend: KernelBackend, dy: TensorInfo, filter: TensorInfo, inputShape: number[], a: ConvArgs): TensorInfo | undefined {
+/**
+ * dx of a stride-1 NHWC convolution `c`: the convolution of dy padded by `paddings` (k - 1 - the
+ * forward padding, worked out by the caller, conv2d-backprop-input.ts) with the filter rotated 180°
+ * (read in reverse by the kernel) and its channel axes swapped.
+ */
+export function simdConv2DBackpropInput(backend: KernelBackend, dy: TensorInfo, filter: TensorInfo, c: backend_util.Conv2DInfo, paddings: Padding): TensorInfo | undefined {
   const b = backend as unknown as WasmBackendLike;
   const k = simdFor(b);
-  if (!k || a.dataFormat !== 'NHWC' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
-  const c = info(inputShape, filter.shape, a.strides, a.pad, 1, a.dimRoundingMode);
-  if (!unit(c) || c.outChannels < MIN_CHANNELS) return undefined;
+  if (!k || dy.dtype !== 'float32' || filter.dtype !== 'float32' || !unit(c) || c.outChannels < MIN_CHANNELS) return undefined;
   const { filterHeight: kh, filterWidth: kw } = c;
-  const { top, bottom, left, right } = c.padInfo;
-  const paddings: Padding = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];
-  if (paddings.flat().some((p) => p < 0)) return undefined;
   const dyp = pad(backend, dy, paddings);
   const swapped = callKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
   const out = b.makeOutput([c.batchSize, c.inHeight, c.inWidth, c.inChannels], 'float32');

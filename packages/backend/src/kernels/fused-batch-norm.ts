@@ -1,4 +1,4 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { offsetOf, simdFor, type WasmBackendLike, withScratch } from './wasm-backend-like';
 
 /**
@@ -18,7 +18,7 @@ export function fusedBatchNormConfig(original: KernelFunc): KernelConfig {
       const c = x.shape[x.shape.length - 1];
       const perChannel = (t: TensorInfo | undefined) => !t || (t.shape.length === 1 && t.shape[0] === c && t.dtype === 'float32');
       if (x.dtype !== 'float32' || c % 4 !== 0 || ![mean, variance, offset, scale].every(perChannel)) return original(args);
-      const rows = x.shape.reduce((p, d) => p * d, 1) / c;
+      const rows = util.sizeFromShape(x.shape) / c;
       const out = b.makeOutput(x.shape, 'float32');
       const eps = (args.attrs as { varianceEpsilon: number }).varianceEpsilon;
       const ptr = (t: TensorInfo | undefined) => (t ? offsetOf(b, t) : 0);

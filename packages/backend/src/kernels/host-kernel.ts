@@ -1,15 +1,12 @@
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { SimdKernels } from './simd/simd-module';
 import { offsetOf, simdFor, type WasmBackendLike, wasmMemory } from './wasm-backend-like';
-
 
 /** The parts of tfjs-backend-cpu's MathBackendCPU our kernels use. */
 interface CpuBackendLike {
   data: { get(dataId: object): { values: Float32Array } };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
 }
-
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
  * A kernel written once as plain loops over Float32Arrays, registered for the wasm backend (working
@@ -34,7 +31,7 @@ export interface HostKernel {
 function wasmView(b: WasmBackendLike, t: TensorInfo): Float32Array {
   // The Memory's current buffer: HEAP views of the threaded build are refreshed lazily after growth.
   const memory = wasmMemory(b);
-  return new Float32Array(memory ? memory.buffer : b.wasm.HEAPU8.buffer, offsetOf(b, t), size(t.shape));
+  return new Float32Array(memory ? memory.buffer : b.wasm.HEAPU8.buffer, offsetOf(b, t), util.sizeFromShape(t.shape));
 }
 
 export function hostKernelConfig(kernel: HostKernel, backendName: 'wasm' | 'cpu', fallback?: KernelFunc): KernelConfig {
@@ -59,7 +56,7 @@ export function hostKernelConfig(kernel: HostKernel, backendName: 'wasm' | 'cpu'
         if (!done) kernel.compute(infos.map((t) => wasmView(b, t)), outs.map((t) => wasmView(b, t)), infos, attrs);
       } else {
         const b = args.backend as unknown as CpuBackendLike;
-        const outArrays = shapes.map((s) => new Float32Array(size(s)));
+        const outArrays = shapes.map((s) => new Float32Array(util.sizeFromShape(s)));
         kernel.compute(infos.map((t) => b.data.get(t.dataId).values), outArrays, infos, attrs);
         outs = shapes.map((s, i) => b.makeTensorInfo(s, 'float32', outArrays[i]));
       }

@@ -28,7 +28,7 @@ export const sumKernel: HostKernel = {
   simd: (k, [x], [out], [xInfo], attrs, b) => {
     // outputShapes already checked the axes are leading: rows are their product.
     const rows = axes(xInfo, attrs.axis as number | number[]).reduce((p, a) => p * xInfo.shape[a], 1);
-    const cols = xInfo.shape.reduce((p, d) => p * d, 1) / rows;
+    const cols = util.sizeFromShape(xInfo.shape) / rows;
     if (cols % 4 !== 0 || rows === 0) return false;
     withScratch(b, 12 * cols, (scratch) => k.columnSum(x, out, rows, cols, scratch));
     return true;

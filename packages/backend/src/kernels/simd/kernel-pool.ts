@@ -88,8 +88,7 @@ function kernelWorker(data, ready) {
 }
 `;
 
-// The same claim loop on the calling thread (the source above is for workers, which get it as text).
-const claimChunks = new Function(`${CLAIM_LOOP}\nreturn claimChunks;`)() as (i32: Int32Array, f64: Float64Array, fns: ((...a: number[]) => void)[], seq: number) => void;
+type ClaimChunks = (i32: Int32Array, f64: Float64Array, fns: ((...a: number[]) => void)[], seq: number) => void;
 
 /**
  * Starts `workers` kernel workers on this memory. `malloc` allocates their control block on the
@@ -99,6 +98,9 @@ const claimChunks = new Function(`${CLAIM_LOOP}\nreturn claimChunks;`)() as (i32
 export async function startKernelPool(kernels: SimdKernels, module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number, spawn: SpawnKernelWorker, malloc: (bytes: number) => number, wait: boolean): Promise<KernelPool> {
   const names = Object.keys(kernels).filter((k) => typeof (kernels as unknown as Record<string, unknown>)[k] === 'function');
   const fns = names.map((n) => (kernels as unknown as Record<string, (...a: number[]) => void>)[n]);
+  // The same claim loop on this thread, built from the workers' source when a pool starts (not at
+  // import: a page whose CSP forbids eval then only loses the threads).
+  const claimChunks = new Function(`${CLAIM_LOOP}\nreturn claimChunks;`)() as ClaimChunks;
   const slot = malloc(BLOCK_BYTES) >>> 0;
   new Int32Array(memory.buffer, slot, 16).fill(0);
   await Promise.all(Array.from({ length: workers }, () => spawn({ module, memory, slot, names })));

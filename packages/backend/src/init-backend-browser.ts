@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
-import { spawnBrowserKernelWorker } from './kernels/simd/kernel-pool-browser';
+import { spawnBrowserKernelWorkers } from './kernels/simd/kernel-pool-browser';
 import { installWasmKernels, patchedKernels, registerCpuKernels, type WasmPatchLevel, wasmKernelThreads } from './patch-wasm';
 
 export type BrowserBackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -95,7 +95,7 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1))).dataSync();
   // Our kernels are compiled asynchronously there: browsers refuse larger synchronous compiles on
   // the main thread. A browser's main thread may not block in Atomics.wait: it spins.
-  if (name === 'wasm') return installWasmKernels(options.wasmPatches ?? 'all', kernelThreads, spawnBrowserKernelWorker, false);
+  if (name === 'wasm') return installWasmKernels(options.wasmPatches ?? 'all', kernelThreads, spawnBrowserKernelWorkers, false);
   if (name === 'cpu') registerCpuKernels();
   return [];
 }

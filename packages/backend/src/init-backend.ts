@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
 import { cpus } from 'node:os';
-import { spawnNodeKernelWorker } from './kernels/simd/kernel-pool-node';
+import { spawnNodeKernelWorkers } from './kernels/simd/kernel-pool-node';
 import { installWasmKernels, patchedKernels, registerCpuKernels, wasmKernelThreads, type WasmPatchLevel } from './patch-wasm';
 import { prepareWasmThreadsForNode } from './wasm-threads';
 
@@ -106,7 +106,7 @@ async function useWasm(options: InitBackendOptions, notes: string[]): Promise<bo
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
     }
-    notes.push(...(await installWasmKernels(patches, threads, spawnNodeKernelWorker, true)));
+    notes.push(...(await installWasmKernels(patches, threads, spawnNodeKernelWorkers, true)));
     return true;
   } catch (error) {
     if (error instanceof BackendError) throw error;

@@ -8,7 +8,7 @@ import { fusedBatchNormConfig } from './kernels/fused-batch-norm';
 import { fusedConv2DConfig } from './kernels/fused-conv2d';
 import { hostKernelConfig } from './kernels/host-kernel';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
-import type { SpawnKernelWorker } from './kernels/simd/kernel-pool';
+import type { SpawnKernelWorkers } from './kernels/simd/kernel-pool';
 import { prepareSimdKernels, simdKernelPool, startSimdKernelPool } from './kernels/simd/simd-module';
 import { sumKernel } from './kernels/sum';
 import { type WasmBackendLike, wasmMemory } from './kernels/wasm-backend-like';
@@ -104,7 +104,7 @@ function wasmBackendMemory(): { backend: WasmBackendLike; memory: WebAssembly.Me
  * Gives our SIMD kernels `workers` extra threads (GEMMs, convolutions), on the pthreads build's
  * shared memory. False when the memory is not shared or the kernels were not prepared.
  */
-export async function startWasmKernelPool(workers: number, spawn: SpawnKernelWorker, wait: boolean): Promise<boolean> {
+export async function startWasmKernelPool(workers: number, spawn: SpawnKernelWorkers, wait: boolean): Promise<boolean> {
   const found = wasmBackendMemory();
   if (!found) return false;
   const pool = await startSimdKernelPool(found.memory, workers, spawn, (bytes) => found.backend.wasm._malloc(bytes), wait);
@@ -116,7 +116,7 @@ export async function startWasmKernelPool(workers: number, spawn: SpawnKernelWor
  * more than one thread is wanted, and registers them (`patchWasm(patches)`). Returns notes for what
  * could not be done; neither missing SIMD nor workers that fail to start stop the backend.
  */
-export async function installWasmKernels(patches: WasmPatchLevel, threads: number, spawn: SpawnKernelWorker, wait: boolean): Promise<string[]> {
+export async function installWasmKernels(patches: WasmPatchLevel, threads: number, spawn: SpawnKernelWorkers, wait: boolean): Promise<string[]> {
   const notes: string[] = [];
   if (patches === 'all') {
     if (!(await prepareWasmKernels())) notes.push('wasm SIMD: unavailable, our kernels run as JS loops');

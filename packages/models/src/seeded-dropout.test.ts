@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededDropout } from './seeded-dropout';
-import { seedDropout } from './seeds';
+import { mlp } from './mlp';
+import { seededDropout, setDropoutStream } from './seeded-dropout';
+import { DropoutStream, seedDropout } from './seeds';
 import { useCpu } from './test-setup';
 
 beforeAll(useCpu);
@@ -23,5 +24,24 @@ describe('SeededDropout', () => {
     expect((layer.apply(x) as tf.Tensor).dataSync()).toEqual(x.dataSync());
     expect(layer.getClassName()).toBe('Dropout');
     expect(tfl).toBeDefined();
+  });
+
+  it('gives each model its own stream: interleaved use of two models draws what each alone would', () => {
+    const x = tf.ones([8, 64]);
+    const build = () => mlp({ inputs: 64, hidden: [32, 32], outputs: 4, dropout: 0.5, seed: 1 });
+    const draw = (m: tfl.LayersModel) => Array.from((m.apply(x, { training: true }) as tf.Tensor).dataSync());
+    const alone = build();
+    expect(setDropoutStream(alone, new DropoutStream(7))).toBe(2);
+    const expected = [draw(alone), draw(alone)];
+    const a = build();
+    const b = build();
+    setDropoutStream(a, new DropoutStream(7));
+    setDropoutStream(b, new DropoutStream(8));
+    const got = [draw(a), draw(b), draw(a), draw(b)];
+    expect([got[0], got[2]]).toEqual(expected);
+    expect(got[1]).not.toEqual(got[0]);
+    const stream = new DropoutStream(7);
+    stream.next();
+    expect(stream.state).toEqual({ seed: 7, calls: 1 });
   });
 });

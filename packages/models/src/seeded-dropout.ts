@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { nextDropoutSeed } from './seeds';
+import { DropoutStream, defaultDropoutStream } from './seeds';
 
 type Kwargs = Record<string, unknown>;
 type DropoutCtor = new (args: { rate: number; seed?: number; name?: string }) => tfl.layers.Layer;
@@ -10,14 +10,17 @@ const DropoutBase = Object.getPrototypeOf(tfl.layers.dropout({ rate: 0.5 })).con
 
 /**
  * Dropout whose masks are reproducible yet different at every step: tfjs's own `seed` option
- * gives the same mask on every call. It serialises as a plain `Dropout`, so saved models load in
- * any tfjs app (dropout is the identity at inference).
+ * gives the same mask on every call. Masks come from the stream of the run that trains the model
+ * (`setDropoutStream`), else from the default stream. It serialises as a plain `Dropout`, so saved
+ * models load in any tfjs app (dropout is the identity at inference).
  */
 export class SeededDropout extends DropoutBase {
   static className = 'Dropout';
+  /** Set by `setDropoutStream`; undefined means the default stream. */
+  stream?: DropoutStream;
 
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
-    (this as unknown as { seed: number }).seed = nextDropoutSeed();
+    (this as unknown as { seed: number }).seed = (this.stream ?? defaultDropoutStream).next();
     return super.call(inputs, kwargs);
   }
 }
@@ -25,3 +28,25 @@ export class SeededDropout extends DropoutBase {
 export function seededDropout(rate: number, name?: string): tfl.layers.Layer {
   return new SeededDropout({ rate, name });
 }
+
+/**
+ * Makes every SeededDropout of `model` (nested models included) draw from `stream`; returns how
+ * many layers it reached.
+ */
+export function setDropoutStream(model: tfl.LayersModel, stream: DropoutStream): number {
+  let count = 0;
+  const visit = (layers: tfl.layers.Layer[]) => {
+    for (const layer of layers) {
+      if (layer instanceof SeededDropout) {
+        layer.stream = stream;
+        count++;
+      }
+      const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers;
+      if (Array.isArray(nested)) visit(nested);
+    }
+  };
+  visit(model.layers);
+  return count;
+}
+
+export { DropoutStream };

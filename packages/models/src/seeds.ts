@@ -3,25 +3,41 @@ import { deriveSeed } from '@fmnist/data';
 /** A well-mixed 32-bit seed from a base seed and stream ids (the data pipeline's hash). */
 export const mixSeed = deriveSeed;
 
-/** The dropout random stream: a base seed and a call counter, saved in checkpoints for exact resume. */
+/** The position of a dropout stream: a base seed and a call counter, saved in checkpoints for exact resume. */
 export interface DropoutState {
   seed: number;
   calls: number;
 }
 
-const state: DropoutState = { seed: 0, calls: 0 };
+/**
+ * The random stream that draws dropout masks: mask k is seeded by mixSeed(seed, k). Each training
+ * run attaches its own stream to its model (`setDropoutStream`), so two runs in one process (a
+ * study with nJobs > 1) never draw from each other's stream.
+ */
+export class DropoutStream {
+  seed: number;
+  calls: number;
 
-/** Seeds every SeededDropout layer of this process (the trainer calls it with the run's seed). */
+  constructor(seed = 0, calls = 0) {
+    this.seed = seed >>> 0;
+    this.calls = calls;
+  }
+
+  /** The seed of the next mask. */
+  next(): number {
+    return mixSeed(this.seed, this.calls++);
+  }
+
+  get state(): DropoutState {
+    return { seed: this.seed, calls: this.calls };
+  }
+}
+
+/** The stream of SeededDropout layers that no run has claimed (a model applied outside `fit`). */
+export const defaultDropoutStream = new DropoutStream();
+
+/** Reseeds the default stream (used by models that no `fit` has attached a stream to). */
 export function seedDropout(seed: number, calls = 0): void {
-  state.seed = seed >>> 0;
-  state.calls = calls;
-}
-
-export function getDropoutState(): DropoutState {
-  return { ...state };
-}
-
-/** The seed of the next dropout mask. */
-export function nextDropoutSeed(): number {
-  return mixSeed(state.seed, state.calls++);
+  defaultDropoutStream.seed = seed >>> 0;
+  defaultDropoutStream.calls = calls;
 }

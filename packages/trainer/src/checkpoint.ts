@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@fmnist/data';
-import type { DropoutState } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Logs } from './callbacks/callback';
 import type { OptimizerState } from './optimizers/optimizer';
 import { TrainerError } from './trainer-error';
 import type { LoadedCheckpoint, TrainingState } from './training-state';
@@ -23,6 +21,8 @@ interface CheckpointJson {
   weightsFile: string;
   variables: TensorEntry[];
   slots: (TensorEntry & { variable: string; slot: string })[];
+  /** Callback tensors (early stopping's best weights), by callback position. */
+  extras?: (TensorEntry & { callback: number })[];
 }
 
 /**
@@ -30,7 +30,7 @@ interface CheckpointJson {
  * fresh name, then `checkpoint.json` renamed into place, then old binaries removed. A kill at any
  * point leaves the previous complete checkpoint readable.
  */
-export async function writeCheckpoint(dir: string, state: TrainingState, variables: tf.Variable[], optimizer: OptimizerState): Promise<void> {
+export async function writeCheckpoint(dir: string, state: TrainingState, variables: tf.Variable[], optimizer: OptimizerState, callbackTensors: tf.Tensor[][] = []): Promise<void> {
   const entries: TensorEntry[] = [];
   const slotEntries: CheckpointJson['slots'] = [];
   const chunks: Float32Array[] = [];
@@ -40,6 +40,15 @@ export async function writeCheckpoint(dir: string, state: TrainingState, variabl
     entries.push({ name: v.name, shape: v.shape, offset });
     chunks.push(data);
     offset += data.length;
+  }
+  const extras: CheckpointJson['extras'] = [];
+  for (const [i, tensors] of callbackTensors.entries()) {
+    for (const [j, t] of tensors.entries()) {
+      const data = (await t.data()) as Float32Array;
+      extras.push({ name: `callbacks/${i}/${j}`, callback: i, shape: t.shape, offset });
+      chunks.push(data);
+      offset += data.length;
+    }
   }
   for (const [variable, slots] of Object.entries(optimizer.slots)) {
     for (const [slot, data] of Object.entries(slots)) {
@@ -57,7 +66,7 @@ export async function writeCheckpoint(dir: string, state: TrainingState, variabl
   const weightsFile = `checkpoint-${randomBytes(4).toString('hex')}.bin`;
   writeFileAtomic(join(dir, weightsFile), new Uint8Array(all.buffer));
   const { slots: _slots, ...optimizerMeta } = optimizer;
-  const json: CheckpointJson = { format: 'fmnist-checkpoint-v1', state: { ...state, optimizer: optimizerMeta }, weightsFile, variables: entries, slots: slotEntries };
+  const json: CheckpointJson = { format: 'fmnist-checkpoint-v1', state: { ...state, optimizer: optimizerMeta }, weightsFile, variables: entries, slots: slotEntries, extras };
   writeFileAtomic(join(dir, 'checkpoint.json'), JSON.stringify(json));
   for (const f of readdirSync(dir)) if (/^checkpoint-[0-9a-f]+\.bin$/.test(f) && f !== weightsFile) rmSync(join(dir, f), { force: true });
 }
@@ -92,9 +101,15 @@ export function readCheckpoint(dir: string): LoadedCheckpoint {
     slots[s.variable] ??= {};
     slots[s.variable][s.slot] = { shape: s.shape, values: Array.from(read(s)) };
   }
+  const callbackTensors: tf.Tensor[][] = json.state.callbacks.map(() => []);
+  for (const e of json.extras ?? []) {
+    if (!callbackTensors[e.callback]) throw new TrainerError(`${path}: tensor ${e.name} belongs to callback ${e.callback}, but the checkpoint lists ${callbackTensors.length} callbacks`);
+  }
+  for (const e of json.extras ?? []) callbackTensors[e.callback].push(tf.tensor(read(e), e.shape, 'float32'));
   return {
     state: json.state,
     variables: json.variables.map((e) => ({ name: e.name, values: tf.tensor(read(e), e.shape, 'float32') })),
     optimizer: { ...json.state.optimizer, slots },
+    callbackTensors,
   };
 }

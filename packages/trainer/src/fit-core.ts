@@ -1,13 +1,15 @@
 import { DataLoader, type ImageDataset, type Transform } from '@fmnist/data';
-import { getDropoutState, seedDropout } from '@fmnist/models';
+import { DropoutStream } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Callback, Logs, TrainerControl } from './callbacks/callback';
+import { CallbackList } from './callbacks/callback-list';
 import type { LoadedCheckpoint, TrainingState } from './training-state';
 import { evaluate } from './evaluate';
 import type { LossName } from './losses';
 import { createOptimizer, type OptimizerConfig } from './optimizers/create-optimizer';
 import type { Optimizer, OptimizerState } from './optimizers/optimizer';
+import { checkSameRun, runFingerprint } from './run-fingerprint';
 import { trainStep } from './train-step';
 import { type Trainable, toTrainable } from './trainable';
 import { TrainerError } from './trainer-error';
@@ -32,7 +34,11 @@ export interface FitOptions {
   labelSmoothing?: number;
   /** Augmentation when `train` is a dataset. */
   transform?: Transform;
-  /** Continue from the checkpoint in this directory (written by ModelCheckpoint or an interrupted run). */
+  /**
+   * Continue from the checkpoint in this directory (written by ModelCheckpoint or an interrupted
+   * run). It must come from the same run (seed, data, model, optimizer, loss): anything else is
+   * refused, naming the field. `epochs` may be raised to train further.
+   */
   resumeFrom?: string;
   /** On SIGINT (Ctrl-C), stop after the current batch and save a checkpoint here. Default none. */
   interruptCheckpointDir?: string;
@@ -49,7 +55,7 @@ export interface History {
 /** How a run reads and writes checkpoints and hears Ctrl-C: files and signals in Node, none in browsers. */
 export interface CheckpointIO {
   read(dir: string): LoadedCheckpoint;
-  write(dir: string, state: TrainingState, variables: tf.Variable[], optimizer: OptimizerState): Promise<void>;
+  write(dir: string, state: TrainingState, variables: tf.Variable[], optimizer: OptimizerState, callbackTensors: tf.Tensor[][]): Promise<void>;
   /** Calls `handler` on an interrupt request; returns the unsubscribe function. */
   onInterrupt(handler: () => void): () => void;
 }
@@ -59,11 +65,12 @@ function needIO(io: CheckpointIO | undefined, what: string): CheckpointIO {
   return io;
 }
 
-function resolveOptimizer(o: FitOptions['optimizer']): Optimizer {
-  if (o === undefined) return createOptimizer({ name: 'adam' });
-  if (typeof o === 'string') return createOptimizer({ name: o });
-  if ('apply' in o) return o;
-  return createOptimizer(o);
+/** The run's optimizer, and whether `fit` created it (then `fit` disposes its slots at the end). */
+function resolveOptimizer(o: FitOptions['optimizer']): { optimizer: Optimizer; owned: boolean } {
+  if (o === undefined) return { optimizer: createOptimizer({ name: 'adam' }), owned: true };
+  if (typeof o === 'string') return { optimizer: createOptimizer({ name: o }), owned: true };
+  if ('apply' in o) return { optimizer: o, owned: false };
+  return { optimizer: createOptimizer(o), owned: true };
 }
 
 function checkOptions(options: FitOptions): void {
@@ -94,36 +101,62 @@ export async function fitWith(io: CheckpointIO | undefined, modelLike: tfl.Layer
   const seed = options.seed ?? 0;
   const trainLoader = loaderFor(model, train, options, true);
   const valLoader = options.validation ? loaderFor(model, options.validation, { ...options, batchSize: Math.max(256, options.batchSize ?? 64) }, false) : undefined;
-  const optimizer = resolveOptimizer(options.optimizer);
+  const { optimizer, owned } = resolveOptimizer(options.optimizer);
+  try {
+    return await runLoop(io, model, trainLoader, valLoader, optimizer, options, epochs, seed);
+  } finally {
+    if (owned) optimizer.dispose();
+  }
+}
+
+async function runLoop(io: CheckpointIO | undefined, model: Trainable, trainLoader: DataLoader, valLoader: DataLoader | undefined, optimizer: Optimizer, options: FitOptions, epochs: number, seed: number): Promise<History> {
   const lossName = options.loss ?? 'categoricalCrossentropy';
-  const callbacks = options.callbacks ?? [];
+  const callbacks = new CallbackList(options.callbacks ?? []);
   const vars = model.trainableVariables();
   const history: Logs[] = [];
   const baseLr = optimizer.lr;
+  const run = runFingerprint({ model, loader: trainLoader, optimizer, baseLr, seed, epochs, loss: lossName, labelSmoothing: options.labelSmoothing ?? 0, gradientClip: options.gradientClip });
   let startEpoch = 0;
   let startBatch = 0;
   let globalStep = 0;
   let partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
-  seedDropout(seed);
+  // This run's own dropout stream: concurrent runs in one process never share one.
+  const dropout = new DropoutStream(seed);
+  model.setDropoutStream?.(dropout);
+  let resumed: LoadedCheckpoint | undefined;
+  let stoppedBefore = false;
 
   if (options.resumeFrom) {
     const ckpt = needIO(io, 'resumeFrom').read(options.resumeFrom);
+    const release = () => tf.dispose([...ckpt.variables.map((v) => v.values), ...ckpt.callbackTensors.flat()]);
     const all = model.allVariables();
-    if (ckpt.variables.length !== all.length || ckpt.variables.some((v, i) => v.values.shape.join() !== all[i].shape.join())) {
-      tf.dispose(ckpt.variables.map((v) => v.values));
-      throw new TrainerError(`${options.resumeFrom}: checkpoint holds ${ckpt.variables.length} variables that do not match this model's ${all.length}`);
+    try {
+      if (ckpt.variables.length !== all.length || ckpt.variables.some((v, i) => v.values.shape.join() !== all[i].shape.join())) {
+        throw new TrainerError(`${options.resumeFrom}: checkpoint holds ${ckpt.variables.length} variables that do not match this model's ${all.length}`);
+      }
+      checkSameRun(options.resumeFrom, ckpt.state.run, run);
+      if (ckpt.state.history.length > epochs) {
+        throw new TrainerError(`${options.resumeFrom}: the checkpoint has ${ckpt.state.history.length} epochs done, more than epochs ${epochs}`);
+      }
+    } catch (error) {
+      release();
+      throw error;
     }
     all.forEach((v, i) => v.assign(ckpt.variables[i].values));
     tf.dispose(ckpt.variables.map((v) => v.values));
     optimizer.setState(ckpt.optimizer, vars);
     ({ epoch: startEpoch, batch: startBatch, globalStep, partial } = ckpt.state);
     history.push(...ckpt.state.history);
-    seedDropout(ckpt.state.dropout.seed, ckpt.state.dropout.calls);
-    callbacks.forEach((cb, i) => cb.setState?.(ckpt.state.callbacks[i] ?? {}));
+    dropout.seed = ckpt.state.dropout.seed;
+    dropout.calls = ckpt.state.dropout.calls;
+    // A run its callbacks had stopped stays stopped, unless it is asked for more epochs than it had.
+    stoppedBefore = (ckpt.state.stopped ?? false) && epochs <= (ckpt.state.run?.epochs ?? epochs);
+    resumed = ckpt;
   }
 
   let epoch = startEpoch;
   let batchInEpoch = startBatch;
+  let interrupted = false;
   const control: TrainerControl = {
     model,
     stopTraining: false,
@@ -141,21 +174,30 @@ export async function fitWith(io: CheckpointIO | undefined, modelLike: tfl.Layer
     history,
     saveCheckpoint: (dir) => saveState(dir),
   };
-  for (const cb of callbacks) cb.setTrainer(control);
+  callbacks.setTrainer(control);
 
   const saveState = async (dir: string) => {
     const opt = await optimizer.getState(vars);
+    const snapshots = callbacks.snapshot();
     const state: TrainingState = {
       // Completed epochs are in the history, so the run resumes at epoch history.length.
-      epoch: history.length, batch: batchInEpoch, globalStep, partial, history, seed,
-      dropout: getDropoutState(),
-      callbacks: callbacks.map((cb) => cb.getState?.() ?? {}),
+      epoch: history.length,
+      batch: batchInEpoch,
+      globalStep,
+      partial,
+      history,
+      seed,
+      dropout: dropout.state,
+      callbacks: snapshots.map((s) => s.state),
+      callbackTensors: snapshots.map((s) => s.tensors.length),
+      callbackNames: callbacks.keys(),
+      stopped: control.stopTraining && !interrupted,
+      run,
       optimizer: { name: opt.name, lr: opt.lr, step: opt.step },
     };
-    await needIO(io, 'saveCheckpoint').write(dir, state, model.allVariables(), opt);
+    await needIO(io, 'saveCheckpoint').write(dir, state, model.allVariables(), opt, snapshots.map((s) => s.tensors));
   };
 
-  let interrupted = false;
   const unsubscribe = options.interruptCheckpointDir
     ? needIO(io, 'interruptCheckpointDir').onInterrupt(() => {
         interrupted = true;
@@ -164,13 +206,18 @@ export async function fitWith(io: CheckpointIO | undefined, modelLike: tfl.Layer
     : () => {};
 
   const started = performance.now();
-  for (const cb of callbacks) await cb.onTrainBegin?.({});
   try {
+    await callbacks.trainBegin({});
+    if (resumed) {
+      const saved = resumed.state.callbacks.map((state, i) => ({ state, tensors: resumed?.callbackTensors[i] ?? [] }));
+      callbacks.restore(saved, resumed.state.callbackNames);
+      control.stopTraining = stoppedBefore;
+    }
     for (; epoch < epochs && !control.stopTraining; epoch++) {
-      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+      await callbacks.epochBegin(epoch, {});
       let t0 = performance.now();
       for await (const { xs, ys, size } of trainLoader.iterate(epoch, batchInEpoch)) {
-        for (const cb of callbacks) await cb.onBatchBegin?.(batchInEpoch, { size });
+        await callbacks.batchBegin(batchInEpoch, { size });
         let lossValue = 0;
         let correct = 0;
         try {
@@ -187,7 +234,7 @@ export async function fitWith(io: CheckpointIO | undefined, modelLike: tfl.Layer
         partial.correct += correct;
         partial.seen += size;
         const batchLogs: Logs = { loss: lossValue, accuracy: correct / size, lr: optimizer.lr, size, imagesPerSecond: partial.seen / partial.seconds };
-        for (const cb of callbacks) await cb.onBatchEnd?.(batchInEpoch - 1, batchLogs);
+        await callbacks.batchEnd(batchInEpoch - 1, batchLogs);
         if (control.stopTraining) break;
       }
       if (interrupted && batchInEpoch < trainLoader.length) break;
@@ -202,20 +249,20 @@ export async function fitWith(io: CheckpointIO | undefined, modelLike: tfl.Layer
         const val = await evaluate(model, valLoader, { loss: lossName, topK: [1] });
         logs.val_loss = val.loss;
         logs.val_accuracy = val.accuracy;
-        for (const cb of callbacks) await cb.onValidationEnd?.(epoch, logs);
+        await callbacks.validationEnd(epoch, logs);
       }
       if (!Number.isFinite(logs.loss) && !control.stopTraining) control.stopTraining = true;
       // Epoch done: the next one starts clean (checkpoints written now resume at epoch + 1).
       batchInEpoch = 0;
       partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
       history.push(logs);
-      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+      await callbacks.epochEnd(epoch, logs);
     }
     if (interrupted && options.interruptCheckpointDir) await saveState(options.interruptCheckpointDir);
   } finally {
     unsubscribe();
   }
-  for (const cb of callbacks) await cb.onTrainEnd?.({});
+  await callbacks.trainEnd({});
   return {
     epochs: history,
     stopReason: interrupted ? 'interrupted' : control.stopTraining ? 'callback' : 'completed',

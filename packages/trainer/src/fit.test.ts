@@ -114,12 +114,13 @@ describe('checkpoints and resume', () => {
     const full = model();
     const fullHistory = await train(full, 4);
     const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
-    class StopAt2 extends Callback {
-      onEpochEnd(epoch: number) {
-        if (epoch === 1) this.trainer.stopTraining = true;
+    // A crash at the start of epoch 2, after epoch 1's checkpoint.
+    class CrashAt2 extends Callback {
+      onEpochBegin(epoch: number) {
+        if (epoch === 2) throw new Error('crash');
       }
     }
-    await train(model(), 4, { callbacks: [new ModelCheckpoint({ dir }), new StopAt2()] });
+    await expect(train(model(), 4, { callbacks: [new ModelCheckpoint({ dir }), new CrashAt2()] })).rejects.toThrow('crash');
     expect(existsSync(join(dir, 'last', 'model.json'))).toBe(true);
     const resumed = model(99); // different initial weights: all must come from the checkpoint
     const history = await train(resumed, 4, { resumeFrom: dir });

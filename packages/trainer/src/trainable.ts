@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type DropoutStream, setDropoutStream } from '@fmnist/models';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /**
@@ -16,6 +17,8 @@ export interface Trainable {
   layout: 'flat' | 'image';
   /** The layers model, when there is one (for saving). */
   layersModel?: tfl.LayersModel;
+  /** Makes the model's dropout draw from this run's stream (models without dropout need not implement it). */
+  setDropoutStream?(stream: DropoutStream): void;
 }
 
 export function isLayersModel(m: unknown): m is tfl.LayersModel {
@@ -31,6 +34,9 @@ export function fromLayersModel(model: tfl.LayersModel): Trainable {
     forward: (x, training) => model.apply(x, { training }) as tf.Tensor,
     trainableVariables: () => model.trainableWeights.map((w) => w.read() as tf.Variable),
     allVariables: () => model.weights.map((w) => w.read() as tf.Variable),
+    setDropoutStream: (stream) => {
+      setDropoutStream(model, stream);
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { DropoutState } from '@fmnist/models';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Logs } from './callbacks/callback';
 import type { OptimizerState } from './optimizers/optimizer';
+import type { RunFingerprint } from './run-fingerprint';
 
 /** Everything needed to continue a run exactly where it stopped. */
 export interface TrainingState {
@@ -15,14 +16,24 @@ export interface TrainingState {
   history: Logs[];
   seed: number;
   dropout: DropoutState;
+  /** Per callback, in list order: `getState()`, and how many of the saved tensors are its `getStateTensors()`. */
   callbacks: Record<string, unknown>[];
+  callbackTensors?: number[];
+  /** Each callback's key (class name and rank among its class), in list order: a resume matches states by key. */
+  callbackNames?: string[];
+  /** A callback had stopped the run (early stopping) when this was written: a resume trains no further. */
+  stopped?: boolean;
+  /** Which run wrote this checkpoint (checked on resume). */
+  run?: RunFingerprint;
   optimizer: Omit<OptimizerState, 'slots'>;
 }
 
-/** A checkpoint read back: state, variable values and optimizer slots. */
+/** A checkpoint read back: state, variable values, optimizer slots and callback tensors. */
 export interface LoadedCheckpoint {
   state: TrainingState;
   /** Variable values in saved order. */
   variables: { name: string; values: tf.Tensor }[];
   optimizer: OptimizerState;
+  /** Per callback, the tensors it saved (the reader owns them). */
+  callbackTensors: tf.Tensor[][];
 }

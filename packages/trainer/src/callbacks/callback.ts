@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Trainable } from '../trainable';
 
 /** Values logged per batch or epoch: loss, accuracy, val_loss, val_accuracy, lr, ... */
@@ -33,9 +34,20 @@ export interface CallbackHooks {
   onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
   onValidationEnd?(epoch: number, logs: Logs): void | Promise<void>;
-  /** State to keep in checkpoints (schedulers, early stopping counters). */
+  /**
+   * Runs after every callback's `onEpochEnd`, so state saved here (ModelCheckpoint) includes
+   * every callback's view of the epoch.
+   */
+  afterEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** State to keep in checkpoints (schedulers, early stopping counters), as JSON values. */
   getState?(): Record<string, unknown>;
-  setState?(state: Record<string, unknown>): void;
+  /** Tensors to keep in checkpoints (early stopping's best weights); the callback keeps ownership. */
+  getStateTensors?(): tf.Tensor[];
+  /**
+   * Restores `getState` (and `getStateTensors`, whose tensors the callback then owns). On resume it
+   * is called after `onTrainBegin`, so the restored state wins over what `onTrainBegin` resets.
+   */
+  setState?(state: Record<string, unknown>, tensors: tf.Tensor[]): void;
 }
 
 // Declaration merging: subclasses implement the optional hooks without `override`.
@@ -55,4 +67,14 @@ export abstract class Callback {
 export function resolveMode(monitor: string, mode: 'auto' | 'min' | 'max'): 'min' | 'max' {
   if (mode !== 'auto') return mode;
   return /acc|auc|f1|precision|recall/.test(monitor) ? 'max' : 'min';
+}
+
+/** A number read back from checkpoint JSON, where NaN and ±Infinity were written as null. */
+export function stateNumber(value: unknown, fallback = Number.NaN): number {
+  return typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : fallback;
+}
+
+/** A number for checkpoint JSON: NaN and ±Infinity as strings, which JSON would turn into null. */
+export function jsonNumber(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
 }

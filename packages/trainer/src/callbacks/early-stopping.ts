@@ -1,6 +1,7 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { restoreWeights, snapshotWeights } from '../trainable';
-import { Callback, type Logs, resolveMode } from './callback';
+import { TrainerError } from '../trainer-error';
+import { Callback, jsonNumber, type Logs, resolveMode, stateNumber } from './callback';
 
 export interface EarlyStoppingOptions {
   /** Default 'val_loss'. */
@@ -56,7 +57,7 @@ export class EarlyStopping extends Callback {
   onEpochEnd(epoch: number, logs: Logs): void {
     const value = logs[this.monitor];
     if (value === undefined) {
-      throw new Error(`EarlyStopping: monitor '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')})`);
+      throw new TrainerError(`EarlyStopping: monitor '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')})`);
     }
     if (this.improved(value, this.best)) {
       this.best = value;
@@ -84,12 +85,21 @@ export class EarlyStopping extends Callback {
   }
 
   getState() {
-    return { wait: this.wait, best: this.best, bestEpoch: this.bestEpoch };
+    return { wait: this.wait, best: jsonNumber(this.best), bestEpoch: this.bestEpoch, stoppedEpoch: this.stoppedEpoch, hasBestWeights: this.bestWeights !== undefined };
   }
 
-  setState(state: Record<string, unknown>): void {
-    this.wait = Number(state.wait);
-    this.best = Number(state.best);
-    this.bestEpoch = Number(state.bestEpoch);
+  /** The best epoch's weights, when `restoreBestWeights` keeps them: a resumed run restores them too. */
+  getStateTensors(): tf.Tensor[] {
+    return this.bestWeights ?? [];
+  }
+
+  setState(state: Record<string, unknown>, tensors: tf.Tensor[] = []): void {
+    this.wait = stateNumber(state.wait, 0);
+    this.best = stateNumber(state.best);
+    this.bestEpoch = stateNumber(state.bestEpoch, -1);
+    this.stoppedEpoch = stateNumber(state.stoppedEpoch, -1);
+    this.bestWeights?.forEach((t) => t.dispose());
+    this.bestWeights = state.hasBestWeights && tensors.length > 0 ? tensors : undefined;
+    if (!this.bestWeights) tf.dispose(tensors);
   }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { saveModel } from '@fmnist/models';
-import { Callback, type Logs, resolveMode } from './callback';
+import { Callback, jsonNumber, type Logs, resolveMode, stateNumber } from './callback';
 
 export interface ModelCheckpointOptions {
   /** Directory for `checkpoint.json` (resume state) and `best/` or `last/` (the model). */
@@ -39,23 +39,34 @@ export class ModelCheckpoint extends Callback {
     this.mode = resolveMode(this.monitor, options.mode ?? 'auto');
   }
 
-  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+  private pending = false;
+
+  /** Decides whether this epoch is saved; the save itself waits for every callback (afterEpochEnd). */
+  onEpochEnd(epoch: number, logs: Logs): void {
+    this.pending = false;
     if ((epoch + 1) % this.every !== 0) return;
     const value = logs[this.monitor];
     const improved = value !== undefined && (Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best : value > this.best));
     if (improved) this.best = value;
     if (this.saveBestOnly && !improved) return;
+    this.pending = true;
+  }
+
+  async afterEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    if (!this.pending) return;
+    this.pending = false;
+    this.saved.push(epoch);
     await this.trainer.saveCheckpoint(this.dir);
     const layers = this.trainer.model.layersModel;
     if (layers) await saveModel(layers, join(this.dir, this.saveBestOnly ? 'best' : 'last'), { model: layers.name, training: { epoch, ...logs } });
-    this.saved.push(epoch);
   }
 
   getState() {
-    return { best: this.best };
+    return { best: jsonNumber(this.best), saved: [...this.saved] };
   }
 
   setState(state: Record<string, unknown>): void {
-    if (state.best !== undefined) this.best = Number(state.best);
+    this.best = stateNumber(state.best);
+    if (Array.isArray(state.saved)) this.saved.splice(0, this.saved.length, ...state.saved.map((e) => stateNumber(e)));
   }
 }

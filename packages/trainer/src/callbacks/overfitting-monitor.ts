@@ -1,4 +1,4 @@
-import { Callback, type Logs } from './callback';
+import { Callback, type Logs, stateNumber } from './callback';
 
 export interface OverfittingReport {
   /** Per epoch: train accuracy minus validation accuracy (positive = overfitting). */
@@ -22,6 +22,17 @@ export class OverfittingMonitor extends Callback {
     this.gaps.push(logs.gap);
     this.trainLoss.push(logs.loss);
     this.valLoss.push(logs.val_loss);
+  }
+
+  getState() {
+    return { gaps: [...this.gaps], trainLoss: [...this.trainLoss], valLoss: [...this.valLoss] };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => stateNumber(x)) : []);
+    this.gaps.splice(0, this.gaps.length, ...list(state.gaps));
+    this.trainLoss = list(state.trainLoss);
+    this.valLoss = list(state.valLoss);
   }
 
   report(): OverfittingReport {

@@ -1,4 +1,4 @@
-import { Callback, type Logs } from './callback';
+import { Callback, type Logs, stateNumber } from './callback';
 
 /** Stops training as soon as a batch loss is NaN or infinite (keras.callbacks.TerminateOnNaN). */
 export class TerminateOnNaN extends Callback {
@@ -9,5 +9,13 @@ export class TerminateOnNaN extends Callback {
       this.stoppedAt = batch;
       this.trainer.stopTraining = true;
     }
+  }
+
+  getState() {
+    return { stoppedAt: this.stoppedAt };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    this.stoppedAt = stateNumber(state.stoppedAt, -1);
   }
 }

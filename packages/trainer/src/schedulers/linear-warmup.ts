@@ -1,4 +1,4 @@
-import { Callback } from '../callbacks/callback';
+import { Callback, jsonNumber, stateNumber } from '../callbacks/callback';
 
 /**
  * Linear warm-up over the first `warmupSteps` optimizer steps, multiplying whatever rate the
@@ -25,5 +25,14 @@ export class LinearWarmup extends Callback {
     const factor = step < this.warmupSteps ? this.startFactor + ((1 - this.startFactor) * (step + 1)) / this.warmupSteps : 1;
     this.lastSet = this.scheduled * factor;
     this.trainer.setLearningRate(this.lastSet);
+  }
+
+  getState() {
+    return { scheduled: jsonNumber(this.scheduled), lastSet: jsonNumber(this.lastSet) };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    this.scheduled = stateNumber(state.scheduled);
+    this.lastSet = stateNumber(state.lastSet);
   }
 }

@@ -1,4 +1,5 @@
-import { Callback, type Logs, resolveMode } from '../callbacks/callback';
+import { Callback, jsonNumber, type Logs, resolveMode, stateNumber } from '../callbacks/callback';
+import { TrainerError } from '../trainer-error';
 
 export interface ReduceLROnPlateauOptions {
   /** Default 'val_loss'. */
@@ -59,7 +60,7 @@ export class ReduceLROnPlateau extends Callback {
 
   onEpochEnd(_epoch: number, logs: Logs): void {
     const value = logs[this.monitor];
-    if (value === undefined) throw new Error(`ReduceLROnPlateau: monitor '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')})`);
+    if (value === undefined) throw new TrainerError(`ReduceLROnPlateau: monitor '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')})`);
     if (this.isBetter(value)) {
       this.best = value;
       this.numBadEpochs = 0;
@@ -81,12 +82,12 @@ export class ReduceLROnPlateau extends Callback {
   }
 
   getState() {
-    return { best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter };
+    return { best: jsonNumber(this.best), numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter };
   }
 
   setState(state: Record<string, unknown>): void {
-    if (state.best !== undefined) this.best = Number(state.best);
-    this.numBadEpochs = Number(state.numBadEpochs ?? 0);
-    this.cooldownCounter = Number(state.cooldownCounter ?? 0);
+    this.best = stateNumber(state.best);
+    this.numBadEpochs = stateNumber(state.numBadEpochs, 0);
+    this.cooldownCounter = stateNumber(state.cooldownCounter, 0);
   }
 }

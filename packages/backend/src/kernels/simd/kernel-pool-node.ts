@@ -1,14 +1,51 @@
 import { Worker } from 'node:worker_threads';
-import { KERNEL_WORKER_SOURCE, type SpawnKernelWorker } from './kernel-pool';
+import { CONTROL_I32, KERNEL_WORKER_SOURCE, MARK_DEAD_SOURCE, type SpawnKernelWorkers } from './kernel-pool';
 
-/** Starts a kernel worker as a Node worker thread (unref'd: it never keeps the process alive). */
-export const spawnNodeKernelWorker: SpawnKernelWorker = (data) =>
+/**
+ * The supervisor: a thread that starts the kernel workers and watches them. The calling thread
+ * waits synchronously in `pool.run`, so it cannot hear a worker's `exit` event; the supervisor's
+ * event loop stays free and turns a death into the DEAD bit in shared memory, which the caller
+ * polls.
+ */
+const SUPERVISOR_SOURCE = `${MARK_DEAD_SOURCE}
+const { Worker, workerData, parentPort } = require('node:worker_threads');
+const { data, count, source } = workerData;
+const i32 = new Int32Array(data.memory.buffer, data.slot, ${CONTROL_I32});
+const workers = [];
+let ready = 0;
+let started = false;
+for (let index = 1; index <= count; index++) {
+  const worker = new Worker(source, { eval: true, workerData: { ...data, index } });
+  worker.once('message', () => {
+    if (++ready === count) { started = true; parentPort.postMessage({ ready: true }); }
+  });
+  const died = (why) => {
+    markDead(i32, index);
+    if (!started) parentPort.postMessage({ error: why });
+  };
+  worker.once('error', (error) => died(String(error && error.message || error)));
+  worker.once('exit', (code) => died('exited with code ' + code));
+  workers.push(worker);
+}
+parentPort.on('message', (m) => {
+  if (m && m.terminate) setTimeout(() => workers[m.terminate - 1] && workers[m.terminate - 1].terminate(), m.afterMs);
+});
+`;
+
+const KERNEL_SOURCE = `${KERNEL_WORKER_SOURCE}\nconst { workerData, parentPort } = require('node:worker_threads');\nkernelWorker(workerData, () => parentPort.postMessage('ready'));`;
+
+/** Starts the kernel workers as Node worker threads under a supervisor thread (unref'd: it never keeps the process alive). */
+export const spawnNodeKernelWorkers: SpawnKernelWorkers = (data, count) =>
   new Promise((resolve, reject) => {
-    const source = `${KERNEL_WORKER_SOURCE}\nconst { workerData, parentPort } = require('node:worker_threads');\nkernelWorker(workerData, () => parentPort.postMessage('ready'));`;
-    const worker = new Worker(source, { eval: true, workerData: data });
-    worker.once('message', () => {
-      worker.unref();
-      resolve();
+    const supervisor = new Worker(SUPERVISOR_SOURCE, { eval: true, workerData: { data, count, source: KERNEL_SOURCE } });
+    supervisor.on('message', (m: { ready?: boolean; error?: string }) => {
+      if (m.error) {
+        void supervisor.terminate();
+        reject(new Error(`kernel worker failed to start: ${m.error}`));
+      } else if (m.ready) {
+        supervisor.unref();
+        resolve({ terminate: (index, afterMs) => supervisor.postMessage({ terminate: index, afterMs }) });
+      }
     });
-    worker.once('error', reject);
+    supervisor.once('error', reject);
   });

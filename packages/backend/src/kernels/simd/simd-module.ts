@@ -1,4 +1,4 @@
-import { type KernelPool, type SpawnKernelWorker, startKernelPool } from './kernel-pool';
+import { type KernelPool, type SpawnKernelWorkers, startKernelPool } from './kernel-pool';
 import { SIMD_WASM, SIMD_WASM_SHARED } from './simd-wasm';
 
 /** Our AssemblyScript SIMD kernels (assembly/), bound to one tfjs-backend-wasm memory. Pointers are byte offsets. */
@@ -73,7 +73,7 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels | undefined
  * build). Needs prepareSimdKernels first. Returns the pool, or undefined when the memory is not
  * shared or SIMD is missing.
  */
-export async function startSimdKernelPool(memory: WebAssembly.Memory, workers: number, spawn: SpawnKernelWorker, malloc: (bytes: number) => number, wait: boolean): Promise<KernelPool | undefined> {
+export async function startSimdKernelPool(memory: WebAssembly.Memory, workers: number, spawn: SpawnKernelWorkers, malloc: (bytes: number) => number, wait: boolean): Promise<KernelPool | undefined> {
   const existing = pools.get(memory);
   if (existing) return existing;
   const kernels = simdKernels(memory);

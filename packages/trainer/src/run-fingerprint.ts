@@ -1,0 +1,104 @@
+import type { DataLoader } from '@fmnist/data';
+import type { LossName } from './losses';
+import type { Optimizer } from './optimizers/optimizer';
+import type { Trainable } from './trainable';
+import { TrainerError } from './trainer-error';
+
+/** What makes a checkpoint belong to a run: resuming with any of these changed would silently diverge. */
+export interface RunFingerprint {
+  seed: number;
+  epochs: number;
+  data: { count: number; labels: string; batchSize: number; seed: number; shuffle: boolean; dropLast: boolean; normalize: string; transform: string; mix: string };
+  /** One line per layer (class, config without names or initialisers) or per variable shape. */
+  model: string[];
+  optimizer: string;
+  loss: LossName;
+  labelSmoothing: number;
+  gradientClip: string;
+}
+
+/** FNV-1a over the labels, in dataset order (a different subset or order changes it). */
+export function labelsFingerprint(labels: ArrayLike<number>): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < labels.length; i++) h = Math.imul(h ^ (labels[i] & 0xff), 0x01000193);
+  return `${labels.length}:${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+const omitKey = (key: string) => key === 'name' || key.endsWith('Initializer') || key === 'seed';
+
+function stripConfig(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripConfig);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => !omitKey(k))
+        .map(([k, v]) => [k, stripConfig(v)]),
+    );
+  }
+  return value;
+}
+
+/** The architecture as lines: layer class, config and weight shapes (raw-variable models: shapes only). */
+export function modelFingerprint(model: Trainable): string[] {
+  const layers = model.layersModel?.layers;
+  if (!layers) return model.allVariables().map((v) => `variable [${v.shape.join(',')}] trainable=${v.trainable}`);
+  return layers.map((l) => `${l.getClassName()} ${JSON.stringify(stripConfig(l.getConfig()))} [${l.weights.map((w) => w.shape.join('x')).join(' ')}] trainable=${l.trainable}`);
+}
+
+/** The optimizer's kind and hyperparameters, with the learning rate the run started at. */
+export function optimizerFingerprint(optimizer: Optimizer, baseLr: number): string {
+  const own = Object.entries(optimizer)
+    .filter(([k, v]) => k !== 'lr' && k !== 'step' && (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number'))))
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .sort();
+  const multipliers = [...optimizer.lrMultipliers.values()].join(',');
+  return [`lr=${baseLr}`, ...own, ...(multipliers ? [`lrMultipliers=${multipliers}`] : [])].join(' ');
+}
+
+export function runFingerprint(parts: { model: Trainable; loader: DataLoader; optimizer: Optimizer; baseLr: number; seed: number; epochs: number; loss: LossName; labelSmoothing: number; gradientClip?: { norm?: number; value?: number } }): RunFingerprint {
+  const { loader } = parts;
+  const o = loader.options;
+  return {
+    seed: parts.seed,
+    epochs: parts.epochs,
+    data: {
+      count: loader.dataset.count,
+      labels: labelsFingerprint(loader.dataset.labels),
+      batchSize: o.batchSize,
+      seed: o.seed,
+      shuffle: o.shuffle,
+      dropLast: o.dropLast,
+      normalize: JSON.stringify(o.normalize),
+      transform: o.transform?.name ?? 'none',
+      mix: o.mix?.name ?? 'none',
+    },
+    model: modelFingerprint(parts.model),
+    optimizer: optimizerFingerprint(parts.optimizer, parts.baseLr),
+    loss: parts.loss,
+    labelSmoothing: parts.labelSmoothing,
+    gradientClip: JSON.stringify(parts.gradientClip ?? null),
+  };
+}
+
+/**
+ * Refuses a checkpoint written by another run, naming the first field that differs. `epochs` may
+ * change (training further, as in Keras).
+ */
+export function checkSameRun(dir: string, saved: RunFingerprint | undefined, current: RunFingerprint): void {
+  if (!saved) throw new TrainerError(`${dir}: the checkpoint does not say which run wrote it (written by an older @fmnist/trainer); start a new run`);
+  const differ = (field: string, was: unknown, now: unknown) => {
+    throw new TrainerError(`${dir}: the checkpoint belongs to another run: ${field} was ${JSON.stringify(was)}, this run has ${JSON.stringify(now)}`);
+  };
+  if (saved.seed !== current.seed) differ('seed', saved.seed, current.seed);
+  for (const key of Object.keys(current.data) as (keyof RunFingerprint['data'])[]) {
+    if (saved.data[key] !== current.data[key]) differ(`training data ${key}`, saved.data[key], current.data[key]);
+  }
+  if (saved.model.length !== current.model.length) differ('model (layer count)', saved.model.length, current.model.length);
+  saved.model.forEach((line, i) => {
+    if (line !== current.model[i]) differ(`model (layer ${i})`, line, current.model[i]);
+  });
+  if (saved.optimizer !== current.optimizer) differ('optimizer', saved.optimizer, current.optimizer);
+  if (saved.loss !== current.loss) differ('loss', saved.loss, current.loss);
+  if (saved.labelSmoothing !== current.labelSmoothing) differ('labelSmoothing', saved.labelSmoothing, current.labelSmoothing);
+  if (saved.gradientClip !== current.gradientClip) differ('gradientClip', saved.gradientClip, current.gradientClip);
+}

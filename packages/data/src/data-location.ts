@@ -23,10 +23,13 @@ export function defaultCacheDir(): string {
   return join(base, 'fmnist', 'fashion-mnist');
 }
 
-/** The places searched, in order: explicit dir, `$FMNIST_DATA_DIR`, the cache, the system directory. */
+/**
+ * The places searched. A directory the caller names is authoritative (torchvision's `root`): it is
+ * the only place. Otherwise, in order: `$FMNIST_DATA_DIR`, the cache, the system directory.
+ */
 export function candidateDirs(options: { dir?: string; cacheDir?: string; systemDir?: string } = {}): Candidate[] {
+  if (options.dir) return [{ kind: 'dir', dir: options.dir }];
   const list: Candidate[] = [];
-  if (options.dir) list.push({ kind: 'dir', dir: options.dir });
   if (process.env.FMNIST_DATA_DIR) list.push({ kind: 'env', dir: process.env.FMNIST_DATA_DIR });
   list.push({ kind: 'cache', dir: options.cacheDir ?? defaultCacheDir() });
   list.push({ kind: 'system', dir: options.systemDir ?? SYSTEM_DATA_DIR });

@@ -15,17 +15,48 @@ export interface DownloadOptions {
 /**
  * Downloads `urls[0]` (falling back to the next URL on failure) into `dest`. Bytes go to
  * `dest.part` first, a partial file is resumed with an HTTP Range request, and only a
- * complete, validated file is renamed into place, so a kill never leaves a torn `dest`.
+ * complete, validated file is renamed into place, so a kill never leaves a torn `dest`. Returns
+ * the URL the bytes came from, or `'present'` when a complete `.part` only needed its rename.
  */
 export async function downloadFile(urls: readonly string[], dest: string, options: DownloadOptions = {}): Promise<string> {
   const doFetch = options.fetch ?? fetch;
   const part = `${dest}.part`;
   mkdirSync(dirname(dest), { recursive: true });
   const errors: string[] = [];
+  const finish = async () => {
+    if (options.validate) {
+      try {
+        await options.validate(part);
+      } catch (error) {
+        rmSync(part, { force: true }); // a bad file must not be resumed from
+        throw error;
+      }
+    }
+    renameSync(part, dest);
+  };
+  // A kill between the last byte and the rename leaves a complete `.part`: a Range request for
+  // it gets 416 from every server, so a `.part` that validates is finished as it is.
+  if (existsSync(part) && statSync(part).size > 0 && options.validate) {
+    try {
+      await options.validate(part);
+      renameSync(part, dest);
+      return 'present';
+    } catch {
+      // Incomplete (or bad): resumed below.
+    }
+  }
   for (const url of urls) {
     try {
-      const offset = existsSync(part) ? statSync(part).size : 0;
-      const response = await doFetch(url, offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {});
+      let offset = existsSync(part) ? statSync(part).size : 0;
+      let response = await doFetch(url, offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {});
+      if (response.status === 416 && offset > 0) {
+        // The server has no bytes past our `.part`: it is as long as the file or longer, yet did
+        // not validate. Start this file again.
+        await response.body?.cancel();
+        rmSync(part, { force: true });
+        offset = 0;
+        response = await doFetch(url, {});
+      }
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       const resumed = response.status === 206;
       const length = Number(response.headers.get('content-length')) || undefined;
@@ -37,15 +68,7 @@ export async function downloadFile(urls: readonly string[], dest: string, option
         options.onProgress?.(received, total);
       });
       await pipeline(body, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
-      if (options.validate) {
-        try {
-          await options.validate(part);
-        } catch (error) {
-          rmSync(part, { force: true }); // a bad file must not be resumed from
-          throw error;
-        }
-      }
-      renameSync(part, dest);
+      await finish();
       return url;
     } catch (error) {
       errors.push(`${url}: ${(error as Error).message}`);

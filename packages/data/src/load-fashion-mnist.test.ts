@@ -43,10 +43,21 @@ describe('loadFashionMnist with synthetic files', () => {
   it('lists every place tried and the three ways to get the data when nothing is found', async () => {
     const cacheDir = empty();
     const systemDir = empty();
-    const found = loadFashionMnist({ split: 'train', dir: '/nonexistent/x', cacheDir, systemDir, download: false });
+    const found = loadFashionMnist({ split: 'train', cacheDir, systemDir, download: false });
     await expect(found).rejects.toThrow(
-      new RegExp(`dir: /nonexistent/x.*cache: ${cacheDir}.*system: ${systemDir}.*apt-get install dataset-fashion-mnist.*fmnist data fetch.*FMNIST_DATA_DIR`),
+      new RegExp(`cache: ${cacheDir}.*system: ${systemDir}.*apt-get install dataset-fashion-mnist.*fmnist data fetch.*FMNIST_DATA_DIR`),
     );
+  });
+
+  it('treats a directory it is given as the only place: missing files there are an error naming it, not a fall back', async () => {
+    const systemDir = writeSyntheticSplit(mkdtempSync(join(tmpdir(), 'fm-sys-')), 'test', 30);
+    const cacheDir = writeSyntheticSplit(mkdtempSync(join(tmpdir(), 'fm-cache-')), 'test', 30);
+    const given = empty();
+    await expect(loadFashionMnist({ split: 'test', dir: given, cacheDir, systemDir, verify: false, download: false })).rejects.toThrow(
+      new RegExp(`are not in ${given} \\(the directory given, the only place looked at\\)`),
+    );
+    // Without a directory, the search order applies.
+    expect((await loadFashionMnist({ split: 'test', cacheDir: empty(), systemDir, verify: false, download: false })).location.kind).toBe('system');
   });
 
   it('rejects an unknown split', async () => {
@@ -71,7 +82,10 @@ describe('download into the cache', () => {
       }
       const body = readFileSync(join(served, name));
       const range = /bytes=(\d+)-/.exec(req.headers.range ?? '');
-      if (range) {
+      if (range && Number(range[1]) >= body.length) {
+        res.statusCode = 416;
+        res.end();
+      } else if (range) {
         res.statusCode = 206;
         res.end(body.subarray(Number(range[1])));
       } else res.end(body);
@@ -87,7 +101,7 @@ describe('download into the cache', () => {
     const full = readFileSync(join(served, name));
     writeFileSync(join(cacheDir, `${name}.part`), full.subarray(0, 100)); // a download killed earlier
     requests = [];
-    const ds = await loadFashionMnist({ split: 'test', dir: empty(), systemDir: empty(), cacheDir, verify: false, mirrors: [`${base}/broken/`, `${base}/ok/`] });
+    const ds = await loadFashionMnist({ split: 'test', systemDir: empty(), cacheDir, verify: false, mirrors: [`${base}/broken/`, `${base}/ok/`] });
     expect(ds.count).toBe(40);
     expect(ds.location.kind).toBe('download');
     expect(requests).toContain(`/ok/${name} bytes=100-`);
@@ -100,9 +114,32 @@ describe('download into the cache', () => {
     expect(requests).toEqual([]);
   });
 
+  it('downloads into a directory it is given', async () => {
+    const dir = empty();
+    const ds = await loadFashionMnist({ split: 'test', dir, cacheDir: empty(), verify: false, mirrors: [`${base}/ok/`] });
+    expect(ds.location).toMatchObject({ kind: 'dir', dir });
+    expect(existsSync(join(dir, `${FASHION_MNIST_FILES.test.labels}.gz`))).toBe(true);
+  });
+
+  it('recovers from a complete .part left by a kill before the rename (a Range request would get 416)', async () => {
+    const cacheDir = empty();
+    const name = `${FASHION_MNIST_FILES.test.images}.gz`;
+    writeFileSync(join(cacheDir, `${name}.part`), readFileSync(join(served, name)));
+    requests = [];
+    const ds = await loadFashionMnist({ split: 'test', systemDir: empty(), cacheDir, verify: false, mirrors: [`${base}/ok/`] });
+    expect(ds.count).toBe(40);
+    expect(requests.some((r) => r.includes(name))).toBe(false);
+    // A .part longer than the file (416) that does not validate is downloaded again from the start.
+    const cacheDir2 = empty();
+    writeFileSync(join(cacheDir2, `${name}.part`), Buffer.concat([readFileSync(join(served, name)), Buffer.alloc(64, 7)]));
+    requests = [];
+    expect((await loadFashionMnist({ split: 'test', systemDir: empty(), cacheDir: cacheDir2, verify: false, mirrors: [`${base}/ok/`] })).count).toBe(40);
+    expect(requests).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`${name} bytes=`)), `/ok/${name} `]));
+  });
+
   it('rejects a download whose checksum is wrong and keeps no file', async () => {
     const cacheDir = empty();
-    await expect(loadFashionMnist({ split: 'test', dir: empty(), systemDir: empty(), cacheDir, mirrors: [`${base}/ok/`] })).rejects.toThrow(/sha256/);
+    await expect(loadFashionMnist({ split: 'test', systemDir: empty(), cacheDir, mirrors: [`${base}/ok/`] })).rejects.toThrow(/sha256/);
     expect(existsSync(join(cacheDir, `${FASHION_MNIST_FILES.test.images}.gz`))).toBe(false);
     rmSync(cacheDir, { recursive: true, force: true });
   });

@@ -18,13 +18,13 @@ import { parseIdx } from './parse-idx';
 export interface LoadFashionMnistOptions {
   /** Which split. Default `'train'`. */
   split?: Split;
-  /** Look here first. */
+  /** Read the data from this directory only (with `download`, missing files are downloaded into it). Default: search `$FMNIST_DATA_DIR`, the cache and the system directory. */
   dir?: string;
   /** Download cache. Default: see `defaultCacheDir()`. */
   cacheDir?: string;
   /** The system-wide directory. Default `/usr/share/datasets/fashion-mnist` (Debian's `dataset-fashion-mnist`). */
   systemDir?: string;
-  /** Download from the official mirrors into the cache when nothing is found. Default true. */
+  /** Download from the official mirrors (into `dir`, else the cache) when nothing is found. Default true. */
   download?: boolean;
   /** Check the sha256 of each decompressed payload. Default true. */
   verify?: boolean;
@@ -42,8 +42,9 @@ export interface FashionMnist extends ImageDataset {
 }
 
 /**
- * Loads a Fashion-MNIST split, looking in order at `dir`, `$FMNIST_DATA_DIR`, the cache and
- * `/usr/share/datasets/fashion-mnist`, then downloading into the cache.
+ * Loads a Fashion-MNIST split from `dir` when given (and nowhere else), else from the first of
+ * `$FMNIST_DATA_DIR`, the cache and `/usr/share/datasets/fashion-mnist` that has it, downloading
+ * into `dir` or the cache when `download` allows.
  */
 export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): Promise<FashionMnist> {
   const split = options.split ?? 'train';
@@ -53,7 +54,7 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
   const candidates = candidateDirs(options);
   let location = locateSplit(split, candidates);
   if (!location && options.download !== false) {
-    location = await downloadSplit(split, options.cacheDir ?? defaultCacheDir(), options);
+    location = await downloadSplit(split, options.dir ?? options.cacheDir ?? defaultCacheDir(), options);
   }
   if (!location) throw new DataError('Fashion-MNIST', notFoundMessage(split, candidates, options.download !== false));
   return readSplit(split, location, options.verify !== false);
@@ -101,14 +102,15 @@ async function downloadSplit(split: Split, cacheDir: string, options: LoadFashio
     }
     paths.push(dest);
   }
-  return { kind: 'download', dir: cacheDir, images: paths[0], labels: paths[1] };
+  return { kind: options.dir ? 'dir' : 'download', dir: cacheDir, images: paths[0], labels: paths[1] };
 }
 
 function notFoundMessage(split: Split, candidates: Candidate[], triedDownload: boolean): string {
   const files = FASHION_MNIST_FILES[split];
   const tried = candidates.map((c) => `${c.kind}: ${c.dir}`).join(', ');
+  const where = candidates.length === 1 && candidates[0].kind === 'dir' ? `are not in ${candidates[0].dir} (the directory given, the only place looked at)` : `were not found; tried ${tried}`;
   return [
-    `the ${split} files (${files.images}.gz, ${files.labels}.gz) were not found; tried ${tried}${triedDownload ? ', and the official mirrors' : ''}.`,
+    `the ${split} files (${files.images}.gz, ${files.labels}.gz) ${where}${triedDownload ? ', nor at the official mirrors' : ''}.`,
     'Get them in one of three ways: (1) apt-get install dataset-fashion-mnist (Debian/Ubuntu);',
     '(2) fmnist data fetch (downloads into the cache);',
     '(3) download the four .gz files yourself and pass --dir DIR or set FMNIST_DATA_DIR.',

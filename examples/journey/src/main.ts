@@ -1,7 +1,15 @@
 import { parseArgs } from 'node:util';
 import { journeyTable, runJourney } from './journey';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, stages: { type: 'string' }, out: { type: 'string' } } });
+const parsed = (() => {
+  try {
+    return parseArgs({ options: { quick: { type: 'boolean' }, stages: { type: 'string' }, out: { type: 'string' } } });
+  } catch (error) {
+    process.stderr.write(`journey: ${(error as Error).message.split(/\.\s/)[0]} (options: --quick, --stages 1,2,..., --out DIR)\n`);
+    process.exit(2);
+  }
+})();
+const { values } = parsed;
 const stages = values.stages?.split(',').map((s) => Number(s.trim()));
 if (stages?.some((s) => !Number.isInteger(s) || s < 1 || s > 7)) {
   process.stderr.write(`journey: --stages expects numbers from 1 to 7, got ${JSON.stringify(values.stages)}\n`);

@@ -30,7 +30,7 @@ export async function run(options: StageOptions = {}) {
   // The same study `fmnist tune` runs, through the CLI's public API.
   let summaryLine = '';
   const code = await runCli(
-    ['tune', '--trials', String(trials), '--jobs', '2', '--storage', `journal:${journal}`, '--study', 'stage4', '--subset', options.quick ? '3000' : '20000', '--max-epochs', options.quick ? '2' : '6', '--json'],
+    ['tune', '--trials', String(trials), '--jobs', '2', '--storage', `journal:${journal}`, '--study', 'stage4', '--subset', options.quick ? '3000' : '20000', '--max-epochs', options.quick ? '2' : '6', '--no-test', '--json'],
     { stdout: (l) => (summaryLine = l), stderr: (l) => log(`  ${l}`), isTTY: false },
   );
   if (code !== 0) throw new Error(`fmnist tune exited with ${code}`);

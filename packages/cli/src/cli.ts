@@ -12,6 +12,24 @@ const COMMON = {
 /** Errors that mean "your input was wrong": one line, exit 2. */
 const INPUT_ERRORS = new Set(['UsageError', 'DataError', 'ModelError', 'TrainerError', 'TunerError', 'BackendError', 'ProfilerError']);
 
+/**
+ * The words that are not options or option values, with their positions: `fmnist data --dir X
+ * info` is the command `data info` with `--dir X`, not `data X`.
+ */
+function commandWords(argv: string[], list: Command[]): { word: string; at: number }[] {
+  const takesValue = new Set<string>();
+  for (const c of list) for (const [name, spec] of Object.entries(c.options)) if (spec.type === 'string') takesValue.add(name);
+  const out: { word: string; at: number }[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a.startsWith('--')) {
+      if (!a.includes('=') && takesValue.has(a.slice(2))) i++;
+    } else if (!a.startsWith('-')) out.push({ word: a, at: i });
+  }
+  return out;
+}
+
 function helpText(list: Command[]): string {
   const width = Math.max(...list.map((c) => c.path.join(' ').length));
   return [
@@ -32,17 +50,17 @@ function commandHelp(cmd: Command): string {
 export async function runCli(argv: string[], io: Io, list: Command[] = commands): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    const words = argv.filter((a) => !a.startsWith('-'));
-    const cmd = [...list].sort((a, b) => b.path.length - a.path.length).find((c) => c.path.every((w, i) => words[i] === w));
+    const words = commandWords(argv, list);
+    const cmd = [...list].sort((a, b) => b.path.length - a.path.length).find((c) => c.path.every((w, i) => words[i]?.word === w));
     if (!cmd) {
       if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
         io.stdout(helpText(list));
         return 0;
       }
-      throw new UsageError(`unknown command ${JSON.stringify(words.slice(0, 2).join(' ') || argv[0])}; run fmnist --help for the list`);
+      throw new UsageError(`unknown command ${JSON.stringify(words.slice(0, 2).map((w) => w.word).join(' ') || argv[0])}; run fmnist --help for the list`);
     }
-    const rest = argv.slice();
-    for (const w of cmd.path) rest.splice(rest.indexOf(w), 1);
+    const used = new Set(words.slice(0, cmd.path.length).map((w) => w.at));
+    const rest = argv.filter((_, i) => !used.has(i));
     let parsed: ReturnType<typeof parseArgs>;
     try {
       parsed = parseArgs({ args: rest, options: { ...COMMON, ...cmd.options }, allowPositionals: true, strict: true });

@@ -11,7 +11,8 @@ export function str(values: Values, name: string, fallback?: string): string | u
 export function int(values: Values, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const v = values[name];
   if (v === undefined) return fallback;
-  const n = Number(v);
+  // Decimal digits only: Number() would also take '', '0x10' and '1e3'.
+  const n = typeof v === 'string' && /^[+-]?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
   if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
   }

@@ -4,7 +4,7 @@ import { initBackend } from '@fmnist/backend';
 import { DataLoader, type ImageDataset, loadFashionMnist, stratifiedSubset, trainValSplit } from '@fmnist/data';
 import { dynamicMlp } from '@fmnist/models';
 import { Callback, evaluate, fit, type Logs, type OptimizerName } from '@fmnist/trainer';
-import { HyperbandPruner, MedianPruner, NopPruner, type Pruner, QMCSampler, RandomSampler, type Sampler, SuccessiveHalvingPruner, TPESampler, type Trial, TrialPruned } from '@fmnist/tuner';
+import { type FrozenTrial, HyperbandPruner, MedianPruner, NopPruner, type ParamValue, type Pruner, QMCSampler, RandomSampler, type Sampler, SuccessiveHalvingPruner, TPESampler, type Trial, TrialPruned } from '@fmnist/tuner';
 
 export interface TuneConfig {
   backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
@@ -20,6 +20,8 @@ export interface TuneConfig {
   /** MedianPruner: epochs every trial runs before it can be pruned. */
   prunerWarmupSteps: number;
   dir?: string;
+  /** Check the data's sha256 and official counts. Default true. */
+  verify?: boolean;
 }
 
 export function tuneConfig(): TuneConfig {
@@ -32,21 +34,31 @@ interface Data {
   test: ImageDataset;
 }
 
-let data: Promise<Data> | undefined;
+// The data of the last config asked for (a process runs one study at a time; tests run several).
+let data: { key: string; value: Promise<Data> } | undefined;
+
+function dataFor(config: TuneConfig): Promise<Data> {
+  const key = JSON.stringify([config.backend, config.dir, config.subset, config.seed, config.verify]);
+  if (data?.key !== key) data = { key, value: loadData(config) };
+  return data.value;
+}
 
 async function loadData(config: TuneConfig): Promise<Data> {
   await initBackend({ backend: config.backend });
-  let train: ImageDataset = await loadFashionMnist({ split: 'train', dir: config.dir });
-  const test = await loadFashionMnist({ split: 'test', dir: config.dir });
+  let train: ImageDataset = await loadFashionMnist({ split: 'train', dir: config.dir, verify: config.verify });
+  const test = await loadFashionMnist({ split: 'test', dir: config.dir, verify: config.verify });
   if (config.subset) train = stratifiedSubset(train, config.subset, { seed: config.seed });
   const split = trainValSplit(train, { valFraction: 0.1, seed: config.seed });
   return { train: split.train, val: split.val, test };
 }
 
+/** What the search space asks of a trial: a live one, or the best one's fixed parameters to retrain. */
+type SearchTrial = Pick<Trial, 'number' | 'suggestInt' | 'suggestFloat' | 'suggestCategorical' | 'report' | 'shouldPrune'>;
+
 /** Reports validation accuracy each epoch and stops the trial when the pruner says so. */
 class PruningCallback extends Callback {
   pruned = false;
-  constructor(private readonly trial: Trial) {
+  constructor(private readonly trial: SearchTrial) {
     super();
   }
   onEpochEnd(epoch: number, logs: Logs): void {
@@ -58,11 +70,10 @@ class PruningCallback extends Callback {
   }
 }
 
-/** The stage-4 search space (the original notebook's, with Optuna's names). */
-export async function objective(trial: Trial): Promise<number> {
+/** The stage-4 search space (the original notebook's, with Optuna's names), trained; the caller disposes the model. */
+async function trainTrial(trial: SearchTrial) {
   const config = tuneConfig();
-  data ??= loadData(config);
-  const { train, val, test } = await data;
+  const { train, val } = await dataFor(config);
   const nLayers = trial.suggestInt('n_layers', 1, 4);
   const width = trial.suggestInt('width', 64, 1024, { log: true });
   const dropout = trial.suggestFloat('dropout', 0, 0.5);
@@ -81,18 +92,48 @@ export async function objective(trial: Trial): Promise<number> {
     validation: new DataLoader(val, { batchSize: 1000, shuffle: false }),
     callbacks: [pruning],
   });
+  return { model, history, pruned: pruning.pruned };
+}
+
+/**
+ * The objective: validation accuracy of the last epoch. The test set is not looked at here: the
+ * choice among trials is made on validation, and only the chosen one meets the test set
+ * (`testBestTrial`).
+ */
+export async function objective(trial: Trial): Promise<number> {
+  const { model, history, pruned } = await trainTrial(trial);
+  model.dispose();
   const last = history.epochs.at(-1);
   trial.setUserAttr('epochs_run', history.epochs.length);
   trial.setUserAttr('train_accuracy', last?.accuracy ?? null);
-  if (pruning.pruned) {
-    model.dispose();
-    throw new TrialPruned();
-  }
-  const result = await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false }));
-  trial.setUserAttr('test_accuracy', result.accuracy);
+  if (pruned) throw new TrialPruned();
   trial.setUserAttr('seconds', history.seconds);
-  model.dispose();
   return last?.val_accuracy ?? 0;
+}
+
+/** A trial that answers every suggestion with the best trial's value (Optuna's FixedTrial), never pruned. */
+function fixedTrial(best: FrozenTrial): SearchTrial {
+  const value = <T>(name: string): T => {
+    if (!(name in best.params)) throw new Error(`trial ${best.number} has no parameter ${name}`);
+    return best.params[name] as T;
+  };
+  return {
+    number: best.number,
+    suggestInt: (name) => value<number>(name),
+    suggestFloat: (name) => value<number>(name),
+    suggestCategorical: <T extends ParamValue>(name: string) => value<T>(name),
+    report: () => {},
+    shouldPrune: () => false,
+  } as SearchTrial;
+}
+
+/** Retrains the best trial (same seed and data, so the same model) and evaluates it on the test set, once. */
+export async function testBestTrial(best: FrozenTrial): Promise<{ testAccuracy: number; valAccuracy: number | null }> {
+  const { model, history } = await trainTrial(fixedTrial(best));
+  const { test } = await dataFor(tuneConfig());
+  const result = await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false }));
+  model.dispose();
+  return { testAccuracy: result.accuracy, valAccuracy: history.epochs.at(-1)?.val_accuracy ?? null };
 }
 
 export function createSampler(worker = 0): Sampler {

@@ -15,7 +15,7 @@ describe('browser entry', () => {
   it('shares samplers, pruners and storage classes with the Node entry', () => {
     const swapped = ['createStudy', 'loadStudy', 'deleteStudy', 'resolveStorage'];
     for (const [name, value] of Object.entries(browser)) if (!swapped.includes(name)) expect(node[name], name).toBe(value);
-    expect(Object.keys(node).filter((k) => !(k in browser)).sort()).toEqual(['FileJournalBackend', 'JournalFileStorage', 'PostgresStorage', 'runWorkers']);
+    expect(Object.keys(node).filter((k) => !(k in browser)).sort()).toEqual(['FileJournalBackend', 'JournalFileStorage', 'PostgresStorage', 'TrialWorkerError', 'runWorkers']);
   });
 
   it('optimises in memory like the Node entry and refuses file or database storage by name', async () => {

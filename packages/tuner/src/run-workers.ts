@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TrialWorkerError } from './trial-worker-error';
 import { TunerError } from './tuner-error';
 
 export interface RunWorkersOptions {
@@ -63,5 +64,5 @@ export async function runWorkers(options: RunWorkersOptions): Promise<void> {
       }),
     ),
   );
-  if (failures.length) throw new TunerError(failures.join('; '));
+  if (failures.length) throw new TrialWorkerError(failures.join('; '));
 }

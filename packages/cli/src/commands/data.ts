@@ -97,12 +97,12 @@ const dataFetch: Command = {
 const dataPreview: Command = {
   path: ['data', 'preview'],
   summary: 'Write a PNG grid of sample images with their class names',
-  usage: 'fmnist data preview [--split train|test] [--count N] [--seed S] [--out grid.png] [--dir D]',
-  options: { split: { type: 'string' }, out: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' } },
+  usage: 'fmnist data preview [--split train|test] [--count N] [--seed S] [--out grid.png] [--dir D] [--no-verify]',
+  options: { split: { type: 'string' }, out: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' }, 'no-verify': { type: 'boolean' } },
   async run({ values, io, json }) {
     const split = choice(values, 'split', ['train', 'test'] as const, 'train');
     const count = int(values, 'count', 30, 1, 400);
-    const ds = await loadFashionMnist({ split, dir: str(values, 'dir') });
+    const ds = await loadFashionMnist({ split, dir: str(values, 'dir'), verify: values['no-verify'] !== true });
     const rng = new Rng(int(values, 'seed', 0, 0));
     const indices = rng.shuffle(Array.from({ length: ds.count }, (_, i) => i)).slice(0, count);
     const out = str(values, 'out', 'fashion-mnist-preview.png') as string;

@@ -10,14 +10,14 @@ import { UsageError } from '../usage-error';
 export const evalCommand: Command = {
   path: ['eval'],
   summary: 'Evaluate a saved model on the test set: accuracy, per-class table, confusion matrix',
-  usage: 'fmnist eval --model-dir D [--backend B] [--dir DATA] [--json]',
-  options: { 'model-dir': { type: 'string' }, backend: { type: 'string' }, dir: { type: 'string' } },
+  usage: 'fmnist eval --model-dir D [--backend B] [--dir DATA] [--no-verify] [--json]',
+  options: { 'model-dir': { type: 'string' }, backend: { type: 'string' }, dir: { type: 'string' }, 'no-verify': { type: 'boolean' } },
   async run({ values, io, json }) {
     const dir = str(values, 'model-dir');
     if (!dir) throw new UsageError('--model-dir is required (a directory written by fmnist train --out)');
     await backendFromFlags(values);
     const { model, metadata } = await loadModel(dir);
-    const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir') });
+    const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir'), verify: values['no-verify'] !== true });
     const input = metadata?.input ?? { layout: model.inputs[0].shape.length === 2 ? 'flat' : 'image', height: 28, width: 28, channels: 1, normalize: 'unit' as const };
     const loader = new DataLoader(test, {
       batchSize: 500,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '@fmnist/data';
 import { loadStudy, resolveStorage, TrialState } from '@fmnist/tuner';
 import type { Command } from '../command';
@@ -6,9 +7,14 @@ import { choice, str } from '../options';
 import { UsageError } from '../usage-error';
 import { studySummary } from './tune';
 
+/** --storage of a command that only reads: a journal file that is not there is a typo, not a new study. */
 function storageFlag(values: Record<string, unknown>): string {
   const s = str(values as never, 'storage');
   if (!s) throw new UsageError('--storage is required (journal:PATH)');
+  if (!/^postgres(ql)?:\/\//.test(s)) {
+    const path = s.startsWith('journal:') ? s.slice('journal:'.length) : s;
+    if (path && !existsSync(path)) throw new UsageError(`--storage: no journal file at ${path}`);
+  }
   return s;
 }
 

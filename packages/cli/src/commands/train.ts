@@ -40,12 +40,12 @@ export const trainCommand: Command = {
   path: ['train'],
   summary: 'Train a zoo model on the real Fashion-MNIST and report test metrics',
   usage:
-    'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--backend B] [--json]',
+    'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--dir DATA] [--no-verify] [--backend B] [--json]',
   options: {
     model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
     momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, schedule: { type: 'string' }, augment: { type: 'string' },
     val: { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
-    normalize: { type: 'string' }, 'checkpoint-dir': { type: 'string' }, resume: { type: 'boolean' }, out: { type: 'string' }, backend: { type: 'string' },
+    normalize: { type: 'string' }, 'no-verify': { type: 'boolean' }, 'checkpoint-dir': { type: 'string' }, resume: { type: 'boolean' }, out: { type: 'string' }, backend: { type: 'string' },
     dir: { type: 'string' }, hidden: { type: 'string' }, dropout: { type: 'string' }, layers: { type: 'string' }, width: { type: 'string' }, 'batch-norm': { type: 'boolean' },
   },
   async run({ values, io, json }) {
@@ -66,12 +66,14 @@ export const trainCommand: Command = {
     const plan = augmentPlan(str(values, 'augment'));
     const checkpointDir = str(values, 'checkpoint-dir') ?? (str(values, 'out') ? join(str(values, 'out') as string, 'checkpoint') : undefined);
     if (values.resume && !checkpointDir) throw new UsageError('--resume needs --checkpoint-dir D (or --out D)');
+    const interruptDir = checkpointDir ?? join(process.cwd(), '.fmnist-interrupted');
     if (values.resume && checkpointDir && !hasCheckpoint(checkpointDir)) throw new UsageError(`--resume: no checkpoint in ${checkpointDir}`);
 
     const backend = await backendFromFlags(values);
     const started = performance.now();
-    let train = await loadFashionMnist({ split: 'train', dir: str(values, 'dir') });
-    const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir') });
+    const verify = values['no-verify'] !== true;
+    let train = await loadFashionMnist({ split: 'train', dir: str(values, 'dir'), verify });
+    const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir'), verify });
     if (values.subset !== undefined) train = { ...train, ...stratifiedSubset(train, int(values, 'subset', 6000, 10, train.count), { seed }) };
     const split = valFraction > 0 ? trainValSplit(train, { valFraction, seed }) : undefined;
     const entry = getModelEntry(name);
@@ -97,8 +99,16 @@ export const trainCommand: Command = {
       callbacks,
       labelSmoothing,
       resumeFrom: values.resume ? checkpointDir : undefined,
-      interruptCheckpointDir: checkpointDir ?? join(process.cwd(), '.fmnist-interrupted'),
+      interruptCheckpointDir: interruptDir,
     });
+    if (history.stopReason === 'interrupted') {
+      // A partial model is not saved as if it were the result: the checkpoint is, and we say where.
+      const done = history.epochs.length;
+      const resume = checkpointDir ? `fmnist train ... ${str(values, 'checkpoint-dir') ? `--checkpoint-dir ${checkpointDir}` : `--out ${str(values, 'out')}`} --resume` : `fmnist train ... --checkpoint-dir ${interruptDir} --resume`;
+      if (json) io.stdout(JSON.stringify({ model: name, stopReason: 'interrupted', epochs: done, checkpointDir: interruptDir, history: history.epochs }));
+      io.stderr(`fmnist: interrupted during epoch ${done + 1}; the training state is in ${interruptDir} (resume with: ${resume})${str(values, 'out') ? `; nothing was saved to ${str(values, 'out')}` : ''}`);
+      return 130;
+    }
     const result = await evaluate(model, evalLoader(test));
     const last = history.epochs.at(-1) ?? {};
     const summary = {
@@ -131,6 +141,6 @@ export const trainCommand: Command = {
       io.stdout(`overfitting: final train-val gap ${(summary.overfitting.finalGap * 100).toFixed(2)} points (${summary.overfitting.verdict})`);
       if (out) io.stdout(`saved to ${out}`);
     }
-    return history.stopReason === 'interrupted' ? 130 : 0;
+    return 0;
   },
 };

@@ -5,22 +5,22 @@ import { fileURLToPath } from 'node:url';
 import { createStudy, getParamImportances, runWorkers, type Study, TrialState } from '@fmnist/tuner';
 import type { Command } from '../command';
 import { choice, int, str } from '../options';
-import { createPruner, createSampler, objective, type TuneConfig } from '../tune-objective';
+import { createPruner, createSampler, objective, testBestTrial, type TuneConfig } from '../tune-objective';
 import { UsageError } from '../usage-error';
 
-/** Summary of a finished study, as `fmnist tune --json` prints it. */
+/** Summary of a finished study, as `fmnist tune --json` prints it; best* are null when no trial completed. */
 export function studySummary(study: Study) {
-  const best = study.bestTrial;
+  const best = study.trials.some((t) => t.state === TrialState.COMPLETE && t.value !== null) ? study.bestTrial : undefined;
   const states = Object.fromEntries(['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'].map((s) => [s.toLowerCase(), study.trials.filter((t) => TrialState[t.state] === s).length]));
   return {
     studyName: study.studyName,
     direction: study.direction,
     trials: study.trials.length,
     states,
-    bestTrial: best.number,
-    bestValue: best.value,
-    bestParams: best.params,
-    testAccuracy: (best.userAttrs.test_accuracy as number | undefined) ?? null,
+    bestTrial: best?.number ?? null,
+    bestValue: best?.value ?? null,
+    bestParams: best?.params ?? null,
+    testAccuracy: (best?.userAttrs.test_accuracy as number | undefined) ?? null,
     importances: getParamImportances(study.trials),
     epochsRun: study.trials.reduce((a, t) => a + Number(t.userAttrs.epochs_run ?? 0), 0),
   };
@@ -30,11 +30,11 @@ export const tuneCommand: Command = {
   path: ['tune'],
   summary: 'Tune the stage-4 dynamic MLP with TPE and pruning, optionally in parallel worker processes',
   usage:
-    'fmnist tune --model dynamic-mlp --trials N [--jobs 2] [--storage journal:PATH] [--study NAME] [--sampler tpe|random|qmc] [--pruner median|sh|hyperband|none] [--pruner-startup N] [--pruner-warmup E] [--max-epochs E] [--subset N] [--seed S] [--backend B] [--json]',
+    'fmnist tune --model dynamic-mlp --trials N [--jobs 2] [--storage journal:PATH] [--study NAME] [--sampler tpe|random|qmc] [--pruner median|sh|hyperband|none] [--pruner-startup N] [--pruner-warmup E] [--max-epochs E] [--subset N] [--seed S] [--backend B] [--dir DATA] [--no-verify] [--no-test] [--json]',
   options: {
     model: { type: 'string' }, trials: { type: 'string' }, jobs: { type: 'string' }, storage: { type: 'string' }, study: { type: 'string' },
     sampler: { type: 'string' }, pruner: { type: 'string' }, 'pruner-startup': { type: 'string' }, 'pruner-warmup': { type: 'string' }, 'max-epochs': { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' },
-    backend: { type: 'string' }, dir: { type: 'string' },
+    backend: { type: 'string' }, dir: { type: 'string' }, 'no-verify': { type: 'boolean' }, 'no-test': { type: 'boolean' },
   },
   async run({ values, io, json }) {
     const model = str(values, 'model', 'dynamic-mlp');
@@ -51,6 +51,7 @@ export const tuneCommand: Command = {
       prunerWarmupSteps: int(values, 'pruner-warmup', 1, 0, 100_000),
       subset: values.subset === undefined ? undefined : int(values, 'subset', 6000, 100, 60_000),
       dir: str(values, 'dir'),
+      verify: values['no-verify'] !== true,
     };
     process.env.FMNIST_TUNE_CONFIG = JSON.stringify(config);
     let storage = str(values, 'storage');
@@ -74,6 +75,17 @@ export const tuneCommand: Command = {
     }
     await study.refresh();
     const summary = { ...studySummary(study), storage: storage ?? 'memory', seconds: (performance.now() - started) / 1000 };
+    if (summary.bestTrial === null) {
+      if (json) io.stdout(JSON.stringify(summary));
+      else io.stdout(`trials: ${JSON.stringify(summary.states)}`);
+      io.stderr(`fmnist: no trial completed (${summary.states.pruned} pruned, ${summary.states.fail} failed), so there is no best model to test`);
+      return 1;
+    }
+    // The test set is seen once: by the best trial's model, retrained (the same seed gives the same model).
+    if (values['no-test'] !== true) {
+      if (!json) io.stderr(`retraining trial ${summary.bestTrial} to evaluate it on the test set`);
+      summary.testAccuracy = (await testBestTrial(study.bestTrial)).testAccuracy;
+    }
     if (json) io.stdout(JSON.stringify(summary));
     else {
       io.stdout(`best trial ${summary.bestTrial}: validation accuracy ${((summary.bestValue ?? 0) * 100).toFixed(2)}%, test accuracy ${summary.testAccuracy === null ? 'n/a' : `${(summary.testAccuracy * 100).toFixed(2)}%`}`);

@@ -1,0 +1,249 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FASHION_MNIST_FILES } from '@fmnist/data';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticSplit } from '../../data/src/test-utils/synthetic-fashion';
+import { runCli } from './cli';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `cli-${name}-`));
+
+interface Run {
+  code: number;
+  out: string[];
+  err: string[];
+  json: () => Record<string, unknown>;
+}
+
+async function cli(...argv: string[]): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), isTTY: false });
+  return { code, out, err, json: () => JSON.parse(out.at(-1) ?? 'null') as Record<string, unknown> };
+}
+
+/** Bad input: exit 2, one line on stderr that matches, no stack trace. */
+async function expectInputError(argv: string[], message: RegExp): Promise<void> {
+  const r = await cli(...argv);
+  expect(r.code, `${argv.join(' ')}: ${r.err.join(' | ')}`).toBe(2);
+  expect(r.err).toHaveLength(1);
+  expect(r.err[0]).toMatch(message);
+  expect(r.err[0]).not.toMatch(/\n|\s{2,}at\s/);
+}
+
+// Small data the tests write: 300 training and 100 test images of the official names.
+let data: string;
+beforeAll(() => {
+  data = tmp('data');
+  writeSyntheticSplit(data, 'train', 300);
+  writeSyntheticSplit(data, 'test', 100);
+});
+const small = () => ['--dir', data, '--no-verify', '--backend', 'cpu'];
+
+describe('fmnist: words, help and bad input', () => {
+  it('prints help with exit 0 and refuses an unknown command with exit 2', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.out.join('\n')).toMatch(/^\s+train\s/m);
+    expect((await cli('train', '--help')).out.join('\n')).toMatch(/--epochs/);
+    await expectInputError(['frobnicate'], /unknown command "frobnicate"/);
+    await expectInputError(['train', '--bogus'], /Unknown option '--bogus'/);
+  });
+
+  it('reads option values as values, not as command words', async () => {
+    const r = await cli('data', '--dir', data, 'info', '--no-verify', '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    expect((r.json().splits as { count: number }[]).map((s) => s.count)).toEqual([300, 100]);
+    // A value that happens to be a command word.
+    const odd = tmp('info');
+    writeSyntheticSplit(odd, 'train', 20);
+    writeSyntheticSplit(odd, 'test', 10);
+    expect((await cli('data', 'info', '--dir', odd, '--no-verify', '--json')).code).toBe(0);
+  });
+
+  it('accepts only decimal integers for integer flags', async () => {
+    for (const bad of ['', '0x10', '1e3', '2.5', 'ten']) await expectInputError(['train', '--model', 'mlp-small', '--epochs', bad], /--epochs: expected an integer from 1 to 10000/);
+  });
+
+  it('treats a data directory it is given as the only place (exit 2 naming it), never the system copy', async () => {
+    const empty = tmp('empty');
+    await expectInputError(['data', 'info', '--dir', empty], new RegExp(`not in ${empty}`));
+  });
+});
+
+describe('fmnist data', () => {
+  it('inspect: type, shape and range of an IDX file', async () => {
+    const r = await cli('data', 'inspect', join(data, `${FASHION_MNIST_FILES.test.labels}.gz`), '--json');
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ gzip: true, dtype: 'uint8', shape: [100], count: 100, min: 0, max: 9 });
+    await expectInputError(['data', 'inspect', join(data, 'missing.gz')], /missing\.gz: cannot read/);
+  });
+
+  it('preview: a PNG grid', async () => {
+    const out = join(tmp('preview'), 'grid.png');
+    const r = await cli('data', 'preview', '--dir', data, '--no-verify', '--count', '8', '--out', out);
+    expect(r.code, r.err.join(' ')).toBe(0);
+    expect(readFileSync(out).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describe('fmnist train, eval, predict', () => {
+  let out: string;
+  let trained: Record<string, unknown>;
+  beforeAll(async () => {
+    out = tmp('model');
+    const r = await cli('train', '--model', 'mlp-small', '--epochs', '2', '--batch', '32', ...small(), '--out', out, '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    trained = r.json();
+  }, 60_000);
+
+  it('train --json: the fields scripts read', () => {
+    expect(trained).toMatchObject({ model: 'mlp-small', epochs: 2, backend: 'cpu', stopReason: 'completed' });
+    for (const k of ['testAccuracy', 'testLoss', 'trainAccuracy', 'valAccuracy', 'seconds']) expect(typeof trained[k], k).toBe('number');
+    expect(trained.history).toHaveLength(2);
+    expect(existsSync(join(out, 'model.json'))).toBe(true);
+  });
+
+  it('--resume continues the checkpointed run: its first epochs are the first run\'s', async () => {
+    const r = await cli('train', '--model', 'mlp-small', '--epochs', '3', '--batch', '32', ...small(), '--out', out, '--resume', '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    const history = r.json().history as { loss: number }[];
+    expect(history).toHaveLength(3);
+    expect(history.slice(0, 2).map((e) => e.loss)).toEqual((trained.history as { loss: number }[]).map((e) => e.loss));
+    await expectInputError(['train', '--model', 'mlp-small', '--epochs', '3', ...small(), '--checkpoint-dir', tmp('none'), '--resume', '--json'], /--resume: no checkpoint in/);
+    // Another seed is another run: refused, naming the field (exit 2).
+    await expectInputError(['train', '--model', 'mlp-small', '--epochs', '4', '--batch', '32', '--seed', '9', ...small(), '--out', out, '--resume', '--json'], /belongs to another run: seed was 0, this run has 9/);
+  }, 60_000);
+
+  it('eval scores the saved model as train did', async () => {
+    const fresh = tmp('model2');
+    const t = await cli('train', '--model', 'mlp-small', '--epochs', '1', ...small(), '--out', fresh, '--json');
+    const r = await cli('eval', '--model-dir', fresh, ...small(), '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    expect(r.json().testAccuracy).toBe(t.json().testAccuracy);
+    expect(r.json().confusionMatrix).toHaveLength(10);
+    await expectInputError(['eval'], /--model-dir is required/);
+  }, 60_000);
+
+  it('predict: top-k per image of an IDX file', async () => {
+    const r = await cli('predict', '--model-dir', out, join(data, `${FASHION_MNIST_FILES.test.images}.gz`), '--limit', '4', '--top', '2', '--backend', 'cpu', '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    const predictions = r.json().predictions as { top: { class: string; probability: number }[] }[];
+    expect(predictions).toHaveLength(4);
+    expect(predictions[0].top).toHaveLength(2);
+    await expectInputError(['predict', '--model-dir', out, join(data, `${FASHION_MNIST_FILES.test.labels}.gz`), '--backend', 'cpu'], /expected a PNG or a uint8 IDX images file/);
+  });
+
+  it('Ctrl-C: exit 130, the checkpoint named, no partial model saved as a result', async () => {
+    const outDir = join(tmp('sigint'), 'model');
+    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', join(here, 'bin.ts'), 'train', '--model', 'mlp-wide', '--epochs', '50', ...small(), '--out', outDir], { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      // After the first epoch line, interrupt.
+      if (!sent && /Epoch 1\/50 /.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(sent).toBe(true);
+    expect(code).toBe(130);
+    expect(stderr).toMatch(new RegExp(`interrupted during epoch \\d+; the training state is in ${join(outDir, 'checkpoint')}.*--resume.*nothing was saved to ${outDir}`));
+    expect(existsSync(join(outDir, 'model.json'))).toBe(false);
+    expect(existsSync(join(outDir, 'checkpoint', 'checkpoint.json'))).toBe(true);
+  }, 60_000);
+});
+
+describe('fmnist tune and study', () => {
+  let storage: string;
+  let tuned: Record<string, unknown>;
+  beforeAll(async () => {
+    storage = `journal:${join(tmp('study'), 'study.log')}`;
+    const r = await cli('tune', '--trials', '2', '--max-epochs', '1', '--storage', storage, '--study', 's', ...small(), '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    tuned = r.json();
+  }, 120_000);
+
+  it('tune --json: the best trial, chosen on validation, and its test accuracy measured once', () => {
+    expect(tuned).toMatchObject({ studyName: 's', direction: 'maximize', trials: 2, storage });
+    expect(typeof tuned.bestValue).toBe('number');
+    expect(typeof tuned.testAccuracy).toBe('number');
+    expect(Object.keys(tuned.bestParams as object)).toEqual(expect.arrayContaining(['n_layers', 'width', 'lr', 'optimizer']));
+  });
+
+  it('study list, show, best and export read the journal', async () => {
+    const list = await cli('study', 'list', '--storage', storage, '--json');
+    expect(list.code, list.err.join(' ')).toBe(0);
+    expect(JSON.stringify(list.json())).toMatch(/"s"/);
+    const best = await cli('study', 'best', '--study', 's', '--storage', storage, '--json');
+    expect(best.code).toBe(0);
+    expect(best.json().bestValue).toBe(tuned.bestValue);
+    expect((await cli('study', 'show', '--study', 's', '--storage', storage)).code).toBe(0);
+    const csv = join(tmp('export'), 'trials.csv');
+    expect((await cli('study', 'export', '--study', 's', '--storage', storage, '--format', 'csv', '--out', csv)).code).toBe(0);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/number/);
+  });
+
+  it('a storage that is not there is an error, and no file appears', async () => {
+    const typo = join(tmp('typo'), 'typo.log');
+    await expectInputError(['study', 'list', '--storage', typo], /no journal file at/);
+    expect(existsSync(typo)).toBe(false);
+  });
+
+  it('a run where no trial completed still prints its summary, and fails with exit 1', async () => {
+    const r = await cli('tune', '--trials', '1', '--max-epochs', '1', '--dir', tmp('nodata'), '--no-verify', '--backend', 'cpu', '--json');
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ trials: 1, bestTrial: null, testAccuracy: null });
+    expect(r.err.at(-1)).toMatch(/no trial completed/);
+  }, 60_000);
+});
+
+describe('fmnist models, doctor, profile, bench', () => {
+  it('models --json lists the zoo', async () => {
+    const r = await cli('models', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.stringify(r.json())).toMatch(/mlp-small.*cnn|cnn.*mlp-small/);
+  });
+
+  it('doctor --json says which backend runs', async () => {
+    const r = await cli('doctor', '--backend', 'cpu', '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    expect(JSON.stringify(r.json())).toMatch(/"cpu"/);
+  });
+
+  it('profile --trace writes a Chrome trace', async () => {
+    const trace = join(tmp('trace'), 'trace.json');
+    const r = await cli('profile', '--model', 'mlp-small', '--batch', '8', '--backend', 'cpu', '--trace', trace, '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    const events = JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents?: unknown[] } | unknown[];
+    expect((Array.isArray(events) ? events : (events.traceEvents ?? [])).length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('bench on a tiny budget: the JSON lines scripts compare', async () => {
+    const r = await cli('bench', '--model', 'mlp-small', '--mode', 'infer', '--batch', '16', '--backend', 'cpu', '--min-time', '20', '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    expect(r.out.length).toBeGreaterThan(0);
+    const line = JSON.parse(r.out[0]) as Record<string, unknown>;
+    expect(line).toMatchObject({ model: 'mlp-small', mode: 'infer' });
+  }, 60_000);
+});
+
+describe('the journey entry', () => {
+  it('answers an unknown flag with one line and exit 2, no stack trace', async () => {
+    const main = join(here, '../../../examples/journey/src/main.ts');
+    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', main, '--bogus'], { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/journey: Unknown option '--bogus'/);
+  }, 30_000);
+});

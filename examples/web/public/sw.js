@@ -1,6 +1,7 @@
 // Offline support. On install: the app shell listed in precache.json (written at build time).
-// Then pages network-first (a new build is picked up), everything else (hashed assets, wasm
-// binaries, the IDX files) cache-first once fetched.
+// Then pages and models network-first (a new build, or a model retrained in Node, is picked up;
+// the cache serves them offline), everything else (hashed assets, wasm binaries, the IDX files)
+// cache-first once fetched.
 const CACHE = 'fmnist-web-v1';
 
 self.addEventListener('install', (event) => {
@@ -31,13 +32,13 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(
     (async () => {
       const cache = await caches.open(CACHE);
-      if (request.mode === 'navigate') {
+      if (request.mode === 'navigate' || new URL(request.url).pathname.includes('/models/')) {
         try {
           const response = await fetch(request);
           if (response.ok) await cache.put(request, response.clone());
           return response;
         } catch {
-          return (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) || (await cache.match('./')) || Response.error();
+          return (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) || (request.mode === 'navigate' ? await cache.match('./') : undefined) || Response.error();
         }
       }
       // ignoreVary: vite preview (and many hosts) send Vary: Origin, which a module script's CORS request never matches.

@@ -1,12 +1,42 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '@fmnist/data';
 import { io } from '@tensorflow/tfjs-core';
 import { ModelError } from './model-error';
 
 /** Weight shards of at most 4 MiB, as the tfjs converter writes them. */
 const SHARD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Bytes a weight takes in the shards: its quantised dtype's size when tfjs-converter quantised it
+ * (uint8: 1, uint16 and float16: 2), else its dtype's; undefined for strings (variable length).
+ */
+export function weightBytes(spec: io.WeightsManifestEntry): number | undefined {
+  const count = spec.shape.reduce((a, b) => a * b, 1);
+  const q = spec.quantization?.dtype;
+  if (q) return count * (q === 'uint8' ? 1 : 2);
+  switch (spec.dtype) {
+    case 'float32':
+    case 'int32':
+      return count * 4;
+    case 'bool':
+      return count;
+    case 'complex64':
+      return count * 8;
+    default:
+      return undefined;
+  }
+}
+
+/** A shard path from model.json, refused unless it stays inside the model directory. */
+function shardPath(dir: string, manifestPath: string, p: string): string {
+  const root = resolve(dir);
+  const file = resolve(root, p);
+  const rel = relative(root, file);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new ModelError(`${manifestPath}: weight shard path ${JSON.stringify(p)} leaves the model directory`);
+  return file;
+}
 
 function toBuffer(data: io.WeightData): ArrayBuffer {
   return Array.isArray(data) ? io.concatenateArrayBuffers(data) : data;
@@ -67,15 +97,18 @@ export function fileSystemHandler(dir: string): io.IOHandler {
         for (const group of manifest) {
           specs.push(...group.weights);
           for (const p of group.paths) {
-            const file = join(dir, p);
+            const file = shardPath(dir, path, p);
             if (!existsSync(file)) throw new ModelError(`${file}: weight shard listed in model.json is missing`);
             const b = readFileSync(file);
             buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
           }
         }
         const data = io.concatenateArrayBuffers(buffers);
-        const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'float32' || s.dtype === 'int32' ? 4 : 1), 0);
-        if (data.byteLength !== expected) throw new ModelError(`${dir}: weights hold ${data.byteLength} bytes, model.json expects ${expected}`);
+        const sizes = specs.map(weightBytes);
+        if (sizes.every((n) => n !== undefined)) {
+          const expected = sizes.reduce((a: number, b) => a + (b as number), 0);
+          if (data.byteLength !== expected) throw new ModelError(`${dir}: weights hold ${data.byteLength} bytes, model.json expects ${expected}`);
+        }
         return [specs, data];
       });
     },

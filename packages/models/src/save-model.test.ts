@@ -31,6 +31,44 @@ describe('saveModel / loadModel', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
   });
 
+  it('refuses a shard path that leaves the model directory, even with the right size', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'model-'));
+    const dir = join(root, 'm');
+    await saveModel(createModel('mlp-small', { seed: 1 }), dir);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const shard = json.weightsManifest[0].paths[0];
+    writeFileSync(join(root, 'secret.bin'), readFileSync(join(dir, shard)));
+    json.weightsManifest[0].paths = ['../secret.bin'];
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    await expect(loadModel(dir)).rejects.toThrow(/weight shard path "\.\.\/secret\.bin" leaves the model directory/);
+  });
+
+  it('loads a model whose weights tfjs-converter quantised to uint8', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'model-'));
+    const model = createModel('mlp-small', { seed: 2 });
+    await saveModel(model, dir);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const bytes: number[] = [];
+    // Quantise as the converter does: value = min + scale * q.
+    for (const [i, spec] of (json.weightsManifest[0].weights as { dtype: string; quantization?: object }[]).entries()) {
+      const values = model.getWeights()[i].dataSync();
+      const min = Math.min(...values);
+      const max = Math.max(...values);
+      const scale = (max - min) / 255 || 1;
+      for (const v of values) bytes.push(Math.round((v - min) / scale));
+      spec.quantization = { dtype: 'uint8', scale, min };
+    }
+    for (const p of json.weightsManifest[0].paths) writeFileSync(join(dir, p), new Uint8Array(0));
+    writeFileSync(join(dir, json.weightsManifest[0].paths[0]), Uint8Array.from(bytes));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    const { model: loaded } = await loadModel(dir);
+    const x = tf.randomUniform([4, 784], 0, 1, 'float32', 3);
+    const a = (model.predict(x) as tf.Tensor).dataSync();
+    const b = (loaded.predict(x) as tf.Tensor).dataSync();
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(0.5);
+    expect(Array.from(b).some((v, i) => v !== a[i])).toBe(true);
+  });
+
   it('shards large models into 4 MiB files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'model-'));
     await saveModel(createModel('vgg-style'), dir);

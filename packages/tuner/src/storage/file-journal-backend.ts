@@ -4,6 +4,24 @@ import { SymlinkLock } from './file-lock';
 import type { JournalBackend } from './journal-backend';
 import type { JournalLog } from './journal-replay';
 
+const BLOCK = 1 << 16;
+
+/** Bytes up to and including the last newline (0 if none), however long the torn last line is. */
+export function completeLength(fd: number, size: number): number {
+  if (size === 0) return 0;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return size;
+  const block = Buffer.alloc(BLOCK);
+  for (let end = size; end > 0; end -= BLOCK) {
+    const start = Math.max(0, end - BLOCK);
+    readSync(fd, block, 0, end - start, start);
+    const nl = block.subarray(0, end - start).lastIndexOf(0x0a);
+    if (nl >= 0) return start + nl + 1;
+  }
+  return 0;
+}
+
 /**
  * Optuna's JournalFileStorage format: one JSON object per line, appended under the symlink lock
  * and fsynced. Readers keep a byte offset and read only new complete lines, so a torn last line
@@ -33,16 +51,20 @@ export class FileJournalBackend implements JournalBackend {
       readSync(fd, buf, 0, buf.length, this.offset);
       const end = buf.lastIndexOf(0x0a);
       if (end < 0) return;
-      const text = buf.subarray(0, end).toString('utf8');
-      for (const [i, line] of text.split('\n').entries()) {
+      const lines = buf.subarray(0, end).toString('utf8').split('\n');
+      // Parse every new line before taking any: a bad line leaves the cache and offset as they
+      // were, so a retry reads the same lines again instead of adding them twice.
+      const parsed: JournalLog[] = [];
+      for (const [i, line] of lines.entries()) {
         if (line.trim() === '') continue;
         try {
-          this.cache.push(JSON.parse(line) as JournalLog);
+          parsed.push(JSON.parse(line) as JournalLog);
         } catch {
           throw new TunerError(`journal ${this.path}: line ${this.logIndex + i + 1} is not valid JSON`);
         }
       }
-      this.logIndex += text.split('\n').length;
+      this.cache.push(...parsed);
+      this.logIndex += lines.length;
       this.offset += end + 1;
     } finally {
       closeSync(fd);
@@ -58,16 +80,11 @@ export class FileJournalBackend implements JournalBackend {
     const fd = openSync(this.path, 'r+');
     try {
       let size = fstatSync(fd).size;
-      if (size > 0) {
-        // Cut a torn tail left by a writer that died mid-line (we hold the lock, so nobody is writing).
-        const tailLen = Math.min(size, 1 << 16);
-        const tail = Buffer.alloc(tailLen);
-        readSync(fd, tail, 0, tailLen, size - tailLen);
-        if (tail[tailLen - 1] !== 0x0a) {
-          const nl = tail.lastIndexOf(0x0a);
-          size = nl < 0 ? (tailLen === size ? 0 : size) : size - tailLen + nl + 1;
-          ftruncateSync(fd, size);
-        }
+      // Cut a torn tail left by a writer that died mid-line (we hold the lock, so nobody is writing).
+      const complete = completeLength(fd, size);
+      if (complete !== size) {
+        ftruncateSync(fd, complete);
+        size = complete;
       }
       const text = Buffer.from(`${logs.map((l) => JSON.stringify(l)).join('\n')}\n`);
       let written = 0;

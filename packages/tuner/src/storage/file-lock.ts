@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { lstatSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,13 +27,49 @@ export class SymlinkLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      try {
-        if (Date.now() - lstatSync(this.lockFile).mtimeMs > this.staleMs) this.release();
-      } catch {
-        // released meanwhile
-      }
+      this.breakIfStale();
       await sleep(wait);
       wait = Math.min(wait * 2, 50);
+    }
+  }
+
+  /**
+   * Breaks the lock if it is older than `staleMs`. Several workers may see the same dead holder's
+   * lock: each renames the lock away and checks that what it took is still stale. If another
+   * worker got there first and a new holder has the lock by now, the new lock is put back (a hard
+   * link, which fails rather than replace a lock taken meanwhile).
+   */
+  breakIfStale(seenBefore?: ReturnType<typeof lstatSync>): void {
+    let seen: ReturnType<typeof lstatSync>;
+    try {
+      // `seenBefore`: what this worker saw earlier (tests replay a slow worker with it).
+      seen = seenBefore ?? lstatSync(this.lockFile);
+    } catch {
+      return; // released meanwhile
+    }
+    if (Date.now() - seen.mtimeMs <= this.staleMs) return;
+    const tmp = `${this.lockFile}${randomUUID()}.break`;
+    try {
+      renameSync(this.lockFile, tmp);
+    } catch {
+      return; // broken or released by someone else
+    }
+    try {
+      // Inodes are reused at once, so the age tells a new holder's lock from the stale one.
+      const taken = lstatSync(tmp);
+      if (Date.now() - taken.mtimeMs <= this.staleMs) {
+        try {
+          linkSync(tmp, this.lockFile);
+        } catch {
+          // a third worker took the free lock meanwhile; the one we took is gone either way
+        }
+      }
+    } finally {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // already gone
+      }
     }
   }
 

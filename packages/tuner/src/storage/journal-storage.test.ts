@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, lutimesSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,8 @@ import { RandomSampler } from '../samplers/random-sampler';
 import { runWorkers } from '../run-workers';
 import { TrialPruned } from '../trial-pruned';
 import { TrialState } from '../trial-state';
+import { FileJournalBackend } from './file-journal-backend';
+import { SymlinkLock } from './file-lock';
 import { JournalFileStorage } from './journal-file-storage';
 
 const quiet = () => {};
@@ -56,6 +58,50 @@ describe('JournalFileStorage', () => {
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     expect(lines.every((l) => JSON.parse(l))).toBeTruthy();
     expect((await loadStudy({ studyName: 'demo', storage: new JournalFileStorage(path) })).trials).toHaveLength(7);
+  });
+
+  it('cuts a torn last line longer than 64 KiB before appending', async () => {
+    const path = journal();
+    await sampleStudy(path);
+    appendFileSync(path, `{"op_code": 4, "worker_id": "dead", "note": "${'x'.repeat(200_000)}`);
+    const study = await loadStudy({ studyName: 'demo', storage: new JournalFileStorage(path), sampler: new RandomSampler({ seed: 1 }), logger: quiet });
+    await study.optimize((t) => t.suggestFloat('lr', 1e-4, 1e-1, { log: true }), { nTrials: 1 });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines.every((l) => JSON.parse(l))).toBeTruthy();
+    expect((await loadStudy({ studyName: 'demo', storage: new JournalFileStorage(path) })).trials).toHaveLength(7);
+  });
+
+  it('takes no line of a read that fails, so a retry does not add them twice', () => {
+    const path = journal();
+    writeFileSync(path, '{"a":1}\n{"a":2}\n');
+    const backend = new FileJournalBackend(path);
+    expect(backend.readLogs(0)).toHaveLength(2);
+    appendFileSync(path, '{"a":3}\n{"a":4,\n');
+    expect(() => backend.readLogs(0)).toThrow(/line 4 is not valid JSON/);
+    expect(() => backend.readLogs(0)).toThrow(/line 4 is not valid JSON/);
+    // The bad line mended in place (same length): every line once.
+    writeFileSync(path, '{"a":1}\n{"a":2}\n{"a":3}\n{"a":4}\n');
+    expect(backend.readLogs(0)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }]);
+  });
+
+  it('breaks a dead holder\'s stale lock without evicting the holder who took it next', async () => {
+    const path = journal();
+    writeFileSync(path, '');
+    symlinkSync(path, `${path}.lock`);
+    const old = new Date(Date.now() - 60_000);
+    lutimesSync(`${path}.lock`, old, old);
+    // Workers A and B both see the dead holder's lock...
+    const seenByB = lstatSync(`${path}.lock`);
+    const a = new SymlinkLock(path, 1000);
+    a.breakIfStale();
+    // ...A breaks it, C takes the free lock, and only then does B act on what it saw.
+    const c = new SymlinkLock(path, 1000);
+    await c.acquire();
+    const held = lstatSync(`${path}.lock`).ino;
+    new SymlinkLock(path, 1000).breakIfStale(seenByB);
+    expect(lstatSync(`${path}.lock`).ino).toBe(held);
+    c.release();
+    expect(lstatSync(`${path}.lock`, { throwIfNoEntry: false })).toBeUndefined();
   });
 
   it('lets several processes share one journal: nothing lost, nothing duplicated, exactly nTrials', async () => {

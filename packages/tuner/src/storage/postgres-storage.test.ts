@@ -61,15 +61,53 @@ describe.runIf(available || process.env.CI)('PostgresStorage (a real PostgreSQL 
     await storage.close();
   }, 60_000);
 
-  it('detects a worker killed mid-trial by its missing heartbeat, fails the trial and retries its parameters', async () => {
-    const name = unique('killed');
-    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', join(here, '..', 'test-utils', 'pg-sleeper.ts'), URL_, name], { cwd: here, stdio: ['ignore', 'pipe', 'inherit'] });
+  /** Starts the pg-sleeper child and resolves once its trial runs; `done` resolves when it exits. */
+  const startSleeper = async (name: string, mode: string, options: object) => {
+    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', join(here, '..', 'test-utils', 'pg-sleeper.ts'), URL_, name, mode, JSON.stringify(options)], { cwd: here, stdio: ['ignore', 'pipe', 'inherit'] });
+    const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         if (d.toString().includes('running')) resolve();
       });
-      child.on('exit', (code) => reject(new Error(`worker exited early (${code})`)));
+      void done.then((code) => reject(new Error(`worker exited early (${code})`)));
     });
+    return { child, done };
+  };
+
+  it('keeps a live trial that runs longer than the grace period: its heartbeats keep it fresh', async () => {
+    const name = unique('live');
+    const { done } = await startSleeper(name, 'slow:3000', { heartbeatInterval: 0.2, gracePeriod: 1 });
+    // Another worker with the same grace period looks for stale trials for the whole 3 s.
+    const storage = await PostgresStorage.connect(URL_, { gracePeriod: 1 });
+    const study = await loadStudy({ studyName: name, storage, logger: quiet });
+    const failed: number[] = [];
+    const until = Date.now() + 2500;
+    while (Date.now() < until) {
+      failed.push(...(await storage.failStaleTrials(study.studyId)).map((t) => t.number));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await done).toBe(0);
+    expect(failed).toEqual([]);
+    await study.refresh();
+    expect(study.trials[0].state).toBe(TrialState.COMPLETE);
+    await storage.close();
+  }, 60_000);
+
+  it("judges a trial by its own worker's grace period, not by the asking worker's", async () => {
+    const name = unique('grace');
+    // Heartbeats every 5 s, grace 30 s: a 2 s old heartbeat is fresh for this worker.
+    const { child } = await startSleeper(name, 'hang', { heartbeatInterval: 5, gracePeriod: 30 });
+    await new Promise((r) => setTimeout(r, 2000));
+    const impatient = await PostgresStorage.connect(URL_, { gracePeriod: 1 });
+    const study = await loadStudy({ studyName: name, storage: impatient, logger: quiet });
+    expect(await impatient.failStaleTrials(study.studyId)).toEqual([]);
+    child.kill('SIGKILL');
+    await impatient.close();
+  }, 60_000);
+
+  it('detects a worker killed mid-trial by its missing heartbeat, fails the trial and retries its parameters', async () => {
+    const name = unique('killed');
+    const { child } = await startSleeper(name, 'hang', { heartbeatInterval: 0.2, gracePeriod: 1 });
     child.kill('SIGKILL');
     const storage = await PostgresStorage.connect(URL_, { gracePeriod: 1, maxRetry: 1 });
     await new Promise((r) => setTimeout(r, 1600));

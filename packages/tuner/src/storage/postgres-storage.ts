@@ -38,8 +38,10 @@ CREATE TABLE IF NOT EXISTS fmnist_trials (
   datetime_start TEXT,
   datetime_complete TEXT,
   heartbeat TIMESTAMPTZ,
+  grace_period DOUBLE PRECISION,
   UNIQUE (study_id, number)
-);`;
+);
+ALTER TABLE fmnist_trials ADD COLUMN IF NOT EXISTS grace_period DOUBLE PRECISION;`;
 
 interface TrialRow {
   trial_id: number;
@@ -155,11 +157,15 @@ export class PostgresStorage implements Storage {
     await this.pool.query('UPDATE fmnist_studies SET system_attrs = system_attrs || $2 WHERE study_id = $1', [studyId, JSON.stringify({ [key]: value })]);
   }
 
-  /** Fails running trials whose worker stopped sending heartbeats; re-enqueues them if asked. */
+  /**
+   * Fails running trials whose worker stopped sending heartbeats; re-enqueues them if asked. Each
+   * trial is judged by the grace period of the worker that runs it (stored with the trial), not
+   * by the asking worker's.
+   */
   async failStaleTrials(studyId: number): Promise<FrozenTrial[]> {
     const failed = await this.pool.query(
       `UPDATE fmnist_trials SET state = $2, datetime_complete = $4 WHERE study_id = $1 AND state = $3
-       AND heartbeat < now() - make_interval(secs => $5) RETURNING *`,
+       AND heartbeat < now() - make_interval(secs => coalesce(grace_period, $5)) RETURNING *`,
       [studyId, TrialState.FAIL, TrialState.RUNNING, pythonNow(), this.gracePeriod],
     );
     const trials = (failed.rows as TrialRow[]).map(toFrozen);
@@ -184,13 +190,13 @@ export class PostgresStorage implements Storage {
       const state = template?.state ?? TrialState.RUNNING;
       const vals = template?.values ?? (template?.value !== undefined && template.value !== null ? [template.value] : null);
       const r = await c.query(
-        `INSERT INTO fmnist_trials (study_id, number, state, vals, params, distributions, user_attrs, system_attrs, intermediate, datetime_start, datetime_complete, heartbeat)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING *`,
+        `INSERT INTO fmnist_trials (study_id, number, state, vals, params, distributions, user_attrs, system_attrs, intermediate, datetime_start, datetime_complete, heartbeat, grace_period)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12) RETURNING *`,
         [
           studyId, next.rows[0].n, state, vals === null ? null : JSON.stringify(vals), JSON.stringify(template?.params ?? {}),
           JSON.stringify(Object.fromEntries(Object.entries(template?.distributions ?? {}).map(([k, d]) => [k, distributionToJson(d)]))),
           JSON.stringify(template?.userAttrs ?? {}), JSON.stringify(template?.systemAttrs ?? {}), JSON.stringify(template?.intermediateValues ?? {}),
-          state === TrialState.WAITING ? null : pythonNow(), isFinished(state) ? pythonNow() : null,
+          state === TrialState.WAITING ? null : pythonNow(), isFinished(state) ? pythonNow() : null, this.gracePeriod,
         ],
       );
       return toFrozen(r.rows[0] as TrialRow);
@@ -200,10 +206,10 @@ export class PostgresStorage implements Storage {
   async claimWaitingTrial(studyId: number): Promise<FrozenTrial | undefined> {
     await this.failStaleTrials(studyId);
     const r = await this.pool.query(
-      `UPDATE fmnist_trials SET state = $2, datetime_start = $4, heartbeat = now() WHERE trial_id = (
+      `UPDATE fmnist_trials SET state = $2, datetime_start = $4, heartbeat = now(), grace_period = $5 WHERE trial_id = (
          SELECT trial_id FROM fmnist_trials WHERE study_id = $1 AND state = $3 ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED
        ) RETURNING *`,
-      [studyId, TrialState.RUNNING, TrialState.WAITING, pythonNow()],
+      [studyId, TrialState.RUNNING, TrialState.WAITING, pythonNow(), this.gracePeriod],
     );
     return r.rows[0] ? toFrozen(r.rows[0] as TrialRow) : undefined;
   }

@@ -1,6 +1,7 @@
 // The browser entry: the training loop and callbacks without files or signals (no checkpoints,
 // CSV logs or terminal progress bar).
 export { Callback, type Logs, resolveMode, type TrainerControl } from './callbacks/callback';
+export { CallbackList, type CallbackSnapshot } from './callbacks/callback-list';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
 export { OverfittingMonitor, type OverfittingReport } from './callbacks/overfitting-monitor';
 export { TerminateOnNaN } from './callbacks/terminate-on-nan';
@@ -16,6 +17,7 @@ export { SGD, type SGDOptions } from './optimizers/sgd';
 export { CosineAnnealingLR, CosineAnnealingWarmRestarts } from './schedulers/cosine-annealing-lr';
 export { LinearWarmup } from './schedulers/linear-warmup';
 export { LRScheduler } from './schedulers/lr-scheduler';
+export { type RunFingerprint, runFingerprint } from './run-fingerprint';
 export { type RunReport, runReport } from './run-report';
 export { OneCycleLR, type OneCycleLROptions } from './schedulers/one-cycle-lr';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';

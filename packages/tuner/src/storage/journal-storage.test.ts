@@ -8,6 +8,7 @@ import { createStudy, loadStudy } from '../create-study';
 import { NopPruner } from '../pruners/pruner';
 import { RandomSampler } from '../samplers/random-sampler';
 import { runWorkers } from '../run-workers';
+import { TrialWorkerError } from '../trial-worker-error';
 import { TrialPruned } from '../trial-pruned';
 import { TrialState } from '../trial-state';
 import { FileJournalBackend } from './file-journal-backend';
@@ -103,6 +104,14 @@ describe('JournalFileStorage', () => {
     c.release();
     expect(lstatSync(`${path}.lock`, { throwIfNoEntry: false })).toBeUndefined();
   });
+
+  it('reports a crashed worker process as a TrialWorkerError (a failure, not bad input)', async () => {
+    const path = journal();
+    await createStudy({ studyName: 'crash', storage: `journal:${path}`, logger: quiet });
+    const run = runWorkers({ module: join(here, '..', 'test-utils', 'crashing-worker.ts'), studyName: 'crash', storage: `journal:${path}`, nTrials: 2, nJobs: 2, onLine: quiet });
+    await expect(run).rejects.toBeInstanceOf(TrialWorkerError);
+    await expect(run).rejects.toThrow(/worker \d exited with code 3: .*about to crash/);
+  }, 60_000);
 
   it('lets several processes share one journal: nothing lost, nothing duplicated, exactly nTrials', async () => {
     const path = journal();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { linkSync, lstatSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, renameSync, type Stats, symlinkSync, unlinkSync } from 'node:fs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,8 +39,8 @@ export class SymlinkLock {
    * worker got there first and a new holder has the lock by now, the new lock is put back (a hard
    * link, which fails rather than replace a lock taken meanwhile).
    */
-  breakIfStale(seenBefore?: ReturnType<typeof lstatSync>): void {
-    let seen: ReturnType<typeof lstatSync>;
+  breakIfStale(seenBefore?: Stats): void {
+    let seen: Stats;
     try {
       // `seenBefore`: what this worker saw earlier (tests replay a slow worker with it).
       seen = seenBefore ?? lstatSync(this.lockFile);

@@ -17,7 +17,10 @@ async function dataFiles(): Promise<Map<string, string>> {
   }
   if (!train || !test) throw new Error('Fashion-MNIST not found and could not be downloaded (see @fmnist/data README)');
   const files = new Map<string, string>();
-  for (const [split, loc] of [['train', train], ['test', test]] as const) {
+  for (const [split, loc] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
     files.set(`${FASHION_MNIST_FILES[split].images}.gz`, loc.images);
     files.set(`${FASHION_MNIST_FILES[split].labels}.gz`, loc.labels);
   }

@@ -24,7 +24,19 @@ export interface JourneyOptions {
 type StageRun = (o: { quick?: boolean; log?: (l: string) => void; outDir?: string }) => Promise<unknown>;
 const STAGES: Record<number, StageRun> = { 1: stage1, 2: stage2, 3: stage3, 4: stage4, 5: stage5, 6: stage6, 7: stage7 };
 
-const SUMMARY_KEYS = ['stage', 'app', 'model', 'params', 'epochs', 'seconds', 'trainAccuracy', 'valAccuracy', 'testAccuracy', 'referenceAccuracy', 'met'] as const;
+const SUMMARY_KEYS = [
+  'stage',
+  'app',
+  'model',
+  'params',
+  'epochs',
+  'seconds',
+  'trainAccuracy',
+  'valAccuracy',
+  'testAccuracy',
+  'referenceAccuracy',
+  'met',
+] as const;
 
 /** Runs the stages in order, prints one table, writes summary.json, stage-N.json and index.html. */
 export async function runJourney(options: JourneyOptions = {}): Promise<StageResult[]> {
@@ -39,8 +51,19 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
   const results: StageResult[] = [];
   const test = await loadFashionMnist({ split: 'test' });
   const write = () => {
-    writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify({ quick: options.quick === true, backend: backend.name, stages: results.map((r) => Object.fromEntries(SUMMARY_KEYS.map((k) => [k, r[k] ?? null]))) }, null, 2)}\n`);
-    writeFileAtomic(join(outDir, 'index.html'), reportHtml(results, test, { quick: options.quick === true, backend: backend.name, seconds: (performance.now() - started) / 1000, date: new Date().toISOString() }));
+    writeFileAtomic(
+      join(outDir, 'summary.json'),
+      `${JSON.stringify({ quick: options.quick === true, backend: backend.name, stages: results.map((r) => Object.fromEntries(SUMMARY_KEYS.map((k) => [k, r[k] ?? null]))) }, null, 2)}\n`,
+    );
+    writeFileAtomic(
+      join(outDir, 'index.html'),
+      reportHtml(results, test, {
+        quick: options.quick === true,
+        backend: backend.name,
+        seconds: (performance.now() - started) / 1000,
+        date: new Date().toISOString(),
+      }),
+    );
   };
   for (const s of stages) {
     const t0 = performance.now();
@@ -49,7 +72,9 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
     results.push(result);
     writeFileAtomic(join(outDir, `stage-${s}.json`), `${JSON.stringify(result)}\n`);
     write(); // the report grows as stages finish, so a long run can be watched
-    log(`stage ${s} done in ${((performance.now() - t0) / 1000).toFixed(0)} s: test ${(result.testAccuracy * 100).toFixed(2)}% (target ${(result.target * 100).toFixed(1)}%) ${result.met ? 'met' : 'NOT met'}`);
+    log(
+      `stage ${s} done in ${((performance.now() - t0) / 1000).toFixed(0)} s: test ${(result.testAccuracy * 100).toFixed(2)}% (target ${(result.target * 100).toFixed(1)}%) ${result.met ? 'met' : 'NOT met'}`,
+    );
   }
   return results;
 }
@@ -57,7 +82,19 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
 /** The console table of a journey. */
 export function journeyTable(results: StageResult[]): string {
   const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(2)}%`);
-  const rows = results.map((r) => [String(r.stage), r.model, r.params.toLocaleString('en-US'), String(r.epochs), `${r.seconds.toFixed(0)}s`, pct(r.trainAccuracy), pct(r.valAccuracy), pct(r.testAccuracy), r.gap === null || r.gap === undefined ? '-' : `${(r.gap * 100).toFixed(1)}`, pct(r.referenceAccuracy), r.met ? 'yes' : 'NO']);
+  const rows = results.map((r) => [
+    String(r.stage),
+    r.model,
+    r.params.toLocaleString('en-US'),
+    String(r.epochs),
+    `${r.seconds.toFixed(0)}s`,
+    pct(r.trainAccuracy),
+    pct(r.valAccuracy),
+    pct(r.testAccuracy),
+    r.gap === null || r.gap === undefined ? '-' : `${(r.gap * 100).toFixed(1)}`,
+    pct(r.referenceAccuracy),
+    r.met ? 'yes' : 'NO',
+  ]);
   const header = ['stage', 'model', 'params', 'epochs', 'time', 'train', 'val', 'test', 'gap pts', 'reference', 'met'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

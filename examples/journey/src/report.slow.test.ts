@@ -16,7 +16,9 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('pnpm journey --quick', (
     const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { stages: Record<string, unknown>[] };
     expect(summary.stages).toHaveLength(7);
     for (const s of summary.stages) {
-      expect(Object.keys(s).sort()).toEqual(['app', 'epochs', 'met', 'model', 'params', 'referenceAccuracy', 'seconds', 'stage', 'testAccuracy', 'trainAccuracy', 'valAccuracy'].sort());
+      expect(Object.keys(s).sort()).toEqual(
+        ['app', 'epochs', 'met', 'model', 'params', 'referenceAccuracy', 'seconds', 'stage', 'testAccuracy', 'trainAccuracy', 'valAccuracy'].sort(),
+      );
       expect(s.testAccuracy as number).toBeGreaterThan(0.3);
       expect(s.testAccuracy as number).toBeLessThanOrEqual(1);
     }
@@ -24,7 +26,15 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('pnpm journey --quick', (
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`).toBe(true);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -43,7 +53,14 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('pnpm journey --quick', (
         expect(charts).toContain(`Stage ${stage}: confusion matrix`);
         expect(charts).toContain(`Stage ${stage}: misclassified`);
       }
-      expect(charts).toEqual(expect.arrayContaining(['Stage 4: optimisation history', 'Stage 4: parameter importances', 'Stage 7: profiler table', 'Stage 7: validation accuracy by optimizer']));
+      expect(charts).toEqual(
+        expect.arrayContaining([
+          'Stage 4: optimisation history',
+          'Stage 4: parameter importances',
+          'Stage 7: profiler table',
+          'Stage 7: validation accuracy by optimizer',
+        ]),
+      );
       // Images decoded and charts have size.
       const broken = await page.$$eval('img', (imgs) => imgs.filter((i) => !(i as HTMLImageElement).naturalWidth).length);
       expect(broken).toBe(0);

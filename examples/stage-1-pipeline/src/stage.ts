@@ -51,7 +51,9 @@ export async function run(options: StageOptions = {}) {
   const testLoader = new DataLoader(test, { batchSize: 1000, shuffle: false, labels: 'index' });
   const history: Record<string, number>[] = [];
   const started = performance.now();
-  log(`stage 1: SimpleNN (${net.countParams()} params), ${train.classNames[1]} (1) vs ${train.classNames[0]} (0), ${train.count} training images, hand-written BCE gradients and SGD lr ${lr}`);
+  log(
+    `stage 1: SimpleNN (${net.countParams()} params), ${train.classNames[1]} (1) vs ${train.classNames[0]} (0), ${train.count} training images, hand-written BCE gradients and SGD lr ${lr}`,
+  );
   for (let epoch = 0; epoch < epochs; epoch++) {
     let lossSum = 0;
     let seen = 0;

@@ -28,10 +28,25 @@ export async function run(options: StageOptions = {}) {
     optimizer: { name: 'adamw', lr: 1e-3, weightDecay: 0.05 },
     labelSmoothing: 0.1,
     validation: new DataLoader(val, { batchSize: 1000, shuffle: false }),
-    callbacks: [new OneCycleLR({ maxLr: 3e-3 }), new EarlyStopping({ monitor: 'val_loss', patience: 6, restoreBestWeights: true }), monitor, new ProgressBar({ write: (t) => log(t.trimEnd()), live: false })],
+    callbacks: [
+      new OneCycleLR({ maxLr: 3e-3 }),
+      new EarlyStopping({ monitor: 'val_loss', patience: 6, restoreBestWeights: true }),
+      monitor,
+      new ProgressBar({ write: (t) => log(t.trimEnd()), live: false }),
+    ],
   });
   const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false })), { name: 'mlp-small' });
   const overfit = monitor.report();
-  log(`  test accuracy ${(report.testAccuracy * 100).toFixed(2)}%; train-val gap ${(overfit.finalGap * 100).toFixed(1)} points (max ${(overfit.maxGap * 100).toFixed(1)}): ${overfit.verdict}`);
-  return { stage: 2, app: 'MLP on a 6,000-image subset', ...report, referenceAccuracy: 0.84, target: 0.84, met: report.testAccuracy >= 0.84, overfitting: overfit };
+  log(
+    `  test accuracy ${(report.testAccuracy * 100).toFixed(2)}%; train-val gap ${(overfit.finalGap * 100).toFixed(1)} points (max ${(overfit.maxGap * 100).toFixed(1)}): ${overfit.verdict}`,
+  );
+  return {
+    stage: 2,
+    app: 'MLP on a 6,000-image subset',
+    ...report,
+    referenceAccuracy: 0.84,
+    target: 0.84,
+    met: report.testAccuracy >= 0.84,
+    overfitting: overfit,
+  };
 }

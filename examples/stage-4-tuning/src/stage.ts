@@ -30,11 +30,32 @@ export async function run(options: StageOptions = {}) {
   // The same study `fmnist tune` runs, through the CLI's public API.
   let summaryLine = '';
   const code = await runCli(
-    ['tune', '--trials', String(trials), '--jobs', '2', '--storage', `journal:${journal}`, '--study', 'stage4', '--subset', options.quick ? '3000' : '20000', '--max-epochs', options.quick ? '2' : '6', '--no-test', '--json'],
+    [
+      'tune',
+      '--trials',
+      String(trials),
+      '--jobs',
+      '2',
+      '--storage',
+      `journal:${journal}`,
+      '--study',
+      'stage4',
+      '--subset',
+      options.quick ? '3000' : '20000',
+      '--max-epochs',
+      options.quick ? '2' : '6',
+      '--no-test',
+      '--json',
+    ],
     { stdout: (l) => (summaryLine = l), stderr: (l) => log(`  ${l}`), isTTY: false },
   );
   if (code !== 0) throw new Error(`fmnist tune exited with ${code}`);
-  const summary = JSON.parse(summaryLine) as { bestParams: Record<string, number | string | boolean>; bestValue: number; epochsRun: number; states: Record<string, number> };
+  const summary = JSON.parse(summaryLine) as {
+    bestParams: Record<string, number | string | boolean>;
+    bestValue: number;
+    epochsRun: number;
+    states: Record<string, number>;
+  };
   const study = await loadStudy({ studyName: 'stage4', storage: `journal:${journal}` });
   const p = summary.bestParams;
   log(`  best trial (validation on a 20,000-image subset): ${(summary.bestValue * 100).toFixed(2)}% with ${JSON.stringify(p)}`);
@@ -50,7 +71,11 @@ export async function run(options: StageOptions = {}) {
     seed: 0,
     optimizer: { name: p.optimizer as OptimizerName, lr: Number(p.lr), weightDecay: Number(p.weight_decay), momentum: p.optimizer === 'sgd' ? 0.9 : 0 },
     validation: new DataLoader(val, { batchSize: 1000, shuffle: false }),
-    callbacks: [new CosineAnnealingLR({ tMax: epochs }), new EarlyStopping({ monitor: 'val_accuracy', patience: 5, restoreBestWeights: true }), new ProgressBar({ write: (t) => log(t.trimEnd()), live: false })],
+    callbacks: [
+      new CosineAnnealingLR({ tMax: epochs }),
+      new EarlyStopping({ monitor: 'val_accuracy', patience: 5, restoreBestWeights: true }),
+      new ProgressBar({ write: (t) => log(t.trimEnd()), live: false }),
+    ],
   });
   const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false })), { name: 'dynamic-mlp' });
   log(`  retrained best configuration: test accuracy ${(report.testAccuracy * 100).toFixed(2)}%`);
@@ -62,6 +87,14 @@ export async function run(options: StageOptions = {}) {
     referenceAccuracy: 0.8921,
     target: 0.895,
     met: report.testAccuracy >= 0.895,
-    tuning: { journal, trials: study.trials.length, states: summary.states, bestParams: p, bestValue: summary.bestValue, epochsRun: summary.epochsRun, plot: plotData(study.trials, 'maximize') },
+    tuning: {
+      journal,
+      trials: study.trials.length,
+      states: summary.states,
+      bestParams: p,
+      bestValue: summary.bestValue,
+      epochsRun: summary.epochsRun,
+      plot: plotData(study.trials, 'maximize'),
+    },
   };
 }

@@ -3,7 +3,17 @@
 // data: pretrain a base on five classes, freeze it, put on a new head, fine-tune on the other five
 // with 100 labels per class, and compare with training from scratch on the same labels.
 import { initBackend } from '@fmnist/backend';
-import { Compose, DataLoader, type ImageDataset, loadFashionMnist, RandomCrop, RandomHorizontalFlip, selectIndices, stratifiedSubset, trainValSplit } from '@fmnist/data';
+import {
+  Compose,
+  DataLoader,
+  type ImageDataset,
+  loadFashionMnist,
+  RandomCrop,
+  RandomHorizontalFlip,
+  selectIndices,
+  stratifiedSubset,
+  trainValSplit,
+} from '@fmnist/data';
 import { createModel, freeze, replaceHead, unfreeze } from '@fmnist/models';
 import { CosineAnnealingLR, EarlyStopping, evaluate, fit, OverfittingMonitor, ProgressBar, runReport } from '@fmnist/trainer';
 
@@ -30,7 +40,10 @@ async function transferLearning(train: ImageDataset, test: ImageDataset, quick: 
 
   // 1. Pretrain a base on the five source classes (all their labels).
   const base = createModel('cnn', { classes: 5, seed: 2 });
-  await fit(base, new DataLoader(quick ? stratifiedSubset(classes(train, source), 2000) : classes(train, source), { batchSize: 64, seed: 2, ...image }), { epochs: quick ? 1 : 3, seed: 2 });
+  await fit(base, new DataLoader(quick ? stratifiedSubset(classes(train, source), 2000) : classes(train, source), { batchSize: 64, seed: 2, ...image }), {
+    epochs: quick ? 1 : 3,
+    seed: 2,
+  });
   // 2. Freeze the convolutional base, new 5-class head, train the head.
   freeze(base, { upTo: 'flatten' });
   const tuned = replaceHead(base, { classes: 5, removeLayers: 5, hidden: [128], seed: 3 });
@@ -44,7 +57,9 @@ async function transferLearning(train: ImageDataset, test: ImageDataset, quick: 
   const scratch = createModel('cnn', { classes: 5, seed: 3 });
   await fit(scratch, fewLoader(), { epochs: epochs + (quick ? 1 : 5), seed: 3, optimizer: { name: 'adam', lr: 1e-3 } });
   const fromScratch = (await evaluate(scratch, targetTest)).accuracy;
-  log(`  transfer (${few.count} labels of ${target.map((c) => train.classNames[c]).join(', ')}): scratch ${(fromScratch * 100).toFixed(2)}%, frozen base + new head ${(headOnly * 100).toFixed(2)}%, fine-tuned ${(fineTuned * 100).toFixed(2)}%`);
+  log(
+    `  transfer (${few.count} labels of ${target.map((c) => train.classNames[c]).join(', ')}): scratch ${(fromScratch * 100).toFixed(2)}%, frozen base + new head ${(headOnly * 100).toFixed(2)}%, fine-tuned ${(fineTuned * 100).toFixed(2)}%`,
+  );
   return { labels: few.count, sourceClasses: source, targetClasses: target, fromScratch, headOnly, fineTuned, gain: fineTuned - fromScratch };
 }
 
@@ -55,23 +70,53 @@ export async function run(options: StageOptions = {}) {
   const { train, val } = trainValSplit(full, { valFraction: 0.1, seed: 0 });
   const fullTest = await loadFashionMnist({ split: 'test' });
   // Quick runs evaluate the first 2,000 test images (indices stay those of the full set).
-  const test = options.quick ? selectIndices(fullTest, Array.from({ length: 2000 }, (_, i) => i)) : fullTest;
+  const test = options.quick
+    ? selectIndices(
+        fullTest,
+        Array.from({ length: 2000 }, (_, i) => i),
+      )
+    : fullTest;
   const model = createModel('vgg-style', { seed: 0 });
   // One epoch is ~15-25 minutes on a 2-core machine without native TensorFlow; set
   // FMNIST_VGG_EPOCHS (10 or more reaches the mid-90s where the backend allows it).
   const epochs = options.quick ? 1 : Number(process.env.FMNIST_VGG_EPOCHS ?? 3);
   const monitor = new OverfittingMonitor();
   log(`stage 6: vgg-style (1,868,234 params) on ${options.quick ? 640 : train.count} images, flips + crops, cosine schedule, ${epochs} epochs`);
-  const history = await fit(model, new DataLoader(options.quick ? stratifiedSubset(train, 640) : train, { batchSize: 64, seed: 0, layout: 'image', transform: new Compose([new RandomHorizontalFlip(), new RandomCrop({ size: 28, padding: 2 })]) }), {
-    epochs,
-    seed: 0,
-    optimizer: { name: 'adamw', lr: 2e-3, weightDecay: 5e-4 },
-    labelSmoothing: 0.05,
-    validation: new DataLoader(options.quick ? stratifiedSubset(val, 1000) : val, { batchSize: 500, shuffle: false, layout: 'image' }),
-    callbacks: [new CosineAnnealingLR({ tMax: epochs }), new EarlyStopping({ monitor: 'val_accuracy', patience: 4, restoreBestWeights: true }), monitor, new ProgressBar({ write: (t) => log(t.trimEnd()), live: false })],
+  const history = await fit(
+    model,
+    new DataLoader(options.quick ? stratifiedSubset(train, 640) : train, {
+      batchSize: 64,
+      seed: 0,
+      layout: 'image',
+      transform: new Compose([new RandomHorizontalFlip(), new RandomCrop({ size: 28, padding: 2 })]),
+    }),
+    {
+      epochs,
+      seed: 0,
+      optimizer: { name: 'adamw', lr: 2e-3, weightDecay: 5e-4 },
+      labelSmoothing: 0.05,
+      validation: new DataLoader(options.quick ? stratifiedSubset(val, 1000) : val, { batchSize: 500, shuffle: false, layout: 'image' }),
+      callbacks: [
+        new CosineAnnealingLR({ tMax: epochs }),
+        new EarlyStopping({ monitor: 'val_accuracy', patience: 4, restoreBestWeights: true }),
+        monitor,
+        new ProgressBar({ write: (t) => log(t.trimEnd()), live: false }),
+      ],
+    },
+  );
+  const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 500, shuffle: false, layout: 'image' })), {
+    name: 'vgg-style',
   });
-  const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 500, shuffle: false, layout: 'image' })), { name: 'vgg-style' });
   log(`  test accuracy ${(report.testAccuracy * 100).toFixed(2)}%`);
   const transfer = await transferLearning(full, test, options.quick === true, log);
-  return { stage: 6, app: 'VGG-style CNN + transfer learning', ...report, referenceAccuracy: 0.95, target: 0.94, met: report.testAccuracy >= 0.94, overfitting: monitor.report(), transfer };
+  return {
+    stage: 6,
+    app: 'VGG-style CNN + transfer learning',
+    ...report,
+    referenceAccuracy: 0.95,
+    target: 0.94,
+    met: report.testAccuracy >= 0.94,
+    overfitting: monitor.report(),
+    transfer,
+  };
 }

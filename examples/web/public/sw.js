@@ -20,9 +20,13 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 self.addEventListener('message', (event) => {
   const urls = event.data?.cache ?? [];
   event.waitUntil(
-    caches.open(CACHE).then((cache) =>
-      Promise.all(urls.filter((u) => new URL(u).origin === self.location.origin).map(async (u) => (await cache.match(u)) || cache.add(u).catch(() => undefined))),
-    ),
+    caches
+      .open(CACHE)
+      .then((cache) =>
+        Promise.all(
+          urls.filter((u) => new URL(u).origin === self.location.origin).map(async (u) => (await cache.match(u)) || cache.add(u).catch(() => undefined)),
+        ),
+      ),
   );
 });
 
@@ -38,7 +42,11 @@ self.addEventListener('fetch', (event) => {
           if (response.ok) await cache.put(request, response.clone());
           return response;
         } catch {
-          return (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) || (request.mode === 'navigate' ? await cache.match('./') : undefined) || Response.error();
+          return (
+            (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) ||
+            (request.mode === 'navigate' ? await cache.match('./') : undefined) ||
+            Response.error()
+          );
         }
       }
       // ignoreVary: vite preview (and many hosts) send Vary: Origin, which a module script's CORS request never matches.

@@ -12,8 +12,13 @@ export function renderConfusion(host: HTMLElement, matrix: readonly (readonly nu
     row.forEach((count, p) => {
       const share = count / rowMax[t];
       const fill = t === p ? `rgba(22, 120, 60, ${0.15 + 0.85 * share})` : `rgba(200, 40, 40, ${count ? 0.1 + 0.9 * share : 0})`;
-      parts.push(`<rect x="${left + p * cell}" y="${top + t * cell}" width="${cell - 1}" height="${cell - 1}" fill="${fill}"><title>${classNames[t]} → ${classNames[p]}: ${count}</title></rect>`);
-      if (count) parts.push(`<text x="${left + p * cell + cell / 2}" y="${top + t * cell + cell / 2 + 4}" text-anchor="middle" fill="${share > 0.6 ? '#fff' : '#222'}">${count}</text>`);
+      parts.push(
+        `<rect x="${left + p * cell}" y="${top + t * cell}" width="${cell - 1}" height="${cell - 1}" fill="${fill}"><title>${classNames[t]} → ${classNames[p]}: ${count}</title></rect>`,
+      );
+      if (count)
+        parts.push(
+          `<text x="${left + p * cell + cell / 2}" y="${top + t * cell + cell / 2 + 4}" text-anchor="middle" fill="${share > 0.6 ? '#fff' : '#222'}">${count}</text>`,
+        );
     }),
   );
   classNames.forEach((name, i) => {

@@ -1,4 +1,11 @@
-import { FASHION_MNIST_FILES, type FetchFashionMnistProgress, type ImageDataset, idxArraysToDataset, loadFashionMnistFromUrl, parseIdxAsync } from '@fmnist/data';
+import {
+  FASHION_MNIST_FILES,
+  type FetchFashionMnistProgress,
+  type ImageDataset,
+  idxArraysToDataset,
+  loadFashionMnistFromUrl,
+  parseIdxAsync,
+} from '@fmnist/data';
 
 export interface FashionMnistData {
   train: ImageDataset;

@@ -23,7 +23,10 @@ interface LoadedModel {
   testAccuracy?: number;
 }
 
-const state: { data?: FashionMnistData; page?: LoadedModel; node?: LoadedModel; pixels?: Float32Array; stop: boolean; training: boolean } = { stop: false, training: false };
+const state: { data?: FashionMnistData; page?: LoadedModel; node?: LoadedModel; pixels?: Float32Array; stop: boolean; training: boolean } = {
+  stop: false,
+  training: false,
+};
 
 function setStatus(id: string, text: string, kind: 'ok' | 'error' | 'info' = 'info'): void {
   const el = $(id);
@@ -89,7 +92,11 @@ function showSamples(train: ImageDataset): void {
     counts[label]++;
     items.push({ pixels: train.images.subarray(i * 784, (i + 1) * 784), caption: FASHION_MNIST_CLASSES[label] });
   }
-  items.sort((a, b) => FASHION_MNIST_CLASSES.indexOf(a.caption as (typeof FASHION_MNIST_CLASSES)[number]) - FASHION_MNIST_CLASSES.indexOf(b.caption as (typeof FASHION_MNIST_CLASSES)[number]));
+  items.sort(
+    (a, b) =>
+      FASHION_MNIST_CLASSES.indexOf(a.caption as (typeof FASHION_MNIST_CLASSES)[number]) -
+      FASHION_MNIST_CLASSES.indexOf(b.caption as (typeof FASHION_MNIST_CLASSES)[number]),
+  );
   drawGrid($<HTMLCanvasElement>('samples'), items, { columns: 10, scale: 2 });
 }
 
@@ -99,12 +106,21 @@ async function useData(load: () => Promise<FashionMnistData>): Promise<void> {
     const started = performance.now();
     state.data = await load();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    setStatus('data-status', `${state.data.train.count.toLocaleString()} training and ${state.data.test.count.toLocaleString()} test images in ${seconds} s`, 'ok');
+    setStatus(
+      'data-status',
+      `${state.data.train.count.toLocaleString()} training and ${state.data.test.count.toLocaleString()} test images in ${seconds} s`,
+      'ok',
+    );
     showSamples(state.data.train);
     $<HTMLButtonElement>('train').disabled = false;
     document.body.dataset.data = 'loaded';
     // Data fetched before the service worker took control is not in its cache yet: ask it to keep a copy.
-    navigator.serviceWorker?.controller?.postMessage({ cache: performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.includes('/data/')) });
+    navigator.serviceWorker?.controller?.postMessage({
+      cache: performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((u) => u.includes('/data/')),
+    });
     if (state.node) await scoreNodeModel();
   });
 }
@@ -168,7 +184,12 @@ function showResults(evaluation: Evaluation, test: ImageDataset): void {
   for (let i = 0; i < evaluation.predictions.length && wrong.length < 30; i++) {
     const truth = evaluation.labels[i];
     const guess = evaluation.predictions[i];
-    if (truth !== guess) wrong.push({ pixels: test.images.subarray(i * 784, (i + 1) * 784), caption: `${FASHION_MNIST_CLASSES[truth]}\n→ ${FASHION_MNIST_CLASSES[guess]}`, color: '#b91c1c' });
+    if (truth !== guess)
+      wrong.push({
+        pixels: test.images.subarray(i * 784, (i + 1) * 784),
+        caption: `${FASHION_MNIST_CLASSES[truth]}\n→ ${FASHION_MNIST_CLASSES[guess]}`,
+        color: '#b91c1c',
+      });
   }
   drawGrid($<HTMLCanvasElement>('mistakes'), wrong, { columns: 6, scale: 3 });
 }
@@ -296,7 +317,10 @@ function renderComparison(): void {
   const rows = [state.page, state.node].filter((m): m is LoadedModel => m !== undefined);
   $('compare').innerHTML = rows.length
     ? `<table><thead><tr><th>model</th><th>params</th><th>test accuracy</th></tr></thead><tbody>${rows
-        .map((m) => `<tr><td>${m.name}</td><td>${m.model.countParams().toLocaleString()}</td><td>${m.testAccuracy === undefined ? 'load the data' : `${(m.testAccuracy * 100).toFixed(2)}%`}</td></tr>`)
+        .map(
+          (m) =>
+            `<tr><td>${m.name}</td><td>${m.model.countParams().toLocaleString()}</td><td>${m.testAccuracy === undefined ? 'load the data' : `${(m.testAccuracy * 100).toFixed(2)}%`}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '';
 }

@@ -30,7 +30,24 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web playground (exam
     const modelDir = join(work, 'node-model');
     await promisify(execFile)(
       process.execPath,
-      ['--conditions=@fmnist/source', '--import', 'tsx', 'packages/cli/src/bin.ts', 'train', '--model', 'mlp-small', '--epochs', '2', '--subset', '6000', '--normalize', 'standard', '--out', modelDir, '--json'],
+      [
+        '--conditions=@fmnist/source',
+        '--import',
+        'tsx',
+        'packages/cli/src/bin.ts',
+        'train',
+        '--model',
+        'mlp-small',
+        '--epochs',
+        '2',
+        '--subset',
+        '6000',
+        '--normalize',
+        'standard',
+        '--out',
+        modelDir,
+        '--json',
+      ],
       { cwd: repoRoot, env: { ...process.env, FMNIST_THREADS: '1' } },
     );
     process.env.FMNIST_WEB_MODEL_DIR = modelDir;
@@ -44,13 +61,22 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web playground (exam
     const js = assets.filter((f) => f.endsWith('.js')).map((f) => join(outDir, 'assets', f));
     const jsBytes = js.reduce((a, f) => a + statSync(f).size, 0);
     const jsGzip = js.reduce((a, f) => a + gzipSync(readFileSync(f)).length, 0);
-    const server = await preview({ root: webRoot, configFile: join(webRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+    const server = await preview({
+      root: webRoot,
+      configFile: join(webRoot, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { port: 0, host: '127.0.0.1' },
+    });
     const url = server.resolvedUrls?.local[0] as string;
     const { png } = await photoLikePng(1);
     const pngPath = join(work, 'trouser.png');
     writeFileSync(pngPath, png);
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
     try {
       const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
       const page = await context.newPage();
@@ -114,7 +140,13 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web playground (exam
       if (!box) throw new Error('no drawing pad');
       await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.15);
       await page.mouse.down();
-      for (const [fx, fy] of [[0.3, 0.9], [0.5, 0.9], [0.5, 0.2], [0.7, 0.9]]) await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 8 });
+      for (const [fx, fy] of [
+        [0.3, 0.9],
+        [0.5, 0.9],
+        [0.5, 0.2],
+        [0.7, 0.9],
+      ])
+        await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 8 });
       await page.mouse.up();
       await page.waitForSelector('body[data-predicted="1"]', { state: 'attached' });
       expect(await page.$$eval('#predictions li', (li) => li.length)).toBe(3);
@@ -128,7 +160,10 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web playground (exam
       await page.click('#load-model-url');
       await page.waitForSelector('body[data-node-model="scored"]', { state: 'attached', timeout: 120_000 });
       const rows = await page.$$eval('#compare tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-      expect(rows.map((r) => r[0]), (await page.textContent('#compare')) ?? '').toEqual(['mlp-small trained here', 'mlp-small trained in Node']);
+      expect(
+        rows.map((r) => r[0]),
+        (await page.textContent('#compare')) ?? '',
+      ).toEqual(['mlp-small trained here', 'mlp-small trained in Node']);
       const nodeAccuracy = Number((rows[1][2] as string).replace('%', '')) / 100;
       expect(nodeAccuracy).toBeGreaterThan(0.75);
       expect(await page.$$eval('.prediction', (p) => p.length)).toBe(2);
@@ -146,7 +181,11 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web playground (exam
       step('waiting for the service worker');
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       // Give the worker time to copy the data it was asked to keep.
-      await page.waitForFunction(async () => (await (await caches.open('fmnist-web-v1')).keys()).filter((r) => r.url.includes('/data/')).length === 4, undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        async () => (await (await caches.open('fmnist-web-v1')).keys()).filter((r) => r.url.includes('/data/')).length === 4,
+        undefined,
+        { timeout: 60_000 },
+      );
       await context.setOffline(true);
       step('offline reload');
       await page.reload();
@@ -181,7 +220,16 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web playground (exam
       const cnnImagesPerSecond = Number(await threaded.getAttribute('#train-status', 'data-images-per-second'));
 
       expect(errors).toEqual([]);
-      const report = { backend, imagesPerSecond: Math.round(imagesPerSecond), testAccuracy, cnnTwoThreads: { imagesPerSecond: Math.round(cnnImagesPerSecond), testAccuracy: cnnAccuracy }, nodeAccuracy, jsBytes, jsGzipBytes: jsGzip, maxPingMs: Math.max(...pingMs) };
+      const report = {
+        backend,
+        imagesPerSecond: Math.round(imagesPerSecond),
+        testAccuracy,
+        cnnTwoThreads: { imagesPerSecond: Math.round(cnnImagesPerSecond), testAccuracy: cnnAccuracy },
+        nodeAccuracy,
+        jsBytes,
+        jsGzipBytes: jsGzip,
+        maxPingMs: Math.max(...pingMs),
+      };
       writeFileSync(join(screenshots, 'e2e.json'), `${JSON.stringify(report, null, 2)}\n`);
       console.log(`web playground: ${JSON.stringify(report)}`);
     } finally {
@@ -191,4 +239,3 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web playground (exam
     }
   }, 900_000);
 });
-

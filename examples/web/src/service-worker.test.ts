@@ -13,7 +13,12 @@ function serviceWorker(network: (url: string) => Response | Promise<Response>) {
     addAll: async () => {},
     add: async () => {},
   };
-  const self = { location: { origin: 'http://app' }, addEventListener: (name: string, fn: Listener) => listeners.set(name, fn), skipWaiting: async () => {}, clients: { claim: async () => {} } };
+  const self = {
+    location: { origin: 'http://app' },
+    addEventListener: (name: string, fn: Listener) => listeners.set(name, fn),
+    skipWaiting: async () => {},
+    clients: { claim: async () => {} },
+  };
   const source = readFileSync(new URL('../public/sw.js', import.meta.url), 'utf8');
   new Function('self', 'caches', 'fetch', 'Response', source)(self, { open: async () => cache }, async (r: Request) => network(r.url), Response);
   return async (url: string, mode: RequestMode = 'cors') => {

@@ -28,7 +28,9 @@ for (const [name, xs, fs] of shapes) {
   const row: string[] = [];
   for (const level of ['all', 'missing'] as const) {
     patchWasm(level);
-    row.push(`${level === 'all' ? 'ours' : 'stock'}: fwd ${best(() => tf.fused.conv2d({ x, filter: f, strides: 1, pad: 'same', bias }))} dx ${best(() => tf.conv2dTranspose(dy, f, xs as [number, number, number, number], 1, 'same'))} dw ${best(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor)}`);
+    row.push(
+      `${level === 'all' ? 'ours' : 'stock'}: fwd ${best(() => tf.fused.conv2d({ x, filter: f, strides: 1, pad: 'same', bias }))} dx ${best(() => tf.conv2dTranspose(dy, f, xs as [number, number, number, number], 1, 'same'))} dw ${best(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor)}`,
+    );
   }
   console.log(`${name.padEnd(10)} ${row.join(' | ')}`);
   tf.dispose([x, f, bias, dy]);

@@ -10,7 +10,18 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const asc = join(dirname(createRequire(import.meta.url).resolve('assemblyscript/package.json')), 'bin/asc.js');
 const out = join(tmpdir(), 'fmnist-simd-peak.wasm');
-execFileSync(process.execPath, [asc, join(here, '../assembly/bench/simd-peak.ts'), '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', out]);
+execFileSync(process.execPath, [
+  asc,
+  join(here, '../assembly/bench/simd-peak.ts'),
+  '-O3',
+  '--runtime',
+  'stub',
+  '--noAssert',
+  '--enable',
+  'simd',
+  '--outFile',
+  out,
+]);
 const { peak } = (await WebAssembly.instantiate(readFileSync(out))).instance.exports;
 peak(1e6);
 let best = 0;

@@ -11,7 +11,19 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'src/kernels/simd/simd-wasm.ts');
 const asc = join(dirname(createRequire(import.meta.url).resolve('assemblyscript/package.json')), 'bin/asc.js');
-const common = ['assembly/index.ts', '-O3', '--runtime', 'stub', '--noAssert', '--importMemory', '--noExportMemory', '--enable', 'simd', '--disable', 'bulk-memory'];
+const common = [
+  'assembly/index.ts',
+  '-O3',
+  '--runtime',
+  'stub',
+  '--noAssert',
+  '--importMemory',
+  '--noExportMemory',
+  '--enable',
+  'simd',
+  '--disable',
+  'bulk-memory',
+];
 const dir = mkdtempSync(join(tmpdir(), 'fmnist-asc-'));
 
 function build(name, extra) {

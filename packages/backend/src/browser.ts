@@ -1,6 +1,12 @@
 // The browser entry: `initBackend` picks WebGPU, then WebGL, then wasm (with our kernels), then cpu.
 export { BackendError } from './backend-error';
-export { type BrowserBackendChoice, type BrowserBackendInfo, type BrowserBackendName, type InitBrowserBackendOptions, initBackend } from './init-backend-browser';
+export {
+  type BrowserBackendChoice,
+  type BrowserBackendInfo,
+  type BrowserBackendName,
+  type InitBrowserBackendOptions,
+  initBackend,
+} from './init-backend-browser';
 export { ADAM_UPDATE } from './kernels/adam-update';
 export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './kernels/batch-norm-train';
 export { type HostKernel, hostKernelConfig } from './kernels/host-kernel';

@@ -159,7 +159,12 @@ export async function initBackend(options: InitBrowserBackendOptions = {}): Prom
       version: tf.version_core,
       gpu: name === 'webgpu' || name === 'webgl',
       threads: wasm ? Math.max(wasmKernelThreads(), wasm.getThreadsCount()) : 1,
-      reason: requested !== 'auto' ? 'requested' : skipped === 0 ? `${name} is the fastest backend this browser offers` : `first backend that started (${skipped} skipped)`,
+      reason:
+        requested !== 'auto'
+          ? 'requested'
+          : skipped === 0
+            ? `${name} is the fastest backend this browser offers`
+            : `first backend that started (${skipped} skipped)`,
       notes,
       patchedKernels: name === 'wasm' ? patchedKernels() : [],
     };

@@ -8,7 +8,15 @@ describe('initBackend', () => {
   it('runs tfjs-backend-wasm multi-threaded in Node, with the same results as the cpu backend', async () => {
     const info = await initBackend({ backend: 'wasm', threads: 2 });
     expect(info.threads).toBe(2);
-    const conv = () => tf.tidy(() => tf.conv2d(tf.randomNormal([8, 12, 12, 16], 0, 1, 'float32', 3) as tf.Tensor4D, tf.randomNormal([3, 3, 16, 32], 0, 1, 'float32', 4) as tf.Tensor4D, 1, 'same'));
+    const conv = () =>
+      tf.tidy(() =>
+        tf.conv2d(
+          tf.randomNormal([8, 12, 12, 16], 0, 1, 'float32', 3) as tf.Tensor4D,
+          tf.randomNormal([3, 3, 16, 32], 0, 1, 'float32', 4) as tf.Tensor4D,
+          1,
+          'same',
+        ),
+      );
     const threaded = conv();
     const a = threaded.dataSync();
     threaded.dispose();

@@ -131,7 +131,8 @@ async function startThreadedWasm(wasm: typeof import('@tensorflow/tfjs-backend-w
   if (!ok) notes.push('wasm threads: the multi-threaded build did not start; using one thread');
   else {
     // Emscripten's pthread workers would keep Node running after the program is done.
-    const pthread = (tf.backend() as unknown as { wasm: { PThread?: { unusedWorkers: { unref?: () => void }[]; runningWorkers: { unref?: () => void }[] } } }).wasm.PThread;
+    const pthread = (tf.backend() as unknown as { wasm: { PThread?: { unusedWorkers: { unref?: () => void }[]; runningWorkers: { unref?: () => void }[] } } })
+      .wasm.PThread;
     for (const worker of [...(pthread?.unusedWorkers ?? []), ...(pthread?.runningWorkers ?? [])]) worker.unref?.();
   }
   return ok;
@@ -188,7 +189,12 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     package: pkg,
     version: tf.version_core,
     gpu: name === 'tensorflow' && native.isUsingGpuDevice === true,
-    threads: name === 'wasm' ? Math.max(wasmKernelThreads(), (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount()) : name === 'tensorflow' ? cpus().length : 1,
+    threads:
+      name === 'wasm'
+        ? Math.max(wasmKernelThreads(), (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount())
+        : name === 'tensorflow'
+          ? cpus().length
+          : 1,
     simd: name === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : false,
     reason,
     notes,

@@ -37,15 +37,19 @@ function train(make: () => LayersModel, shape: number[]): Float32Array[] {
 }
 
 describe('zoo models train to the same weights on wasm (our kernels, 2 threads) as on cpu', () => {
-  it.each(models)('%s', async (_name, make, shape) => {
-    await initBackend({ backend: 'wasm', threads: 2 });
-    const ours = train(make, shape);
-    await tf.setBackend('cpu');
-    const reference = train(make, shape);
-    expect(ours.length).toBe(reference.length);
-    reference.forEach((r, i) => {
-      const scale = r.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-3);
-      expect(ours[i].reduce((m, v, j) => Math.max(m, Math.abs(v - r[j])), 0) / scale).toBeLessThan(1e-4);
-    });
-  }, 60_000);
+  it.each(models)(
+    '%s',
+    async (_name, make, shape) => {
+      await initBackend({ backend: 'wasm', threads: 2 });
+      const ours = train(make, shape);
+      await tf.setBackend('cpu');
+      const reference = train(make, shape);
+      expect(ours.length).toBe(reference.length);
+      reference.forEach((r, i) => {
+        const scale = r.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-3);
+        expect(ours[i].reduce((m, v, j) => Math.max(m, Math.abs(v - r[j])), 0) / scale).toBeLessThan(1e-4);
+      });
+    },
+    60_000,
+  );
 });

@@ -4,7 +4,21 @@ import { initBackend } from '@fmnist/backend';
 import { createModel } from '@fmnist/models';
 import { Adam, fromLayersModel, trainStep } from '@fmnist/trainer';
 import * as tf from '@tensorflow/tfjs-core';
-import { Compose, CutMix, DataLoader, loadFashionMnist, MixUp, Normalize, RandomAffine, RandomCrop, RandomErasing, RandomHorizontalFlip, Resize, Rng, type Transform } from '@fmnist/data';
+import {
+  Compose,
+  CutMix,
+  DataLoader,
+  loadFashionMnist,
+  MixUp,
+  Normalize,
+  RandomAffine,
+  RandomCrop,
+  RandomErasing,
+  RandomHorizontalFlip,
+  Resize,
+  Rng,
+  type Transform,
+} from '@fmnist/data';
 
 const ds = await loadFashionMnist({ split: 'test' });
 const idx = Array.from({ length: 64 }, (_, i) => i);
@@ -41,7 +55,10 @@ for (const [name, t] of transforms) {
   const ms = time(() => loader.hostBatch(idx, new Rng(1)));
   console.log(`| ${name} | ${ms.toFixed(3)} | ${((ms / step) * 100).toFixed(2)}% |`);
 }
-for (const [name, mix] of [['MixUp', new MixUp()], ['CutMix', new CutMix()]] as const) {
+for (const [name, mix] of [
+  ['MixUp', new MixUp()],
+  ['CutMix', new CutMix()],
+] as const) {
   const loader = new DataLoader(ds, { batchSize: 64, layout: 'image', mix });
   const ms = time(() => loader.hostBatch(idx, new Rng(1)));
   console.log(`| ${name} | ${ms.toFixed(3)} | ${((ms / step) * 100).toFixed(2)}% |`);

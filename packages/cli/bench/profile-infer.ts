@@ -16,7 +16,9 @@ const t0 = performance.now();
 for (let i = 0; i < n; i++) step();
 const ms = (performance.now() - t0) / n;
 console.log(`${name} ${tf.getBackend()} infer batch ${batch}: ${ms.toFixed(1)} ms, ${((batch * 1000) / ms).toFixed(0)} img/s`);
-const prof = await tf.profile(() => { step(); });
+const prof = await tf.profile(() => {
+  step();
+});
 const agg = new Map<string, number>();
 for (const k of prof.kernels) agg.set(k.name, (agg.get(k.name) ?? 0) + ((await k.kernelTimeMs) as number));
 for (const [k, v] of [...agg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`${k.padEnd(26)} ${v.toFixed(1).padStart(8)} ms`);

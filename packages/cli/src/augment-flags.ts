@@ -15,7 +15,10 @@ export interface AugmentPlan {
 
 /** `--augment flip,crop,erase` -> torchvision-style transforms. `resize` makes images 32x32 everywhere. */
 export function augmentPlan(list: string | undefined): AugmentPlan {
-  const names = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !AUGMENTATIONS.includes(n as AugmentName));
   if (bad.length) throw new UsageError(`--augment: unknown ${bad.join(', ')}; expected a comma-separated list of ${AUGMENTATIONS.join(', ')}`);
   const size = names.includes('resize') ? 32 : 28;

@@ -65,7 +65,8 @@ describe('fmnist: words, help and bad input', () => {
   });
 
   it('accepts only decimal integers for integer flags', async () => {
-    for (const bad of ['', '0x10', '1e3', '2.5', 'ten']) await expectInputError(['train', '--model', 'mlp-small', '--epochs', bad], /--epochs: expected an integer from 1 to 10000/);
+    for (const bad of ['', '0x10', '1e3', '2.5', 'ten'])
+      await expectInputError(['train', '--model', 'mlp-small', '--epochs', bad], /--epochs: expected an integer from 1 to 10000/);
   });
 
   it('treats a data directory it is given as the only place (exit 2 naming it), never the system copy', async () => {
@@ -107,15 +108,21 @@ describe('fmnist train, eval, predict', () => {
     expect(existsSync(join(out, 'model.json'))).toBe(true);
   });
 
-  it('--resume continues the checkpointed run: its first epochs are the first run\'s', async () => {
+  it("--resume continues the checkpointed run: its first epochs are the first run's", async () => {
     const r = await cli('train', '--model', 'mlp-small', '--epochs', '3', '--batch', '32', ...small(), '--out', out, '--resume', '--json');
     expect(r.code, r.err.join(' ')).toBe(0);
     const history = r.json().history as { loss: number }[];
     expect(history).toHaveLength(3);
     expect(history.slice(0, 2).map((e) => e.loss)).toEqual((trained.history as { loss: number }[]).map((e) => e.loss));
-    await expectInputError(['train', '--model', 'mlp-small', '--epochs', '3', ...small(), '--checkpoint-dir', tmp('none'), '--resume', '--json'], /--resume: no checkpoint in/);
+    await expectInputError(
+      ['train', '--model', 'mlp-small', '--epochs', '3', ...small(), '--checkpoint-dir', tmp('none'), '--resume', '--json'],
+      /--resume: no checkpoint in/,
+    );
     // Another seed is another run: refused, naming the field (exit 2).
-    await expectInputError(['train', '--model', 'mlp-small', '--epochs', '4', '--batch', '32', '--seed', '9', ...small(), '--out', out, '--resume', '--json'], /belongs to another run: seed was 0, this run has 9/);
+    await expectInputError(
+      ['train', '--model', 'mlp-small', '--epochs', '4', '--batch', '32', '--seed', '9', ...small(), '--out', out, '--resume', '--json'],
+      /belongs to another run: seed was 0, this run has 9/,
+    );
   }, 60_000);
 
   it('eval scores the saved model as train did', async () => {
@@ -129,17 +136,36 @@ describe('fmnist train, eval, predict', () => {
   }, 60_000);
 
   it('predict: top-k per image of an IDX file', async () => {
-    const r = await cli('predict', '--model-dir', out, join(data, `${FASHION_MNIST_FILES.test.images}.gz`), '--limit', '4', '--top', '2', '--backend', 'cpu', '--json');
+    const r = await cli(
+      'predict',
+      '--model-dir',
+      out,
+      join(data, `${FASHION_MNIST_FILES.test.images}.gz`),
+      '--limit',
+      '4',
+      '--top',
+      '2',
+      '--backend',
+      'cpu',
+      '--json',
+    );
     expect(r.code, r.err.join(' ')).toBe(0);
     const predictions = r.json().predictions as { top: { class: string; probability: number }[] }[];
     expect(predictions).toHaveLength(4);
     expect(predictions[0].top).toHaveLength(2);
-    await expectInputError(['predict', '--model-dir', out, join(data, `${FASHION_MNIST_FILES.test.labels}.gz`), '--backend', 'cpu'], /expected a PNG or a uint8 IDX images file/);
+    await expectInputError(
+      ['predict', '--model-dir', out, join(data, `${FASHION_MNIST_FILES.test.labels}.gz`), '--backend', 'cpu'],
+      /expected a PNG or a uint8 IDX images file/,
+    );
   });
 
   it('Ctrl-C: exit 130, the checkpoint named, no partial model saved as a result', async () => {
     const outDir = join(tmp('sigint'), 'model');
-    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', join(here, 'bin.ts'), 'train', '--model', 'mlp-wide', '--epochs', '50', ...small(), '--out', outDir], { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@fmnist/source', '--import', 'tsx', join(here, 'bin.ts'), 'train', '--model', 'mlp-wide', '--epochs', '50', ...small(), '--out', outDir],
+      { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {
@@ -153,7 +179,9 @@ describe('fmnist train, eval, predict', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(sent).toBe(true);
     expect(code).toBe(130);
-    expect(stderr).toMatch(new RegExp(`interrupted during epoch \\d+; the training state is in ${join(outDir, 'checkpoint')}.*--resume.*nothing was saved to ${outDir}`));
+    expect(stderr).toMatch(
+      new RegExp(`interrupted during epoch \\d+; the training state is in ${join(outDir, 'checkpoint')}.*--resume.*nothing was saved to ${outDir}`),
+    );
     expect(existsSync(join(outDir, 'model.json'))).toBe(false);
     expect(existsSync(join(outDir, 'checkpoint', 'checkpoint.json'))).toBe(true);
   }, 60_000);
@@ -236,7 +264,10 @@ describe('fmnist models, doctor, profile, bench', () => {
 describe('the journey entry', () => {
   it('answers an unknown flag with one line and exit 2, no stack trace', async () => {
     const main = join(here, '../../../examples/journey/src/main.ts');
-    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', main, '--bogus'], { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', main, '--bogus'], {
+      cwd: here,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr += d;

@@ -43,7 +43,17 @@ function helpText(list: Command[]): string {
 
 function commandHelp(cmd: Command): string {
   const opts = Object.entries(cmd.options).map(([name, spec]) => `  --${name}${spec.type === 'string' ? ' <value>' : ''}`);
-  return [`Usage: ${cmd.usage}`, '', cmd.summary, '', 'Options:', ...opts, '  --json     machine-readable output', '  --debug    print stack traces', '  --help     this text'].join('\n');
+  return [
+    `Usage: ${cmd.usage}`,
+    '',
+    cmd.summary,
+    '',
+    'Options:',
+    ...opts,
+    '  --json     machine-readable output',
+    '  --debug    print stack traces',
+    '  --help     this text',
+  ].join('\n');
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad input). */
@@ -57,7 +67,14 @@ export async function runCli(argv: string[], io: Io, list: Command[] = commands)
         io.stdout(helpText(list));
         return 0;
       }
-      throw new UsageError(`unknown command ${JSON.stringify(words.slice(0, 2).map((w) => w.word).join(' ') || argv[0])}; run fmnist --help for the list`);
+      throw new UsageError(
+        `unknown command ${JSON.stringify(
+          words
+            .slice(0, 2)
+            .map((w) => w.word)
+            .join(' ') || argv[0],
+        )}; run fmnist --help for the list`,
+      );
     }
     const used = new Set(words.slice(0, cmd.path.length).map((w) => w.at));
     const rest = argv.filter((_, i) => !used.has(i));

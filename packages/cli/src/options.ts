@@ -44,7 +44,9 @@ export function choice<T extends string>(values: Values, name: string, choices: 
 export function intList(values: Values, name: string, fallback: number[]): number[] {
   const v = values[name];
   if (v === undefined) return fallback;
-  const parts = String(v).split(',').map((p) => p.trim());
+  const parts = String(v)
+    .split(',')
+    .map((p) => p.trim());
   const out = parts.map(Number);
   if (parts.some((p) => p === '') || out.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new UsageError(`--${name}: expected comma-separated positive integers, got ${JSON.stringify(v)}`);
@@ -56,7 +58,10 @@ export function intList(values: Values, name: string, fallback: number[]): numbe
 export function wordList<T extends string>(values: Values, name: string, choices: readonly T[], fallback: T[]): T[] {
   const v = values[name];
   if (v === undefined) return fallback;
-  const out = String(v).split(',').map((p) => p.trim()).filter(Boolean);
+  const out = String(v)
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const bad = out.filter((w) => !choices.includes(w as T));
   if (bad.length > 0 || out.length === 0) {
     throw new UsageError(`--${name}: expected a comma-separated list of ${choices.join(', ')}, got ${JSON.stringify(v)}`);

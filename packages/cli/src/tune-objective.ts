@@ -4,7 +4,21 @@ import { initBackend } from '@fmnist/backend';
 import { DataLoader, type ImageDataset, loadFashionMnist, stratifiedSubset, trainValSplit } from '@fmnist/data';
 import { dynamicMlp } from '@fmnist/models';
 import { Callback, evaluate, fit, type Logs, type OptimizerName } from '@fmnist/trainer';
-import { type FrozenTrial, HyperbandPruner, MedianPruner, NopPruner, type ParamValue, type Pruner, QMCSampler, RandomSampler, type Sampler, SuccessiveHalvingPruner, TPESampler, type Trial, TrialPruned } from '@fmnist/tuner';
+import {
+  type FrozenTrial,
+  HyperbandPruner,
+  MedianPruner,
+  NopPruner,
+  type ParamValue,
+  type Pruner,
+  QMCSampler,
+  RandomSampler,
+  type Sampler,
+  SuccessiveHalvingPruner,
+  TPESampler,
+  type Trial,
+  TrialPruned,
+} from '@fmnist/tuner';
 
 export interface TuneConfig {
   backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
@@ -25,7 +39,16 @@ export interface TuneConfig {
 }
 
 export function tuneConfig(): TuneConfig {
-  return { backend: 'auto', maxEpochs: 10, seed: 0, sampler: 'tpe', pruner: 'median', prunerStartupTrials: 5, prunerWarmupSteps: 1, ...(JSON.parse(process.env.FMNIST_TUNE_CONFIG ?? '{}') as Partial<TuneConfig>) };
+  return {
+    backend: 'auto',
+    maxEpochs: 10,
+    seed: 0,
+    sampler: 'tpe',
+    pruner: 'median',
+    prunerStartupTrials: 5,
+    prunerWarmupSteps: 1,
+    ...(JSON.parse(process.env.FMNIST_TUNE_CONFIG ?? '{}') as Partial<TuneConfig>),
+  };
 }
 
 interface Data {

@@ -15,12 +15,35 @@ describe('browser entry', () => {
 
   it('exports the same objects as the Node entry, minus file and zlib helpers', () => {
     for (const [name, value] of Object.entries(browser)) expect(node[name], name).toBe(value);
-    const nodeOnly = Object.keys(node).filter((k) => !(k in browser)).sort();
+    const nodeOnly = Object.keys(node)
+      .filter((k) => !(k in browser))
+      .sort();
     expect(nodeOnly).toEqual(
       [
-        'SYSTEM_DATA_DIR', 'candidateDirs', 'decodePng', 'defaultCacheDir', 'downloadFile', 'encodeIdx', 'encodePng', 'fetchFashionMnist', 'findFile', 'gunzip', 'gzip',
-        'loadFashionMnist', 'loadIdxDataset', 'locateSplit', 'parseIdx', 'readIdxFile', 'readPayloadVerified', 'readSplit', 'renderImageGrid', 'sha256Hex',
-        'toGreyscale', 'verifySha256', 'writeFileAtomic', 'writeIdxFile',
+        'SYSTEM_DATA_DIR',
+        'candidateDirs',
+        'decodePng',
+        'defaultCacheDir',
+        'downloadFile',
+        'encodeIdx',
+        'encodePng',
+        'fetchFashionMnist',
+        'findFile',
+        'gunzip',
+        'gzip',
+        'loadFashionMnist',
+        'loadIdxDataset',
+        'locateSplit',
+        'parseIdx',
+        'readIdxFile',
+        'readPayloadVerified',
+        'readSplit',
+        'renderImageGrid',
+        'sha256Hex',
+        'toGreyscale',
+        'verifySha256',
+        'writeFileAtomic',
+        'writeIdxFile',
       ].sort(),
     );
   });

@@ -34,4 +34,3 @@ export { type IdxInput, type ParseIdxAsyncOptions, parseIdxAsync } from './parse
 export { deriveSeed, Rng } from './rng';
 export { indicesByClass, stratifiedIndices, stratifiedSubset } from './stratified-subset';
 export { type TrainValSplitOptions, trainValSplit } from './train-val-split';
-

@@ -24,7 +24,12 @@ describe('DataLoader', () => {
 
   it('yields flat [n, 784] scaled to [0, 1] with one-hot labels, keeping the last partial batch', async () => {
     const batches = await collect(new DataLoader(ds, { batchSize: 32, seed: 1 }));
-    expect(batches.map((b) => b.xShape)).toEqual([[32, 784], [32, 784], [32, 784], [4, 784]]);
+    expect(batches.map((b) => b.xShape)).toEqual([
+      [32, 784],
+      [32, 784],
+      [32, 784],
+      [4, 784],
+    ]);
     expect(batches[0].yShape).toEqual([32, 10]);
     const all = batches.flatMap((b) => b.x);
     expect(Math.max(...all)).toBeLessThanOrEqual(1);
@@ -40,7 +45,11 @@ describe('DataLoader', () => {
 
   it('gives image layout, index labels and drops the last batch on request', async () => {
     const batches = await collect(new DataLoader(ds, { batchSize: 32, layout: 'image', labels: 'index', dropLast: true }));
-    expect(batches.map((b) => b.xShape)).toEqual([[32, 28, 28, 1], [32, 28, 28, 1], [32, 28, 28, 1]]);
+    expect(batches.map((b) => b.xShape)).toEqual([
+      [32, 28, 28, 1],
+      [32, 28, 28, 1],
+      [32, 28, 28, 1],
+    ]);
     expect(batches[0].yShape).toEqual([32]);
   });
 

@@ -115,13 +115,17 @@ export class DataLoader implements AsyncIterable<Batch> {
     const fill = () => {
       while (queue.length < Math.max(1, this.options.prefetch) && next < total) {
         const b = next++;
-        queue.push(new Promise((resolve, reject) => queueMacrotask(() => {
-          try {
-            resolve(makeHost(b));
-          } catch (error) {
-            reject(error);
-          }
-        })));
+        queue.push(
+          new Promise((resolve, reject) =>
+            queueMacrotask(() => {
+              try {
+                resolve(makeHost(b));
+              } catch (error) {
+                reject(error);
+              }
+            }),
+          ),
+        );
       }
     };
     fill();
@@ -164,9 +168,8 @@ export class DataLoader implements AsyncIterable<Batch> {
       const inv = 1 / norm.std;
       for (let k = 0; k < batch.data.length; k++) batch.data[k] = (batch.data[k] - norm.mean) * inv;
     }
-    const xShape = this.options.layout === 'flat'
-      ? [batch.n, batch.height * batch.width * batch.channels]
-      : [batch.n, batch.height, batch.width, batch.channels];
+    const xShape =
+      this.options.layout === 'flat' ? [batch.n, batch.height * batch.width * batch.channels] : [batch.n, batch.height, batch.width, batch.channels];
     return { x: batch.data, xShape, y, yShape: y instanceof Int32Array ? [n] : [n, classes] };
   }
 }

@@ -49,10 +49,7 @@ export function parseIdxHeader(bytes: Uint8Array, source: string, maxBytes = DEF
   }
   const payloadBytes = count * info.bytes;
   if (payloadBytes > maxBytes) {
-    throw new DataError(
-      source,
-      `IDX header claims shape [${shape.join(', ')}] = ${payloadBytes} bytes of ${info.dtype}, more than the ${maxBytes}-byte limit`,
-    );
+    throw new DataError(source, `IDX header claims shape [${shape.join(', ')}] = ${payloadBytes} bytes of ${info.dtype}, more than the ${maxBytes}-byte limit`);
   }
   return { info, shape, headerBytes, payloadBytes };
 }
@@ -68,10 +65,7 @@ export function decodeIdx(bytes: Uint8Array, source = '<bytes>', maxBytes = DEFA
     );
   }
   if (bytes.length > expected) {
-    throw new DataError(
-      source,
-      `trailing bytes: shape [${header.shape.join(', ')}] of ${header.info.dtype} needs ${expected} bytes, found ${bytes.length}`,
-    );
+    throw new DataError(source, `trailing bytes: shape [${header.shape.join(', ')}] of ${header.info.dtype} needs ${expected} bytes, found ${bytes.length}`);
   }
   return { dtype: header.info.dtype, shape: header.shape, data: decodePayload(bytes, header) };
 }

@@ -2,7 +2,6 @@ import { constants, gunzipSync, gzipSync } from 'node:zlib';
 
 export { isGzip } from './is-gzip';
 
-
 /**
  * Decompresses at most `maxBytes` of a gzip stream. With `partial`, a truncated stream yields
  * what it has instead of throwing (used to read an IDX header before committing to the payload).

@@ -34,7 +34,8 @@ export async function loadFashionMnistFromUrl(baseUrl: string | URL, options: Lo
   const files = FASHION_MNIST_FILES[split];
   const base = String(baseUrl).endsWith('/') ? String(baseUrl) : `${baseUrl}/`;
   const load = async (name: string) => {
-    const url = new URL(`${name}${options.suffix ?? '.gz'}`, base.includes('://') ? base : new URL(base, globalThis.location?.href ?? 'http://localhost/')).href;
+    const url = new URL(`${name}${options.suffix ?? '.gz'}`, base.includes('://') ? base : new URL(base, globalThis.location?.href ?? 'http://localhost/'))
+      .href;
     let response: Response;
     try {
       response = await doFetch(url, { signal: options.signal });
@@ -47,7 +48,10 @@ export async function loadFashionMnistFromUrl(baseUrl: string | URL, options: Lo
   const [images, labels] = await Promise.all([load(files.images), load(files.labels)]);
   const dataset = idxArraysToDataset(images, labels, { images: files.images, labels: files.labels }, FASHION_MNIST_CLASSES);
   if (dataset.count !== FASHION_MNIST_COUNTS[split] || dataset.height !== 28 || dataset.width !== 28) {
-    throw new DataError(files.images, `expected ${FASHION_MNIST_COUNTS[split]} images of 28x28 for the ${split} split, found ${dataset.count} of ${dataset.height}x${dataset.width}`);
+    throw new DataError(
+      files.images,
+      `expected ${FASHION_MNIST_COUNTS[split]} images of 28x28 for the ${split} split, found ${dataset.count} of ${dataset.height}x${dataset.width}`,
+    );
   }
   return dataset;
 }

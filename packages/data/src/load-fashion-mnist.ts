@@ -2,14 +2,7 @@ import { basename, join } from 'node:path';
 import { DataError } from './data-error';
 import { type Candidate, candidateDirs, type DataLocation, defaultCacheDir, locateSplit } from './data-location';
 import { downloadFile } from './download-file';
-import {
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_COUNTS,
-  FASHION_MNIST_FILES,
-  FASHION_MNIST_MIRRORS,
-  FASHION_MNIST_SHA256,
-  type Split,
-} from './fashion-mnist';
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_COUNTS, FASHION_MNIST_FILES, FASHION_MNIST_MIRRORS, FASHION_MNIST_SHA256, type Split } from './fashion-mnist';
 import { readPayloadVerified } from './read-payload';
 import type { ImageDataset } from './image-dataset';
 import { idxArraysToDataset } from './idx-arrays-to-dataset';
@@ -65,12 +58,7 @@ export function readSplit(split: Split, location: DataLocation, verify: boolean)
   const files = FASHION_MNIST_FILES[split];
   const images = readPayloadVerified(location.images, verify ? FASHION_MNIST_SHA256[files.images] : undefined);
   const labels = readPayloadVerified(location.labels, verify ? FASHION_MNIST_SHA256[files.labels] : undefined);
-  const ds = idxArraysToDataset(
-    parseIdx(images, { source: location.images }),
-    parseIdx(labels, { source: location.labels }),
-    location,
-    FASHION_MNIST_CLASSES,
-  );
+  const ds = idxArraysToDataset(parseIdx(images, { source: location.images }), parseIdx(labels, { source: location.labels }), location, FASHION_MNIST_CLASSES);
   if (ds.height !== 28 || ds.width !== 28 || ds.channels !== 1) {
     throw new DataError(location.images, `expected 28x28 greyscale images, found ${ds.height}x${ds.width}x${ds.channels}`);
   }
@@ -108,7 +96,10 @@ async function downloadSplit(split: Split, cacheDir: string, options: LoadFashio
 function notFoundMessage(split: Split, candidates: Candidate[], triedDownload: boolean): string {
   const files = FASHION_MNIST_FILES[split];
   const tried = candidates.map((c) => `${c.kind}: ${c.dir}`).join(', ');
-  const where = candidates.length === 1 && candidates[0].kind === 'dir' ? `are not in ${candidates[0].dir} (the directory given, the only place looked at)` : `were not found; tried ${tried}`;
+  const where =
+    candidates.length === 1 && candidates[0].kind === 'dir'
+      ? `are not in ${candidates[0].dir} (the directory given, the only place looked at)`
+      : `were not found; tried ${tried}`;
   return [
     `the ${split} files (${files.images}.gz, ${files.labels}.gz) ${where}${triedDownload ? ', nor at the official mirrors' : ''}.`,
     'Get them in one of three ways: (1) apt-get install dataset-fashion-mnist (Debian/Ubuntu);',

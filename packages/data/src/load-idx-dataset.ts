@@ -13,10 +13,5 @@ export interface LoadIdxDatasetOptions {
 
 /** Loads any IDX image set (MNIST, KMNIST, Fashion-MNIST...) and checks that it is consistent. */
 export function loadIdxDataset(options: LoadIdxDatasetOptions): ImageDataset {
-  return idxArraysToDataset(
-    readIdxFile(options.images),
-    readIdxFile(options.labels),
-    { images: options.images, labels: options.labels },
-    options.classNames,
-  );
+  return idxArraysToDataset(readIdxFile(options.images), readIdxFile(options.labels), { images: options.images, labels: options.labels }, options.classNames);
 }

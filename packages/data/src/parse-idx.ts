@@ -36,4 +36,3 @@ export function parseIdx(input: Uint8Array, options: ParseIdxOptions = {}): IdxA
   }
   return decodeIdx(bytes, source, maxBytes);
 }
-

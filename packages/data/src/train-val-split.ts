@@ -35,5 +35,11 @@ export function trainValSplit(ds: ImageDataset, options: TrainValSplitOptions = 
   for (const i of valIdx) inVal[i] = 1;
   const trainIdx: number[] = [];
   for (let i = 0; i < ds.count; i++) if (!inVal[i]) trainIdx.push(i);
-  return { train: selectIndices(ds, trainIdx), val: selectIndices(ds, valIdx.sort((a, b) => a - b)) };
+  return {
+    train: selectIndices(ds, trainIdx),
+    val: selectIndices(
+      ds,
+      valIdx.sort((a, b) => a - b),
+    ),
+  };
 }

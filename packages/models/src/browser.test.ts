@@ -25,10 +25,14 @@ describe('browser entry', () => {
   it('saves and loads through any tfjs IO handler with metadata and identical predictions', async () => {
     const model = browser.createModel('mlp-small', { seed: 3 });
     let saved: tf.io.ModelArtifacts | undefined;
-    await browser.saveModel(model, tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }), { model: 'mlp-small', classes: ['x'] });
+    await browser.saveModel(
+      model,
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+      { model: 'mlp-small', classes: ['x'] },
+    );
     const { model: loaded, metadata } = await browser.loadModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
     expect(metadata).toMatchObject({ model: 'mlp-small', classes: ['x'] });
     const x = tf.randomUniform([3, 784], 0, 1, 'float32', 2);

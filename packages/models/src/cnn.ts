@@ -31,10 +31,16 @@ export function cnn(options: CnnOptions = {}): tfl.LayersModel {
   let channels = inputShape[2];
   let size: [number, number] = [inputShape[0], inputShape[1]];
   [f1, f2].forEach((filters, i) => {
-    model.add(tfl.layers.conv2d({
-      filters, kernelSize: 3, padding: 'same', name: `conv_${i + 1}`,
-      inputShape: i === 0 ? inputShape : undefined, ...torchInit(seed, layer++, 9 * channels),
-    }));
+    model.add(
+      tfl.layers.conv2d({
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        name: `conv_${i + 1}`,
+        inputShape: i === 0 ? inputShape : undefined,
+        ...torchInit(seed, layer++, 9 * channels),
+      }),
+    );
     model.add(fastBatchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `bn_${i + 1}` }));
     model.add(tfl.layers.reLU({ name: `relu_${i + 1}` }));
     model.add(tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool_${i + 1}` }));

@@ -37,7 +37,10 @@ export class FastBatchNormalization extends BatchNormBase {
       const m = x.size / (x.shape[x.rank - 1] as number);
       const unbiased = m > 1 ? tf.mul(variance, m / (m - 1)) : variance;
       const decay = 1 - self.momentum;
-      for (const [variable, value] of [[self.movingMean, mean], [self.movingVariance, unbiased]] as const) {
+      for (const [variable, value] of [
+        [self.movingMean, mean],
+        [self.movingVariance, unbiased],
+      ] as const) {
         const old = variable.read();
         variable.write(tf.sub(old, tf.mul(tf.sub(old, value), decay)));
       }

@@ -34,7 +34,8 @@ function shardPath(dir: string, manifestPath: string, p: string): string {
   const root = resolve(dir);
   const file = resolve(root, p);
   const rel = relative(root, file);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new ModelError(`${manifestPath}: weight shard path ${JSON.stringify(p)} leaves the model directory`);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    throw new ModelError(`${manifestPath}: weight shard path ${JSON.stringify(p)} leaves the model directory`);
   return file;
 }
 

@@ -39,7 +39,10 @@ export function mlp(options: MlpOptions = {}): tfl.LayersModel {
   const outputs = options.outputs ?? 10;
   const activation = checkActivation(options.activation ?? 'relu');
   const seed = options.seed ?? 0;
-  for (const [field, v] of [['inputs', inputs], ['outputs', outputs]] as const) {
+  for (const [field, v] of [
+    ['inputs', inputs],
+    ['outputs', outputs],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ModelError(`${field}: expected a positive integer, got ${v}`);
   }
   hidden.forEach((w, i) => {
@@ -58,6 +61,8 @@ export function mlp(options: MlpOptions = {}): tfl.LayersModel {
     if (rates[i] > 0) model.add(seededDropout(rates[i], `dropout_${i + 1}`));
     fanIn = width;
   });
-  model.add(tfl.layers.dense({ units: outputs, inputShape: hidden.length === 0 ? [inputs] : undefined, name: 'logits', ...torchInit(seed, hidden.length, fanIn) }));
+  model.add(
+    tfl.layers.dense({ units: outputs, inputShape: hidden.length === 0 ? [inputs] : undefined, name: 'logits', ...torchInit(seed, hidden.length, fanIn) }),
+  );
   return model;
 }

@@ -15,7 +15,7 @@ describe('the zoo', () => {
     ['vgg-style', 1_868_234, [28, 28, 1]],
   ];
 
-  it.each(expected)('%s has exactly the PyTorch original\'s %d trainable parameters and maps a batch to 10 logits', (name, trainable, input) => {
+  it.each(expected)("%s has exactly the PyTorch original's %d trainable parameters and maps a batch to 10 logits", (name, trainable, input) => {
     const before = tf.memory().numTensors;
     const model = createModel(name, { seed: 1 });
     expect(countParams(model).trainable).toBe(trainable);

@@ -29,15 +29,47 @@ export interface ModelEntry {
 }
 
 const ZOO: ModelEntry[] = [
-  { name: 'mlp-small', stage: 2, layout: 'flat', description: 'MLP 784-128-64-10 (stages 2 and 3)', defaults: {}, create: (o) => mlp({ ...o, hidden: [128, 64], name: 'mlp_small' }) },
-  { name: 'mlp-wide', stage: 7, layout: 'flat', description: 'MLP 784-512-512-10 (stage 7)', defaults: {}, create: (o) => mlp({ ...o, hidden: [512, 512], name: 'mlp_wide' }) },
+  {
+    name: 'mlp-small',
+    stage: 2,
+    layout: 'flat',
+    description: 'MLP 784-128-64-10 (stages 2 and 3)',
+    defaults: {},
+    create: (o) => mlp({ ...o, hidden: [128, 64], name: 'mlp_small' }),
+  },
+  {
+    name: 'mlp-wide',
+    stage: 7,
+    layout: 'flat',
+    description: 'MLP 784-512-512-10 (stage 7)',
+    defaults: {},
+    create: (o) => mlp({ ...o, hidden: [512, 512], name: 'mlp_wide' }),
+  },
   { name: 'mlp', stage: 2, layout: 'flat', description: 'MLP of any widths', defaults: {}, create: (o) => mlp(o as MlpOptions) },
   {
-    name: 'dynamic-mlp', stage: 4, layout: 'flat', description: 'MLP proposed by a tuner trial (stage 4)',
-    defaults: { nLayers: 2, width: 256, dropout: 0.2 }, create: (o) => dynamicMlp(o as unknown as DynamicMlpParams),
+    name: 'dynamic-mlp',
+    stage: 4,
+    layout: 'flat',
+    description: 'MLP proposed by a tuner trial (stage 4)',
+    defaults: { nLayers: 2, width: 256, dropout: 0.2 },
+    create: (o) => dynamicMlp(o as unknown as DynamicMlpParams),
   },
-  { name: 'cnn', stage: 5, layout: 'image', description: '2 conv (32, 64) + BN + max-pool + dropout (stage 5)', defaults: {}, create: (o) => cnn(o as CnnOptions) },
-  { name: 'vgg-style', stage: 6, layout: 'image', description: 'VGG blocks (64,64 | 128,128) + BN, dense 256 + dropout (stage 6)', defaults: {}, create: (o) => vggStyle(o as VggStyleOptions) },
+  {
+    name: 'cnn',
+    stage: 5,
+    layout: 'image',
+    description: '2 conv (32, 64) + BN + max-pool + dropout (stage 5)',
+    defaults: {},
+    create: (o) => cnn(o as CnnOptions),
+  },
+  {
+    name: 'vgg-style',
+    stage: 6,
+    layout: 'image',
+    description: 'VGG blocks (64,64 | 128,128) + BN, dense 256 + dropout (stage 6)',
+    defaults: {},
+    create: (o) => vggStyle(o as VggStyleOptions),
+  },
 ];
 
 export const MODEL_NAMES: readonly ModelName[] = ZOO.map((m) => m.name);

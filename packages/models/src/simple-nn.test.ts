@@ -20,7 +20,14 @@ describe('SimpleNN', () => {
 
   it('learns a separable binary task with hand-written SGD and leaks nothing', () => {
     const net = new SimpleNN({ inputs: 2 });
-    const x = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1], [0.1, 0.2], [0.9, 0.8]]);
+    const x = tf.tensor2d([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [0.1, 0.2],
+      [0.9, 0.8],
+    ]);
     const y = tf.tensor1d([0, 0, 0, 1, 0, 1]);
     const before = tf.memory().numTensors;
     const first = net.trainStep(x, y, 1);

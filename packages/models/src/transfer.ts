@@ -5,7 +5,8 @@ import { ModelError } from './model-error';
 function layerIndex(model: tfl.LayersModel, upTo: string | number): number {
   if (typeof upTo === 'number') {
     const i = upTo < 0 ? model.layers.length + upTo : upTo;
-    if (!Number.isInteger(i) || i < 0 || i >= model.layers.length) throw new ModelError(`upTo: layer index ${upTo} out of range for ${model.layers.length} layers`);
+    if (!Number.isInteger(i) || i < 0 || i >= model.layers.length)
+      throw new ModelError(`upTo: layer index ${upTo} out of range for ${model.layers.length} layers`);
     return i;
   }
   const i = model.layers.findIndex((l) => l.name === upTo);

@@ -27,7 +27,8 @@ export function vggStyle(options: VggStyleOptions = {}): tfl.LayersModel {
   const convs = options.convsPerBlock ?? 2;
   const inputShape = options.inputShape ?? [28, 28, 1];
   const seed = options.seed ?? 0;
-  if (blocks.length === 0 || blocks.some((b) => !Number.isInteger(b) || b < 1)) throw new ModelError(`blocks: expected positive integer widths, got ${JSON.stringify(blocks)}`);
+  if (blocks.length === 0 || blocks.some((b) => !Number.isInteger(b) || b < 1))
+    throw new ModelError(`blocks: expected positive integer widths, got ${JSON.stringify(blocks)}`);
   if (inputShape[0] >> blocks.length < 1) throw new ModelError(`blocks: ${blocks.length} pooling steps do not fit a ${inputShape[0]}x${inputShape[1]} input`);
   const model = tfl.sequential({ name: 'vgg_style' });
   let layer = 0;
@@ -35,10 +36,16 @@ export function vggStyle(options: VggStyleOptions = {}): tfl.LayersModel {
   let size: [number, number] = [inputShape[0], inputShape[1]];
   blocks.forEach((filters, b) => {
     for (let c = 0; c < convs; c++) {
-      model.add(tfl.layers.conv2d({
-        filters, kernelSize: 3, padding: 'same', name: `block${b + 1}_conv${c + 1}`,
-        inputShape: layer === 0 ? inputShape : undefined, ...torchInit(seed, layer++, 9 * channels),
-      }));
+      model.add(
+        tfl.layers.conv2d({
+          filters,
+          kernelSize: 3,
+          padding: 'same',
+          name: `block${b + 1}_conv${c + 1}`,
+          inputShape: layer === 0 ? inputShape : undefined,
+          ...torchInit(seed, layer++, 9 * channels),
+        }),
+      );
       model.add(fastBatchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `block${b + 1}_bn${c + 1}` }));
       model.add(tfl.layers.reLU({ name: `block${b + 1}_relu${c + 1}` }));
       channels = filters;

@@ -27,7 +27,12 @@ describe('browser entry', () => {
 
   it('profiles with the machine as navigator describes it', async () => {
     const model = mlp({ inputs: 16, hidden: [8], outputs: 4, seed: 1 });
-    const [result] = await browser.profileModel(model, { batchSizes: [8], iterations: 5, warmup: 1, inputs: (b) => ({ xs: tf.ones([b, 16]), ys: tf.oneHot(tf.zeros([b], 'int32'), 4) }) });
+    const [result] = await browser.profileModel(model, {
+      batchSizes: [8],
+      iterations: 5,
+      warmup: 1,
+      inputs: (b) => ({ xs: tf.ones([b, 16]), ys: tf.oneHot(tf.zeros([b], 'int32'), 4) }),
+    });
     expect(result.imagesPerSecond).toBeGreaterThan(0);
     expect(result.machine.backend).toBe('cpu');
     expect(result.machine.cpu).toBe('unknown (browser)');

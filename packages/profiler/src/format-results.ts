@@ -4,9 +4,17 @@ import type { ProfileResult } from './profile-model';
 export function formatResultsTable(results: (ProfileResult & { ratio?: number })[]): string {
   const header = ['model', 'mode', 'backend', 'batch', 'p50 ms', 'p95 ms', 'p99 ms', 'images/s', 'peak MB', 'RSS MB', 'GFLOP/s', 'ratio'];
   const rows = results.map((r) => [
-    r.model, r.mode, r.backend, String(r.batch),
-    r.latencyMs.p50.toFixed(2), r.latencyMs.p95.toFixed(2), r.latencyMs.p99.toFixed(2),
-    Math.round(r.imagesPerSecond).toLocaleString('en-US'), (r.peakBytes / 1e6).toFixed(1), String(r.peakRssMb), r.gflops.toFixed(2),
+    r.model,
+    r.mode,
+    r.backend,
+    String(r.batch),
+    r.latencyMs.p50.toFixed(2),
+    r.latencyMs.p95.toFixed(2),
+    r.latencyMs.p99.toFixed(2),
+    Math.round(r.imagesPerSecond).toLocaleString('en-US'),
+    (r.peakBytes / 1e6).toFixed(1),
+    String(r.peakRssMb),
+    r.gflops.toFixed(2),
     r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
   ]);
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');

@@ -4,7 +4,6 @@ import type { Host, MachineInfo } from './host';
 
 export type { MachineInfo } from './host';
 
-
 /** The machine and backend, recorded with every measurement. */
 export function machineInfo(): MachineInfo {
   const cpu = cpus();

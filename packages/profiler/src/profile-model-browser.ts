@@ -9,6 +9,10 @@ export function profileModel(model: tfl.LayersModel, options: ProfileOptions = {
 }
 
 /** The browser's `compareBackends`, e.g. WebGPU vs WebGL vs wasm on the same model. */
-export function compareBackends(build: () => tfl.LayersModel, backends: BackendSetup[], options: ProfileOptions = {}): Promise<(ProfileResult & { ratio: number })[]> {
+export function compareBackends(
+  build: () => tfl.LayersModel,
+  backends: BackendSetup[],
+  options: ProfileOptions = {},
+): Promise<(ProfileResult & { ratio: number })[]> {
   return compareBackendsWith(profileModel, build, backends, options);
 }

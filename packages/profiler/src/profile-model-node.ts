@@ -15,6 +15,10 @@ export function profileModel(model: tfl.LayersModel, options: ProfileOptions = {
  * The same model on several backends in one run (stage 7's "CPU vs GPU" on whatever is
  * installed), each result labelled, with throughput ratios against the first backend.
  */
-export function compareBackends(build: () => tfl.LayersModel, backends: BackendSetup[], options: ProfileOptions = {}): Promise<(ProfileResult & { ratio: number })[]> {
+export function compareBackends(
+  build: () => tfl.LayersModel,
+  backends: BackendSetup[],
+  options: ProfileOptions = {},
+): Promise<(ProfileResult & { ratio: number })[]> {
   return compareBackendsWith(profileModel, build, backends, options);
 }

@@ -78,7 +78,8 @@ export async function profileModelOn(host: Host, model: tfl.LayersModel, options
   const mode = options.mode ?? 'infer';
   if (mode !== 'infer' && mode !== 'train') throw new ProfilerError(`mode: expected 'infer' or 'train', got ${JSON.stringify(mode)}`);
   const batchSizes = options.batchSizes ?? (mode === 'infer' ? [1, 64, 1024] : [64]);
-  if (batchSizes.some((b) => !Number.isInteger(b) || b < 1)) throw new ProfilerError(`batchSizes: expected positive integers, got ${JSON.stringify(batchSizes)}`);
+  if (batchSizes.some((b) => !Number.isInteger(b) || b < 1))
+    throw new ProfilerError(`batchSizes: expected positive integers, got ${JSON.stringify(batchSizes)}`);
   const inputs = options.inputs ?? defaultInputs(model);
   const trainable = fromLayersModel(model);
   const params = countParams(model).trainable;

@@ -18,16 +18,21 @@ describe('browser entry', () => {
 
   it('shares everything but fit with the Node entry and leaves out the file and terminal helpers', () => {
     for (const [name, value] of Object.entries(browser)) if (name !== 'fit') expect(node[name], name).toBe(value);
-    expect(Object.keys(node).filter((k) => !(k in browser)).sort()).toEqual(
-      ['CSVLogger', 'JSONLLogger', 'ModelCheckpoint', 'ProgressBar', 'hasCheckpoint', 'readCheckpoint', 'writeCheckpoint'].sort(),
-    );
+    expect(
+      Object.keys(node)
+        .filter((k) => !(k in browser))
+        .sort(),
+    ).toEqual(['CSVLogger', 'JSONLLogger', 'ModelCheckpoint', 'ProgressBar', 'hasCheckpoint', 'readCheckpoint', 'writeCheckpoint'].sort());
   });
 
   it('trains exactly like the Node fit and refuses file checkpoints by name', async () => {
     const data = toyDataset(256, 1);
-    const run = (f: typeof nodeEntry.fit) => f(mlp({ inputs: 64, hidden: [16], outputs: 4, dropout: 0.2, seed: 1 }), data, { epochs: 2, batchSize: 64, seed: 4 });
+    const run = (f: typeof nodeEntry.fit) =>
+      f(mlp({ inputs: 64, hidden: [16], outputs: 4, dropout: 0.2, seed: 1 }), data, { epochs: 2, batchSize: 64, seed: 4 });
     const [a, b] = [await run(browser.fit), await run(nodeEntry.fit)];
     expect(a.epochs.map((e) => e.loss)).toEqual(b.epochs.map((e) => e.loss));
-    await expect(browser.fit(mlp({ inputs: 64, hidden: [16], outputs: 4 }), data, { resumeFrom: '/tmp/x' })).rejects.toThrow(/resumeFrom: file checkpoints need Node/);
+    await expect(browser.fit(mlp({ inputs: 64, hidden: [16], outputs: 4 }), data, { resumeFrom: '/tmp/x' })).rejects.toThrow(
+      /resumeFrom: file checkpoints need Node/,
+    );
   });
 });

@@ -30,7 +30,13 @@ interface CheckpointJson {
  * fresh name, then `checkpoint.json` renamed into place, then old binaries removed. A kill at any
  * point leaves the previous complete checkpoint readable.
  */
-export async function writeCheckpoint(dir: string, state: TrainingState, variables: tf.Variable[], optimizer: OptimizerState, callbackTensors: tf.Tensor[][] = []): Promise<void> {
+export async function writeCheckpoint(
+  dir: string,
+  state: TrainingState,
+  variables: tf.Variable[],
+  optimizer: OptimizerState,
+  callbackTensors: tf.Tensor[][] = [],
+): Promise<void> {
   const entries: TensorEntry[] = [];
   const slotEntries: CheckpointJson['slots'] = [];
   const chunks: Float32Array[] = [];
@@ -66,11 +72,17 @@ export async function writeCheckpoint(dir: string, state: TrainingState, variabl
   const weightsFile = `checkpoint-${randomBytes(4).toString('hex')}.bin`;
   writeFileAtomic(join(dir, weightsFile), new Uint8Array(all.buffer));
   const { slots: _slots, ...optimizerMeta } = optimizer;
-  const json: CheckpointJson = { format: 'fmnist-checkpoint-v1', state: { ...state, optimizer: optimizerMeta }, weightsFile, variables: entries, slots: slotEntries, extras };
+  const json: CheckpointJson = {
+    format: 'fmnist-checkpoint-v1',
+    state: { ...state, optimizer: optimizerMeta },
+    weightsFile,
+    variables: entries,
+    slots: slotEntries,
+    extras,
+  };
   writeFileAtomic(join(dir, 'checkpoint.json'), JSON.stringify(json));
   for (const f of readdirSync(dir)) if (/^checkpoint-[0-9a-f]+\.bin$/.test(f) && f !== weightsFile) rmSync(join(dir, f), { force: true });
 }
-
 
 export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'checkpoint.json'));
@@ -103,7 +115,8 @@ export function readCheckpoint(dir: string): LoadedCheckpoint {
   }
   const callbackTensors: tf.Tensor[][] = json.state.callbacks.map(() => []);
   for (const e of json.extras ?? []) {
-    if (!callbackTensors[e.callback]) throw new TrainerError(`${path}: tensor ${e.name} belongs to callback ${e.callback}, but the checkpoint lists ${callbackTensors.length} callbacks`);
+    if (!callbackTensors[e.callback])
+      throw new TrainerError(`${path}: tensor ${e.name} belongs to callback ${e.callback}, but the checkpoint lists ${callbackTensors.length} callbacks`);
   }
   for (const e of json.extras ?? []) callbackTensors[e.callback].push(tf.tensor(read(e), e.shape, 'float32'));
   return {

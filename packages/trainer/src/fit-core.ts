@@ -90,17 +90,30 @@ function loaderFor(model: Trainable, data: DataLoader | ImageDataset, options: F
     }
     return data;
   }
-  return new DataLoader(data, { batchSize: options.batchSize ?? 64, seed: options.seed ?? 0, layout: model.layout, shuffle, transform: shuffle ? options.transform : undefined });
+  return new DataLoader(data, {
+    batchSize: options.batchSize ?? 64,
+    seed: options.seed ?? 0,
+    layout: model.layout,
+    shuffle,
+    transform: shuffle ? options.transform : undefined,
+  });
 }
 
 /** The training loop behind Node's and the browser's `fit`, with the platform's checkpoint IO. */
-export async function fitWith(io: CheckpointIO | undefined, modelLike: tfl.LayersModel | Trainable, train: DataLoader | ImageDataset, options: FitOptions = {}): Promise<History> {
+export async function fitWith(
+  io: CheckpointIO | undefined,
+  modelLike: tfl.LayersModel | Trainable,
+  train: DataLoader | ImageDataset,
+  options: FitOptions = {},
+): Promise<History> {
   checkOptions(options);
   const model = toTrainable(modelLike);
   const epochs = options.epochs ?? 10;
   const seed = options.seed ?? 0;
   const trainLoader = loaderFor(model, train, options, true);
-  const valLoader = options.validation ? loaderFor(model, options.validation, { ...options, batchSize: Math.max(256, options.batchSize ?? 64) }, false) : undefined;
+  const valLoader = options.validation
+    ? loaderFor(model, options.validation, { ...options, batchSize: Math.max(256, options.batchSize ?? 64) }, false)
+    : undefined;
   const { optimizer, owned } = resolveOptimizer(options.optimizer);
   try {
     return await runLoop(io, model, trainLoader, valLoader, optimizer, options, epochs, seed);
@@ -109,13 +122,32 @@ export async function fitWith(io: CheckpointIO | undefined, modelLike: tfl.Layer
   }
 }
 
-async function runLoop(io: CheckpointIO | undefined, model: Trainable, trainLoader: DataLoader, valLoader: DataLoader | undefined, optimizer: Optimizer, options: FitOptions, epochs: number, seed: number): Promise<History> {
+async function runLoop(
+  io: CheckpointIO | undefined,
+  model: Trainable,
+  trainLoader: DataLoader,
+  valLoader: DataLoader | undefined,
+  optimizer: Optimizer,
+  options: FitOptions,
+  epochs: number,
+  seed: number,
+): Promise<History> {
   const lossName = options.loss ?? 'categoricalCrossentropy';
   const callbacks = new CallbackList(options.callbacks ?? []);
   const vars = model.trainableVariables();
   const history: Logs[] = [];
   const baseLr = optimizer.lr;
-  const run = runFingerprint({ model, loader: trainLoader, optimizer, baseLr, seed, epochs, loss: lossName, labelSmoothing: options.labelSmoothing ?? 0, gradientClip: options.gradientClip });
+  const run = runFingerprint({
+    model,
+    loader: trainLoader,
+    optimizer,
+    baseLr,
+    seed,
+    epochs,
+    loss: lossName,
+    labelSmoothing: options.labelSmoothing ?? 0,
+    gradientClip: options.gradientClip,
+  });
   let startEpoch = 0;
   let startBatch = 0;
   let globalStep = 0;
@@ -195,7 +227,13 @@ async function runLoop(io: CheckpointIO | undefined, model: Trainable, trainLoad
       run,
       optimizer: { name: opt.name, lr: opt.lr, step: opt.step },
     };
-    await needIO(io, 'saveCheckpoint').write(dir, state, model.allVariables(), opt, snapshots.map((s) => s.tensors));
+    await needIO(io, 'saveCheckpoint').write(
+      dir,
+      state,
+      model.allVariables(),
+      opt,
+      snapshots.map((s) => s.tensors),
+    );
   };
 
   const unsubscribe = options.interruptCheckpointDir
@@ -221,7 +259,11 @@ async function runLoop(io: CheckpointIO | undefined, model: Trainable, trainLoad
         let lossValue = 0;
         let correct = 0;
         try {
-          ({ loss: lossValue, correct } = trainStep(model, optimizer, xs, ys, { loss: lossName, labelSmoothing: options.labelSmoothing, gradientClip: options.gradientClip }));
+          ({ loss: lossValue, correct } = trainStep(model, optimizer, xs, ys, {
+            loss: lossName,
+            labelSmoothing: options.labelSmoothing,
+            gradientClip: options.gradientClip,
+          }));
         } finally {
           tf.dispose([xs, ys]);
         }

@@ -17,9 +17,18 @@ const loader = (layout: 'flat' | 'image') => new DataLoader(data, { batchSize: 3
 
 describe('fit on wasm with two threads', () => {
   it('gives the same history bit for bit for the same seed, and each concurrent run what it gives alone', async () => {
-    const mlpRun = async (seed: number) => (await fit(mlp({ inputs: 64, hidden: [128, 64], outputs: 4, dropout: 0.3, seed: 1 }), loader('flat'), { epochs: 2, seed, optimizer: 'adam' })).epochs.map((e) => e.loss);
+    const mlpRun = async (seed: number) =>
+      (await fit(mlp({ inputs: 64, hidden: [128, 64], outputs: 4, dropout: 0.3, seed: 1 }), loader('flat'), { epochs: 2, seed, optimizer: 'adam' })).epochs.map(
+        (e) => e.loss,
+      );
     const cnnRun = async (seed: number) =>
-      (await fit(cnn({ inputShape: [8, 8, 1], classes: 4, filters: [8, 16], dense: [16], dropout: 0.3, seed: 2 }), loader('image'), { epochs: 2, seed, optimizer: 'adam' })).epochs.map((e) => e.loss);
+      (
+        await fit(cnn({ inputShape: [8, 8, 1], classes: 4, filters: [8, 16], dense: [16], dropout: 0.3, seed: 2 }), loader('image'), {
+          epochs: 2,
+          seed,
+          optimizer: 'adam',
+        })
+      ).epochs.map((e) => e.loss);
     const a = await mlpRun(1);
     expect(await mlpRun(1)).toEqual(a);
     const c = await cnnRun(2);

@@ -24,7 +24,9 @@ describe('mlp-small on the real Fashion-MNIST', () => {
       callbacks: [new OneCycleLR({ maxLr: 4e-3 })],
     });
     const result = await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false }));
-    console.log(`mlp-small 1 epoch: test accuracy ${(result.accuracy * 100).toFixed(2)}%, ${history.epochs[0].imagesPerSecond.toFixed(0)} img/s on ${tf.getBackend()}`);
+    console.log(
+      `mlp-small 1 epoch: test accuracy ${(result.accuracy * 100).toFixed(2)}%, ${history.epochs[0].imagesPerSecond.toFixed(0)} img/s on ${tf.getBackend()}`,
+    );
     expect(result.accuracy).toBeGreaterThanOrEqual(0.84);
     // The optimizer fit made is disposed; tfjs-layers keeps one tensor per model from its first forward pass.
     expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 1);

@@ -130,7 +130,10 @@ describe('checkpoints and resume', () => {
 
   it('continues a run killed with SIGKILL as if it had not stopped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kill-'));
-    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', join(here, 'test-utils', 'train-child.ts'), dir], { cwd: here, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', join(here, 'test-utils', 'train-child.ts'), dir], {
+      cwd: here,
+      stdio: 'ignore',
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         const path = join(dir, 'checkpoint.json');

@@ -42,7 +42,14 @@ describe('resume with every callback', () => {
     const monitor = new OverfittingMonitor();
     // ModelCheckpoint before early stopping: its checkpoint must still hold early stopping's view of the epoch.
     const callbacks = [new ModelCheckpoint({ dir }), new StepLR({ stepSize: 3, gamma: 0.5 }), es, monitor, new CrashAt(crashAt ?? -1)];
-    const history = await fit(m, loader(), { epochs: 40, seed: 5, optimizer: { name: 'adam', lr: 0.08 }, validation: val, callbacks, resumeFrom: resume ? dir : undefined });
+    const history = await fit(m, loader(), {
+      epochs: 40,
+      seed: 5,
+      optimizer: { name: 'adam', lr: 0.08 },
+      validation: val,
+      callbacks,
+      resumeFrom: resume ? dir : undefined,
+    });
     return { history, es, monitor, weights: m.getWeights().map((w) => Array.from(w.dataSync())) };
   };
 
@@ -56,7 +63,10 @@ describe('resume with every callback', () => {
       const dir = tmp('crash');
       await expect(run(dir, crashAt)).rejects.toThrow('crash');
       const resumed = await run(dir, undefined, true);
-      expect(resumed.history.epochs.map((e) => e.loss), `crash at ${crashAt}`).toEqual(full.history.epochs.map((e) => e.loss));
+      expect(
+        resumed.history.epochs.map((e) => e.loss),
+        `crash at ${crashAt}`,
+      ).toEqual(full.history.epochs.map((e) => e.loss));
       expect(resumed.es.stoppedEpoch).toBe(full.es.stoppedEpoch);
       expect(resumed.es.bestEpoch).toBe(full.es.bestEpoch);
       expect(resumed.monitor.gaps).toEqual(full.monitor.gaps);
@@ -82,12 +92,18 @@ describe('fault injection: SIGKILL, then resume', () => {
 
   const killChild = (dir: string, point: KillPoint) =>
     new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', join(here, 'test-utils', 'fault-child.ts'), dir, JSON.stringify(point)], { cwd: here, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        ['--conditions=@fmnist/source', '--import', 'tsx', join(here, 'test-utils', 'fault-child.ts'), dir, JSON.stringify(point)],
+        { cwd: here, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (d) => {
         stderr += d;
       });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code ?? signal} instead of being killed: ${stderr}`))));
+      child.on('exit', (code, signal) =>
+        signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code ?? signal} instead of being killed: ${stderr}`)),
+      );
     });
 
   const points: KillPoint[] = [
@@ -122,14 +138,17 @@ describe('a checkpoint belongs to its run', () => {
   });
 
   it('refuses another seed, batch size, training set, model, optimizer or loss, naming the field', async () => {
-    const resume = (m: ReturnType<typeof model>, l: DataLoader, extra: Parameters<typeof fit>[2] = {}) => fit(m, l, { ...base, epochs: 4, callbacks: [new ModelCheckpoint({ dir: tmp('other') })], resumeFrom: dir, ...extra });
+    const resume = (m: ReturnType<typeof model>, l: DataLoader, extra: Parameters<typeof fit>[2] = {}) =>
+      fit(m, l, { ...base, epochs: 4, callbacks: [new ModelCheckpoint({ dir: tmp('other') })], resumeFrom: dir, ...extra });
     await expect(resume(model(), loader(), { seed: 6 })).rejects.toThrow(/belongs to another run: seed was 5, this run has 6/);
     await expect(resume(model(), loader(5, 32))).rejects.toThrow(/training data batchSize was 16, this run has 32/);
     const relabelled = toyDataset(96);
     [relabelled.labels[0], relabelled.labels[1]] = [relabelled.labels[1], relabelled.labels[0]];
     await expect(resume(model(), new DataLoader(relabelled, { batchSize: 16, seed: 5 }))).rejects.toThrow(/training data labels/);
     await expect(resume(model(), new DataLoader(toyDataset(80), { batchSize: 16, seed: 5 }))).rejects.toThrow(/training data count was 96, this run has 80/);
-    await expect(resume(mlp({ inputs: 64, hidden: [16], outputs: 4, dropout: 0.5, seed: 3 }), loader())).rejects.toThrow(/model \(layer \d\) was "Dropout {\\"rate\\":0.2/);
+    await expect(resume(mlp({ inputs: 64, hidden: [16], outputs: 4, dropout: 0.5, seed: 3 }), loader())).rejects.toThrow(
+      /model \(layer \d\) was "Dropout {\\"rate\\":0.2/,
+    );
     await expect(resume(model(), loader(), { optimizer: { name: 'adam', lr: 0.02 } })).rejects.toThrow(/optimizer was "lr=0.01/);
     await expect(resume(model(), loader(), { labelSmoothing: 0.1 })).rejects.toThrow(/labelSmoothing was 0, this run has 0.1/);
     await expect(resume(model(), loader(), { loss: 'binaryCrossentropy' })).rejects.toThrow(/loss was "categoricalCrossentropy"/);

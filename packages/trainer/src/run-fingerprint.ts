@@ -8,7 +8,17 @@ import { TrainerError } from './trainer-error';
 export interface RunFingerprint {
   seed: number;
   epochs: number;
-  data: { count: number; labels: string; batchSize: number; seed: number; shuffle: boolean; dropLast: boolean; normalize: string; transform: string; mix: string };
+  data: {
+    count: number;
+    labels: string;
+    batchSize: number;
+    seed: number;
+    shuffle: boolean;
+    dropLast: boolean;
+    normalize: string;
+    transform: string;
+    mix: string;
+  };
   /** One line per layer (class, config without names or initialisers) or per variable shape. */
   model: string[];
   optimizer: string;
@@ -42,20 +52,37 @@ function stripConfig(value: unknown): unknown {
 export function modelFingerprint(model: Trainable): string[] {
   const layers = model.layersModel?.layers;
   if (!layers) return model.allVariables().map((v) => `variable [${v.shape.join(',')}] trainable=${v.trainable}`);
-  return layers.map((l) => `${l.getClassName()} ${JSON.stringify(stripConfig(l.getConfig()))} [${l.weights.map((w) => w.shape.join('x')).join(' ')}] trainable=${l.trainable}`);
+  return layers.map(
+    (l) => `${l.getClassName()} ${JSON.stringify(stripConfig(l.getConfig()))} [${l.weights.map((w) => w.shape.join('x')).join(' ')}] trainable=${l.trainable}`,
+  );
 }
 
 /** The optimizer's kind and hyperparameters, with the learning rate the run started at. */
 export function optimizerFingerprint(optimizer: Optimizer, baseLr: number): string {
   const own = Object.entries(optimizer)
-    .filter(([k, v]) => k !== 'lr' && k !== 'step' && (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number'))))
+    .filter(
+      ([k, v]) =>
+        k !== 'lr' &&
+        k !== 'step' &&
+        (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number'))),
+    )
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .sort();
   const multipliers = [...optimizer.lrMultipliers.values()].join(',');
   return [`lr=${baseLr}`, ...own, ...(multipliers ? [`lrMultipliers=${multipliers}`] : [])].join(' ');
 }
 
-export function runFingerprint(parts: { model: Trainable; loader: DataLoader; optimizer: Optimizer; baseLr: number; seed: number; epochs: number; loss: LossName; labelSmoothing: number; gradientClip?: { norm?: number; value?: number } }): RunFingerprint {
+export function runFingerprint(parts: {
+  model: Trainable;
+  loader: DataLoader;
+  optimizer: Optimizer;
+  baseLr: number;
+  seed: number;
+  epochs: number;
+  loss: LossName;
+  labelSmoothing: number;
+  gradientClip?: { norm?: number; value?: number };
+}): RunFingerprint {
   const { loader } = parts;
   const o = loader.options;
   return {

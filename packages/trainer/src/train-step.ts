@@ -32,7 +32,13 @@ export function clipGradients(grads: tf.Tensor[], clip: TrainStepOptions['gradie
  * variables, clipping, update. Returns the batch loss and the number of correct predictions.
  * Leaves no tensors behind; does not dispose `xs`/`ys`.
  */
-export function trainStep(model: Trainable, optimizer: Optimizer, xs: tf.Tensor, ys: tf.Tensor, options: TrainStepOptions = {}): { loss: number; correct: number } {
+export function trainStep(
+  model: Trainable,
+  optimizer: Optimizer,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  options: TrainStepOptions = {},
+): { loss: number; correct: number } {
   const vars = model.trainableVariables();
   let logits: tf.Tensor | undefined;
   const { value, grads } = tf.variableGrads(() => {
@@ -40,7 +46,15 @@ export function trainStep(model: Trainable, optimizer: Optimizer, xs: tf.Tensor,
     return lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits, options.labelSmoothing ?? 0);
   }, vars);
   try {
-    tf.tidy(() => optimizer.apply(vars, clipGradients(vars.map((v) => grads[v.name]), options.gradientClip)));
+    tf.tidy(() =>
+      optimizer.apply(
+        vars,
+        clipGradients(
+          vars.map((v) => grads[v.name]),
+          options.gradientClip,
+        ),
+      ),
+    );
     const loss = value.dataSync()[0];
     const correct = options.accuracy === false || !logits ? 0 : countCorrect(ys, logits);
     return { loss, correct };

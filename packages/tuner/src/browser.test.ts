@@ -15,7 +15,11 @@ describe('browser entry', () => {
   it('shares samplers, pruners and storage classes with the Node entry', () => {
     const swapped = ['createStudy', 'loadStudy', 'deleteStudy', 'resolveStorage'];
     for (const [name, value] of Object.entries(browser)) if (!swapped.includes(name)) expect(node[name], name).toBe(value);
-    expect(Object.keys(node).filter((k) => !(k in browser)).sort()).toEqual(['FileJournalBackend', 'JournalFileStorage', 'PostgresStorage', 'TrialWorkerError', 'runWorkers']);
+    expect(
+      Object.keys(node)
+        .filter((k) => !(k in browser))
+        .sort(),
+    ).toEqual(['FileJournalBackend', 'JournalFileStorage', 'PostgresStorage', 'TrialWorkerError', 'runWorkers']);
   });
 
   it('optimises in memory like the Node entry and refuses file or database storage by name', async () => {
@@ -25,6 +29,8 @@ describe('browser entry', () => {
       return study.trials.map((t) => t.value);
     };
     expect(await run(browser.createStudy)).toEqual(await run(nodeEntry.createStudy));
-    await expect(browser.createStudy({ storage: 'journal:/tmp/x.log' })).rejects.toThrow(/storage "journal:\/tmp\/x\.log": journal files and PostgreSQL need Node/);
+    await expect(browser.createStudy({ storage: 'journal:/tmp/x.log' })).rejects.toThrow(
+      /storage "journal:\/tmp\/x\.log": journal files and PostgreSQL need Node/,
+    );
   });
 });

@@ -7,7 +7,9 @@ import { TunerError } from './tuner-error';
 export async function resolveStorage(storage: StorageLike | undefined): Promise<Storage> {
   if (storage === undefined) return new InMemoryStorage();
   if (typeof storage !== 'string') return storage;
-  throw new TunerError(`storage ${JSON.stringify(storage)}: journal files and PostgreSQL need Node; in a browser pass a Storage object such as new InMemoryStorage()`);
+  throw new TunerError(
+    `storage ${JSON.stringify(storage)}: journal files and PostgreSQL need Node; in a browser pass a Storage object such as new InMemoryStorage()`,
+  );
 }
 
 /** optuna.create_study, optuna.load_study and optuna.delete_study for browsers. */

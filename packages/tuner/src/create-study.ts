@@ -19,6 +19,5 @@ export async function resolveStorage(storage: StorageLike | undefined): Promise<
   return new JournalFileStorage(path);
 }
 
-
 /** optuna.create_study, optuna.load_study and optuna.delete_study; `storage` may be `journal:PATH` or `postgres://...`. */
 export const { createStudy, loadStudy, deleteStudy } = studyFunctions(resolveStorage);

@@ -92,7 +92,13 @@ export function distributionFromJson(json: string): Distribution {
   const a = parsed.attributes;
   switch (parsed.name) {
     case 'FloatDistribution':
-      return { kind: 'float', low: Number(a.low), high: Number(a.high), log: Boolean(a.log), step: a.step === null || a.step === undefined ? null : Number(a.step) };
+      return {
+        kind: 'float',
+        low: Number(a.low),
+        high: Number(a.high),
+        log: Boolean(a.log),
+        step: a.step === null || a.step === undefined ? null : Number(a.step),
+      };
     case 'UniformDistribution':
       return { kind: 'float', low: Number(a.low), high: Number(a.high), log: false, step: null };
     case 'LogUniformDistribution':

@@ -29,6 +29,12 @@ export function plotData(trials: FrozenTrial[], direction: Direction): PlotData 
     importances: getParamImportances(trials),
     intermediateValues: trials
       .filter((t) => Object.keys(t.intermediateValues).length > 0)
-      .map((t) => ({ number: t.number, state: TrialState[t.state], steps: Object.entries(t.intermediateValues).map(([s, v]) => [Number(s), v] as [number, number]).sort((a, b) => a[0] - b[0]) })),
+      .map((t) => ({
+        number: t.number,
+        state: TrialState[t.state],
+        steps: Object.entries(t.intermediateValues)
+          .map(([s, v]) => [Number(s), v] as [number, number])
+          .sort((a, b) => a[0] - b[0]),
+      })),
   };
 }

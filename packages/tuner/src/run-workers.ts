@@ -36,32 +36,40 @@ export async function runWorkers(options: RunWorkersOptions): Promise<void> {
   const moduleUrl = /^[a-z]+:/.test(options.module) ? options.module : pathToFileURL(options.module).href;
   const failures: string[] = [];
   await Promise.all(
-    Array.from({ length: nJobs }, (_, worker) =>
-      new Promise<void>((resolve) => {
-        // From sources (tests, `pnpm fmnist`), workers need the TypeScript loader too.
-        const execArgv = entry.endsWith('.ts') ? ['--conditions=@fmnist/source', '--import', 'tsx'] : process.execArgv;
-        const child = spawn(process.execPath, [...execArgv, entry], {
-          env: {
-            ...process.env,
-            ...options.env,
-            FMNIST_TUNER_WORKER: JSON.stringify({ module: moduleUrl, studyName: options.studyName, storage: options.storage, nTrials: options.nTrials, worker }),
-          },
-          stdio: ['ignore', 'inherit', 'pipe'],
-        });
-        let buffer = '';
-        let lastLines: string[] = [];
-        child.stderr.on('data', (chunk: Buffer) => {
-          buffer += chunk.toString();
-          const lines = buffer.split('\n');
-          buffer = lines.pop() ?? '';
-          lastLines = [...lastLines, ...lines].slice(-3);
-          for (const line of lines) (options.onLine ?? ((l) => process.stderr.write(`${l}\n`)))(line, worker);
-        });
-        child.on('exit', (code) => {
-          if (code !== 0) failures.push(`worker ${worker} exited with code ${code}: ${[...lastLines, buffer].join(' ').trim()}`);
-          resolve();
-        });
-      }),
+    Array.from(
+      { length: nJobs },
+      (_, worker) =>
+        new Promise<void>((resolve) => {
+          // From sources (tests, `pnpm fmnist`), workers need the TypeScript loader too.
+          const execArgv = entry.endsWith('.ts') ? ['--conditions=@fmnist/source', '--import', 'tsx'] : process.execArgv;
+          const child = spawn(process.execPath, [...execArgv, entry], {
+            env: {
+              ...process.env,
+              ...options.env,
+              FMNIST_TUNER_WORKER: JSON.stringify({
+                module: moduleUrl,
+                studyName: options.studyName,
+                storage: options.storage,
+                nTrials: options.nTrials,
+                worker,
+              }),
+            },
+            stdio: ['ignore', 'inherit', 'pipe'],
+          });
+          let buffer = '';
+          let lastLines: string[] = [];
+          child.stderr.on('data', (chunk: Buffer) => {
+            buffer += chunk.toString();
+            const lines = buffer.split('\n');
+            buffer = lines.pop() ?? '';
+            lastLines = [...lastLines, ...lines].slice(-3);
+            for (const line of lines) (options.onLine ?? ((l) => process.stderr.write(`${l}\n`)))(line, worker);
+          });
+          child.on('exit', (code) => {
+            if (code !== 0) failures.push(`worker ${worker} exited with code ${code}: ${[...lastLines, buffer].join(' ').trim()}`);
+            resolve();
+          });
+        }),
     ),
   );
   if (failures.length) throw new TrialWorkerError(failures.join('; '));

@@ -32,7 +32,8 @@ export interface CreateStudyOptions {
 }
 
 function checkDirections(directions: Direction[]): Direction[] {
-  for (const d of directions) if (d !== 'minimize' && d !== 'maximize') throw new TunerError(`direction: expected 'minimize' or 'maximize', got ${JSON.stringify(d)}`);
+  for (const d of directions)
+    if (d !== 'minimize' && d !== 'maximize') throw new TunerError(`direction: expected 'minimize' or 'maximize', got ${JSON.stringify(d)}`);
   return directions;
 }
 
@@ -58,20 +59,44 @@ export function studyFunctions(resolve: StorageResolver) {
       }
     }
     const stored = (await storage.getAllStudies()).find((s) => s.studyId === id);
-    const study = new Study(name, id, storage, stored ? stored.directions.map(fromStudyDirection) : directions, options.sampler ?? new TPESampler(), options.pruner ?? new MedianPruner(), options.logger);
+    const study = new Study(
+      name,
+      id,
+      storage,
+      stored ? stored.directions.map(fromStudyDirection) : directions,
+      options.sampler ?? new TPESampler(),
+      options.pruner ?? new MedianPruner(),
+      options.logger,
+    );
     await study.refresh();
     return study;
   }
 
   /** optuna.load_study. */
-  async function loadStudy(options: { studyName: string; storage: StorageLike; sampler?: Sampler; pruner?: Pruner; logger?: (line: string) => void }): Promise<Study> {
+  async function loadStudy(options: {
+    studyName: string;
+    storage: StorageLike;
+    sampler?: Sampler;
+    pruner?: Pruner;
+    logger?: (line: string) => void;
+  }): Promise<Study> {
     const storage = await resolve(options.storage);
     const summary = (await storage.getAllStudies()).find((s) => s.studyName === options.studyName);
     if (!summary) {
       const names = (await storage.getAllStudies()).map((s) => s.studyName);
-      throw new TunerError(`no study named '${options.studyName}' in this storage${names.length ? ` (studies: ${names.join(', ')})` : ' (it holds no studies)'}`);
+      throw new TunerError(
+        `no study named '${options.studyName}' in this storage${names.length ? ` (studies: ${names.join(', ')})` : ' (it holds no studies)'}`,
+      );
     }
-    const study = new Study(summary.studyName, summary.studyId, storage, summary.directions.map(fromStudyDirection), options.sampler ?? new TPESampler(), options.pruner ?? new MedianPruner(), options.logger);
+    const study = new Study(
+      summary.studyName,
+      summary.studyId,
+      storage,
+      summary.directions.map(fromStudyDirection),
+      options.sampler ?? new TPESampler(),
+      options.pruner ?? new MedianPruner(),
+      options.logger,
+    );
     await study.refresh();
     return study;
   }

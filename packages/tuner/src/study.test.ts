@@ -16,9 +16,18 @@ const quiet = () => {};
 
 describe('distributions', () => {
   it('serialise exactly as Optuna does', () => {
-    expect(JSON.parse(distributionToJson(floatDistribution('lr', 1e-5, 1e-1, { log: true })))).toEqual({ name: 'FloatDistribution', attributes: { step: null, low: 1e-5, high: 1e-1, log: true } });
-    expect(JSON.parse(distributionToJson(intDistribution('n', 1, 9, { step: 2 })))).toEqual({ name: 'IntDistribution', attributes: { log: false, step: 2, low: 1, high: 9 } });
-    expect(JSON.parse(distributionToJson(categoricalDistribution('opt', ['adam', 'sgd'])))).toEqual({ name: 'CategoricalDistribution', attributes: { choices: ['adam', 'sgd'] } });
+    expect(JSON.parse(distributionToJson(floatDistribution('lr', 1e-5, 1e-1, { log: true })))).toEqual({
+      name: 'FloatDistribution',
+      attributes: { step: null, low: 1e-5, high: 1e-1, log: true },
+    });
+    expect(JSON.parse(distributionToJson(intDistribution('n', 1, 9, { step: 2 })))).toEqual({
+      name: 'IntDistribution',
+      attributes: { log: false, step: 2, low: 1, high: 9 },
+    });
+    expect(JSON.parse(distributionToJson(categoricalDistribution('opt', ['adam', 'sgd'])))).toEqual({
+      name: 'CategoricalDistribution',
+      attributes: { choices: ['adam', 'sgd'] },
+    });
   });
 
   it('reject bad ranges with the parameter name', () => {
@@ -147,7 +156,10 @@ describe('Study', () => {
 describe('importance and plot data', () => {
   it('ranks the parameter that drives the objective first', async () => {
     const study = await createStudy({ sampler: new RandomSampler({ seed: 4 }), logger: quiet });
-    await study.optimize((t) => 10 * t.suggestFloat('big', 0, 1) + 0.1 * t.suggestFloat('small', 0, 1) + (t.suggestCategorical('c', ['a', 'b']) === 'a' ? 0 : 0.01), { nTrials: 80 });
+    await study.optimize(
+      (t) => 10 * t.suggestFloat('big', 0, 1) + 0.1 * t.suggestFloat('small', 0, 1) + (t.suggestCategorical('c', ['a', 'b']) === 'a' ? 0 : 0.01),
+      { nTrials: 80 },
+    );
     const imp = getParamImportances(study.trials);
     expect(Object.keys(imp)[0]).toBe('big');
     expect(imp.big).toBeGreaterThan(0.8);

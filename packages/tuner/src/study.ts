@@ -149,8 +149,12 @@ export class Study {
       // no completed trial yet
     }
     if (t.state === TrialState.COMPLETE) this.logger(`${head} Trial ${t.number} finished with value: ${fmt(t.value)} and parameters: ${params}.${best}`);
-    else if (t.state === TrialState.PRUNED) this.logger(`${head} Trial ${t.number} pruned at step ${lastIntermediate(t)?.[0] ?? 0} (value ${fmt(t.value)}), parameters: ${params}.${best}`);
-    else this.logger(`${head} Trial ${t.number} failed${error ? ` because of the following error: ${error.message}` : ' (the objective returned NaN or no value)'}. Parameters: ${params}.${best}`);
+    else if (t.state === TrialState.PRUNED)
+      this.logger(`${head} Trial ${t.number} pruned at step ${lastIntermediate(t)?.[0] ?? 0} (value ${fmt(t.value)}), parameters: ${params}.${best}`);
+    else
+      this.logger(
+        `${head} Trial ${t.number} failed${error ? ` because of the following error: ${error.message}` : ' (the objective returned NaN or no value)'}. Parameters: ${params}.${best}`,
+      );
   }
 
   /** Runs the objective on new trials (study.optimize). A throwing or NaN objective fails its trial, not the study. */
@@ -239,4 +243,3 @@ export class Study {
     return { studyName: this.studyName, directions: this.directions, bestTrial: best, trials: this.cache };
   }
 }
-

@@ -23,13 +23,14 @@ describe('Conv2DBackpropFilter on wasm', () => {
     [[4, 28, 28, 1], [3, 3, 1, 8], 1, 'same'],
   ];
   it.each(cases)('matches the cpu backend for x %j, filter %j, stride %d, %s', async (xShape, fShape, stride, pad) => {
-    const compute = () => tf.tidy(() => {
-      const x = randn(xShape, 1);
-      const f = randn(fShape, 2);
-      const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad);
-      const dy = randn(y.shape, 3);
-      return tf.grad((ff: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, ff as tf.Tensor4D, stride, pad), dy)))(f);
-    });
+    const compute = () =>
+      tf.tidy(() => {
+        const x = randn(xShape, 1);
+        const f = randn(fShape, 2);
+        const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, pad);
+        const dy = randn(y.shape, 3);
+        return tf.grad((ff: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, ff as tf.Tensor4D, stride, pad), dy)))(f);
+      });
     const wasm = compute();
     await tf.setBackend('cpu');
     const cpu = compute();

@@ -24,25 +24,28 @@ export const conv2DBackpropFilterConfig: KernelConfig = {
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
     if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): only NHWC is supported');
     const b = backend as unknown as import('@tensorflow/tfjs-core').KernelBackend;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
+    const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
     const [kh, kw, ci, co] = filterShape;
     const { top, bottom, left, right } = info.padInfo;
     const xT = callKernel(b, 'Transpose', { x }, { perm: [3, 1, 2, 0] });
     const dyT = callKernel(b, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-    const conv = callKernel(b, 'Conv2D', { x: xT, filter: dyT }, {
-      strides: 1,
-      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-      dataFormat: 'NHWC',
-      dilations: [info.strideHeight, info.strideWidth],
-      dimRoundingMode: undefined,
-    });
+    const conv = callKernel(
+      b,
+      'Conv2D',
+      { x: xT, filter: dyT },
+      {
+        strides: 1,
+        pad: [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+        dilations: [info.strideHeight, info.strideWidth],
+        dimRoundingMode: undefined,
+      },
+    );
     release(b, xT, dyT);
     let cropped = conv;
     if (conv.shape[1] !== kh || conv.shape[2] !== kw) {

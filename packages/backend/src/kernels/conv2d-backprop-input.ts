@@ -23,12 +23,26 @@ export function conv2DBackpropInputConfig(fallback: KernelFunc): KernelConfig {
       const { inputs, backend, attrs } = args;
       const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
       const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
-      const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast');
+      const info = backend_util.computeConv2DInfo(
+        inputShape,
+        filter.shape as [number, number, number, number],
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
+        false,
+        dataFormat === 'NCHW' ? 'channelsFirst' : 'channelsLast',
+      );
       if (dataFormat === 'NCHW' || info.strideHeight !== 1 || info.strideWidth !== 1) return fallback(args);
       const b = backend as unknown as KernelBackend;
       const { filterHeight: kh, filterWidth: kw } = info;
       const { top, bottom, left, right } = info.padInfo;
-      const padding: [number, number][] = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];
+      const padding: [number, number][] = [
+        [0, 0],
+        [kh - 1 - top, kh - 1 - bottom],
+        [kw - 1 - left, kw - 1 - right],
+        [0, 0],
+      ];
       if (padding.flat().some((p) => p < 0)) return fallback(args);
       const fast = simdConv2DBackpropInput(b, dy, filter, info, padding);
       if (fast) return fast;

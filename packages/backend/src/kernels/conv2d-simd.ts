@@ -18,8 +18,22 @@ function pad(b: KernelBackend, x: TensorInfo, paddings: Padding): TensorInfo {
   return callKernel(b, 'PadV2', { x }, { paddings, constantValue: 0 });
 }
 
-function info(xShape: number[], filterShape: number[], strides: number | [number, number], padding: Pad, dilations: number | [number, number], rounding?: 'floor' | 'round' | 'ceil') {
-  return backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], strides, dilations, padding, rounding);
+function info(
+  xShape: number[],
+  filterShape: number[],
+  strides: number | [number, number],
+  padding: Pad,
+  dilations: number | [number, number],
+  rounding?: 'floor' | 'round' | 'ceil',
+) {
+  return backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    dilations,
+    padding,
+    rounding,
+  );
 }
 
 const unit = (c: backend_util.Conv2DInfo) => c.strideHeight === 1 && c.strideWidth === 1 && c.dilationHeight === 1 && c.dilationWidth === 1;
@@ -36,23 +50,60 @@ export interface ConvArgs {
 const chunksFor = (b: WasmBackendLike) => chunkCount(kernelThreads(b));
 
 /** conv2dRows over a padded input [N, Hq, Wq, Ci] into out [N, H, W, Co], threads taking ranges of images. */
-function convRows(b: WasmBackendLike, k: SimdKernels, xp: TensorInfo, w: TensorInfo, kh: number, kw: number, flip: boolean, out: TensorInfo, bias: TensorInfo | undefined, relu: boolean): void {
+function convRows(
+  b: WasmBackendLike,
+  k: SimdKernels,
+  xp: TensorInfo,
+  w: TensorInfo,
+  kh: number,
+  kw: number,
+  flip: boolean,
+  out: TensorInfo,
+  bias: TensorInfo | undefined,
+  relu: boolean,
+): void {
   const [batch, hq, wq, cin] = xp.shape;
   const [, h, wo, cout] = out.shape;
   const [px, pw, po, pb] = [offsetOf(b, xp), offsetOf(b, w), offsetOf(b, out), bias ? offsetOf(b, bias) : 0];
-  const parts = splitRange(batch, chunksFor(b), 1).map(([n0, count]) => [px + 4 * n0 * hq * wq * cin, count, hq, wq, cin, pw, kh, kw, flip ? 1 : 0, po + 4 * n0 * h * wo * cout, cout, pb, relu ? 1 : 0]);
+  const parts = splitRange(batch, chunksFor(b), 1).map(([n0, count]) => [
+    px + 4 * n0 * hq * wq * cin,
+    count,
+    hq,
+    wq,
+    cin,
+    pw,
+    kh,
+    kw,
+    flip ? 1 : 0,
+    po + 4 * n0 * h * wo * cout,
+    cout,
+    pb,
+    relu ? 1 : 0,
+  ]);
   runParallel(b, k, 'conv2dRows', parts);
 }
 
 /** y = conv(x, filter) (+ bias [Co]) (ReLU). */
-export function simdConv2D(backend: KernelBackend, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, relu: boolean, a: ConvArgs): TensorInfo | undefined {
+export function simdConv2D(
+  backend: KernelBackend,
+  x: TensorInfo,
+  filter: TensorInfo,
+  bias: TensorInfo | undefined,
+  relu: boolean,
+  a: ConvArgs,
+): TensorInfo | undefined {
   const b = backend as unknown as WasmBackendLike;
   const k = simdFor(b);
   if (!k || a.dataFormat !== 'NHWC' || x.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
   const c = info(x.shape, filter.shape, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode);
   if (!unit(c) || c.inChannels < MIN_CHANNELS || (bias && util.sizeFromShape(bias.shape) !== c.outChannels)) return undefined;
   const { top, bottom, left, right } = c.padInfo;
-  const xp = pad(backend, x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+  const xp = pad(backend, x, [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ]);
   const out = b.makeOutput([c.batchSize, c.outHeight, c.outWidth, c.outChannels], 'float32');
   convRows(b, k, xp, filter, c.filterHeight, c.filterWidth, false, out, bias, relu);
   release(backend, xp);
@@ -64,7 +115,13 @@ export function simdConv2D(backend: KernelBackend, x: TensorInfo, filter: Tensor
  * forward padding, worked out by the caller, conv2d-backprop-input.ts) with the filter rotated 180°
  * (read in reverse by the kernel) and its channel axes swapped.
  */
-export function simdConv2DBackpropInput(backend: KernelBackend, dy: TensorInfo, filter: TensorInfo, c: backend_util.Conv2DInfo, paddings: Padding): TensorInfo | undefined {
+export function simdConv2DBackpropInput(
+  backend: KernelBackend,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  c: backend_util.Conv2DInfo,
+  paddings: Padding,
+): TensorInfo | undefined {
   const b = backend as unknown as WasmBackendLike;
   const k = simdFor(b);
   if (!k || dy.dtype !== 'float32' || filter.dtype !== 'float32' || !unit(c) || c.outChannels < MIN_CHANNELS) return undefined;
@@ -87,13 +144,36 @@ export function simdConv2DBackpropFilter(backend: KernelBackend, x: TensorInfo, 
   const { top, bottom, left, right } = c.padInfo;
   // One extra zero row at the bottom: the GEMM's k loop runs over whole padded rows and may read up
   // to kw - 1 pixels past an image's last row.
-  const xp = pad(backend, x, [[0, 0], [top, bottom + 1], [left, right], [0, 0]]);
+  const xp = pad(backend, x, [
+    [0, 0],
+    [top, bottom + 1],
+    [left, right],
+    [0, 0],
+  ]);
   const wp = xp.shape[2];
-  const dyp = pad(backend, dy, [[0, 0], [0, 0], [0, wp - c.outWidth], [0, 0]]);
+  const dyp = pad(backend, dy, [
+    [0, 0],
+    [0, 0],
+    [0, wp - c.outWidth],
+    [0, 0],
+  ]);
   const out = b.makeOutput(filterShape, 'float32');
   const [px, pdy, pw] = [offsetOf(b, xp), offsetOf(b, dyp), offsetOf(b, out)];
   // Threads take output-channel ranges: disjoint columns of dW.
-  const parts = splitRange(c.outChannels, chunksFor(b), 8).map(([c0, cc]) => [px, pdy + 4 * c0, pw + 4 * c0, c.batchSize, xp.shape[1], wp, c.inChannels, c.outHeight, c.filterHeight, c.filterWidth, cc, c.outChannels]);
+  const parts = splitRange(c.outChannels, chunksFor(b), 8).map(([c0, cc]) => [
+    px,
+    pdy + 4 * c0,
+    pw + 4 * c0,
+    c.batchSize,
+    xp.shape[1],
+    wp,
+    c.inChannels,
+    c.outHeight,
+    c.filterHeight,
+    c.filterWidth,
+    cc,
+    c.outChannels,
+  ]);
   runParallel(b, k, 'conv2dFilterGrad', parts);
   release(backend, xp, dyp);
   return out;

@@ -13,7 +13,10 @@ export function fusedConv2DConfig(original: KernelFunc): KernelConfig {
       const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
       const attrs = args.attrs as unknown as ConvArgs & { activation?: string };
       const act = attrs.activation ?? 'linear';
-      const fast = x && filter && !preluActivationWeights && (act === 'linear' || act === 'relu') ? simdConv2D(args.backend as unknown as KernelBackend, x, filter, bias, act === 'relu', attrs) : undefined;
+      const fast =
+        x && filter && !preluActivationWeights && (act === 'linear' || act === 'relu')
+          ? simdConv2D(args.backend as unknown as KernelBackend, x, filter, bias, act === 'relu', attrs)
+          : undefined;
       return fast ?? original(args);
     },
   };

@@ -52,16 +52,35 @@ export function hostKernelConfig(kernel: HostKernel, backendName: 'wasm' | 'cpu'
         // Allocate first: allocation can grow (and move) the heap, invalidating views.
         outs = shapes.map((s) => b.makeOutput(s, 'float32'));
         const simd = kernel.simd && simdFor(b);
-        const done = simd && kernel.simd?.(simd, infos.map((t) => offsetOf(b, t)), outs.map((t) => offsetOf(b, t)), infos, attrs, b);
-        if (!done) kernel.compute(infos.map((t) => wasmView(b, t)), outs.map((t) => wasmView(b, t)), infos, attrs);
+        const done =
+          simd &&
+          kernel.simd?.(
+            simd,
+            infos.map((t) => offsetOf(b, t)),
+            outs.map((t) => offsetOf(b, t)),
+            infos,
+            attrs,
+            b,
+          );
+        if (!done)
+          kernel.compute(
+            infos.map((t) => wasmView(b, t)),
+            outs.map((t) => wasmView(b, t)),
+            infos,
+            attrs,
+          );
       } else {
         const b = args.backend as unknown as CpuBackendLike;
         const outArrays = shapes.map((s) => new Float32Array(util.sizeFromShape(s)));
-        kernel.compute(infos.map((t) => b.data.get(t.dataId).values), outArrays, infos, attrs);
+        kernel.compute(
+          infos.map((t) => b.data.get(t.dataId).values),
+          outArrays,
+          infos,
+          attrs,
+        );
         outs = shapes.map((s, i) => b.makeTensorInfo(s, 'float32', outArrays[i]));
       }
       return outs.length === 1 ? outs[0] : outs;
     },
   };
 }
-

@@ -49,16 +49,39 @@ describe('patched wasm kernels agree with the cpu backend', () => {
     expect(maxDiff(stock[0], ours[0])).toBeLessThan(1e-3);
   });
 
-  it.each([[2, 2, 'valid'], [3, 2, 'same'], [2, 1, 'same'], [3, 3, 'valid']] as const)('MaxPool gradient, filter %i stride %i %s', async (f, s, pad) => {
+  it.each([
+    [2, 2, 'valid'],
+    [3, 2, 'same'],
+    [2, 1, 'same'],
+    [3, 3, 'valid'],
+  ] as const)('MaxPool gradient, filter %i stride %i %s', async (f, s, pad) => {
     const [stock, ours] = await stockVsPatched(() => {
       const x = tf.randomNormal([2, 9, 7, 3], 0, 1, 'float32', f * 10 + s);
-      return [tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, f, s, pad), tf.randomNormal(tf.maxPool(t as tf.Tensor4D, f, s, pad).shape, 0, 1, 'float32', 5))))(x)];
+      return [
+        tf.grad((t: tf.Tensor) =>
+          tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, f, s, pad), tf.randomNormal(tf.maxPool(t as tf.Tensor4D, f, s, pad).shape, 0, 1, 'float32', 5))),
+        )(x),
+      ];
     });
     expect(maxDiff(stock[0], ours[0])).toBeLessThan(1e-5);
   });
 
-  it.each([[[0], [5, 7]], [[0, 1, 2], [2, 4, 4, 6]], [[1], [3, 4]], [[0, 1], [3, 4, 5]]] as const)('Sum over axes %j of %j', async (axes, shape) => {
-    const [stock, ours] = await stockVsPatched(() => [tf.sum(tf.randomNormal([...shape], 0, 1, 'float32', 3), [...axes]), tf.sum(tf.randomNormal([...shape], 0, 1, 'float32', 4), [...axes], true)]);
+  it.each([
+    [[0], [5, 7]],
+    [
+      [0, 1, 2],
+      [2, 4, 4, 6],
+    ],
+    [[1], [3, 4]],
+    [
+      [0, 1],
+      [3, 4, 5],
+    ],
+  ] as const)('Sum over axes %j of %j', async (axes, shape) => {
+    const [stock, ours] = await stockVsPatched(() => [
+      tf.sum(tf.randomNormal([...shape], 0, 1, 'float32', 3), [...axes]),
+      tf.sum(tf.randomNormal([...shape], 0, 1, 'float32', 4), [...axes], true),
+    ]);
     expect(maxDiff(stock[0], ours[0])).toBeLessThan(1e-4);
     expect(maxDiff(stock[1], ours[1])).toBeLessThan(1e-4);
   });
@@ -77,7 +100,11 @@ describe('patched wasm kernels agree with the cpu backend', () => {
   });
 
   it('fused Adam update matches torch.optim.Adam / AdamW formulas', async () => {
-    for (const [weightDecay, decoupled] of [[0, false], [0.01, false], [0.01, true]] as const) {
+    for (const [weightDecay, decoupled] of [
+      [0, false],
+      [0.01, false],
+      [0.01, true],
+    ] as const) {
       const w = tf.randomNormal([50], 0, 1, 'float32', 1);
       const g = tf.randomNormal([50], 0, 1, 'float32', 2);
       const m = tf.randomNormal([50], 0, 0.1, 'float32', 3);

@@ -39,7 +39,18 @@ export const benchCommand: Command = {
           const row = { ...r, backend: setup.label, ratio: r.imagesPerSecond / base };
           all.push(row);
           if (json) {
-            io.stdout(JSON.stringify({ model: name, mode, backend: setup.label, batch, imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, peakRssMb: r.peakRssMb, ratio: row.ratio }));
+            io.stdout(
+              JSON.stringify({
+                model: name,
+                mode,
+                backend: setup.label,
+                batch,
+                imagesPerSecond: r.imagesPerSecond,
+                msPerStep: r.msPerStep,
+                peakRssMb: r.peakRssMb,
+                ratio: row.ratio,
+              }),
+            );
           } else io.stderr(`${name} ${mode} ${setup.label}: ${Math.round(r.imagesPerSecond)} img/s`);
         }
       }

@@ -23,7 +23,14 @@ const dataInfo: Command = {
   options: { dir: { type: 'string' }, 'no-verify': { type: 'boolean' } },
   async run({ values, io, json }) {
     const verify = values['no-verify'] !== true;
-    const splits: { split: Split; location: { kind: string; dir: string }; count: number; shape: number[]; classHistogram: Record<string, number>; checksum: string }[] = [];
+    const splits: {
+      split: Split;
+      location: { kind: string; dir: string };
+      count: number;
+      shape: number[];
+      classHistogram: Record<string, number>;
+      checksum: string;
+    }[] = [];
     for (const split of ['train', 'test'] as Split[]) {
       const ds = await loadFashionMnist({ split, dir: str(values, 'dir'), verify, download: false });
       splits.push({
@@ -43,7 +50,12 @@ const dataInfo: Command = {
       io.stdout(`${s.split}: ${s.count} images from ${s.location.dir} (${s.location.kind}), sha256 ${s.checksum}`);
     }
     const names = Object.keys(splits[0].classHistogram);
-    io.stdout(formatTable(['class', 'train', 'test'], names.map((n) => [n, splits[0].classHistogram[n], splits[1].classHistogram[n]])));
+    io.stdout(
+      formatTable(
+        ['class', 'train', 'test'],
+        names.map((n) => [n, splits[0].classHistogram[n], splits[1].classHistogram[n]]),
+      ),
+    );
   },
 };
 
@@ -98,7 +110,14 @@ const dataPreview: Command = {
   path: ['data', 'preview'],
   summary: 'Write a PNG grid of sample images with their class names',
   usage: 'fmnist data preview [--split train|test] [--count N] [--seed S] [--out grid.png] [--dir D] [--no-verify]',
-  options: { split: { type: 'string' }, out: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' }, 'no-verify': { type: 'boolean' } },
+  options: {
+    split: { type: 'string' },
+    out: { type: 'string' },
+    count: { type: 'string' },
+    seed: { type: 'string' },
+    dir: { type: 'string' },
+    'no-verify': { type: 'boolean' },
+  },
   async run({ values, io, json }) {
     const split = choice(values, 'split', ['train', 'test'] as const, 'train');
     const count = int(values, 'count', 30, 1, 400);

@@ -17,12 +17,16 @@ export const doctorCommand: Command = {
       return;
     }
     io.stdout(`backend:   ${info.name} (${info.package} ${info.version}) - ${info.reason}`);
-    io.stdout(`threads:   ${info.threads}${info.name === 'wasm' && info.threads > 1 ? " (tfjs-backend-wasm's pthreads build with worker threads for our SIMD kernels, started by @fmnist/backend; FMNIST_THREADS=1 turns it off)" : ''}`);
+    io.stdout(
+      `threads:   ${info.threads}${info.name === 'wasm' && info.threads > 1 ? " (tfjs-backend-wasm's pthreads build with worker threads for our SIMD kernels, started by @fmnist/backend; FMNIST_THREADS=1 turns it off)" : ''}`,
+    );
     io.stdout(`simd:      ${info.simd}`);
     io.stdout(`gpu:       ${info.gpu}`);
     if (info.patchedKernels.length) io.stdout(`kernels:   ours on wasm: ${info.patchedKernels.join(', ')}`);
     for (const note of info.notes) io.stdout(`skipped:   ${note}`);
     io.stdout(`node:      ${process.version}`);
-    io.stdout(`data:      ${data.train ? `${data.train.dir} (${data.train.kind})` : `not found; searched ${data.searched.map((c) => c.dir).join(', ')}; run apt-get install dataset-fashion-mnist or fmnist data fetch`}`);
+    io.stdout(
+      `data:      ${data.train ? `${data.train.dir} (${data.train.kind})` : `not found; searched ${data.searched.map((c) => c.dir).join(', ')}; run apt-get install dataset-fashion-mnist or fmnist data fetch`}`,
+    );
   },
 };

@@ -18,7 +18,13 @@ export const evalCommand: Command = {
     await backendFromFlags(values);
     const { model, metadata } = await loadModel(dir);
     const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir'), verify: values['no-verify'] !== true });
-    const input = metadata?.input ?? { layout: model.inputs[0].shape.length === 2 ? 'flat' : 'image', height: 28, width: 28, channels: 1, normalize: 'unit' as const };
+    const input = metadata?.input ?? {
+      layout: model.inputs[0].shape.length === 2 ? 'flat' : 'image',
+      height: 28,
+      width: 28,
+      channels: 1,
+      normalize: 'unit' as const,
+    };
     const loader = new DataLoader(test, {
       batchSize: 500,
       shuffle: false,
@@ -28,12 +34,30 @@ export const evalCommand: Command = {
     });
     const result = await evaluate(model, loader);
     if (json) {
-      io.stdout(JSON.stringify({ testAccuracy: result.accuracy, testLoss: result.loss, topK: result.topK, perClass: result.perClass, confusionMatrix: result.confusionMatrix }));
+      io.stdout(
+        JSON.stringify({
+          testAccuracy: result.accuracy,
+          testLoss: result.loss,
+          topK: result.topK,
+          perClass: result.perClass,
+          confusionMatrix: result.confusionMatrix,
+        }),
+      );
       return;
     }
     io.stdout(`test accuracy ${(result.accuracy * 100).toFixed(2)}%, loss ${result.loss.toFixed(4)}, top-3 ${((result.topK[3] ?? 0) * 100).toFixed(2)}%`);
-    io.stdout(formatTable(['class', 'precision', 'recall', 'f1', 'support'], result.perClass.map((c) => [c.class, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), c.support])));
+    io.stdout(
+      formatTable(
+        ['class', 'precision', 'recall', 'f1', 'support'],
+        result.perClass.map((c) => [c.class, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), c.support]),
+      ),
+    );
     io.stdout('\nconfusion matrix (rows: true, columns: predicted)');
-    io.stdout(formatTable(['', ...test.classNames.map((_, i) => String(i))], result.confusionMatrix.map((row, i) => [`${i} ${test.classNames[i]}`, ...row])));
+    io.stdout(
+      formatTable(
+        ['', ...test.classNames.map((_, i) => String(i))],
+        result.confusionMatrix.map((row, i) => [`${i} ${test.classNames[i]}`, ...row]),
+      ),
+    );
   },
 };

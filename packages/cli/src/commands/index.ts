@@ -10,4 +10,15 @@ import { studyCommands } from './study';
 import { trainCommand } from './train';
 import { tuneCommand } from './tune';
 
-export const commands: Command[] = [...dataCommands, ...modelCommands, trainCommand, evalCommand, predictCommand, doctorCommand, benchCommand, profileCommand, tuneCommand, ...studyCommands];
+export const commands: Command[] = [
+  ...dataCommands,
+  ...modelCommands,
+  trainCommand,
+  evalCommand,
+  predictCommand,
+  doctorCommand,
+  benchCommand,
+  profileCommand,
+  tuneCommand,
+  ...studyCommands,
+];

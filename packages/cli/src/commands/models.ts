@@ -19,7 +19,14 @@ const models: Command = {
     io.stdout(
       formatTable(
         ['name', 'stage', 'trainable params', 'MFLOPs/image', 'input', 'description'],
-        list.map((m) => [m.name, m.stage, m.trainableParams.toLocaleString('en-US'), (m.flopsPerImage / 1e6).toFixed(2), m.inputShape.join('x'), m.description]),
+        list.map((m) => [
+          m.name,
+          m.stage,
+          m.trainableParams.toLocaleString('en-US'),
+          (m.flopsPerImage / 1e6).toFixed(2),
+          m.inputShape.join('x'),
+          m.description,
+        ]),
       ),
     );
   },
@@ -38,7 +45,12 @@ const modelsShow: Command = {
     const model = createModel(name as ModelName);
     if (json) {
       const info = listModels().find((m) => m.name === name);
-      io.stdout(JSON.stringify({ ...info, layers: model.layers.map((l) => ({ name: l.name, type: l.getClassName(), params: l.countParams(), outputShape: l.outputShape })) }));
+      io.stdout(
+        JSON.stringify({
+          ...info,
+          layers: model.layers.map((l) => ({ name: l.name, type: l.getClassName(), params: l.countParams(), outputShape: l.outputShape })),
+        }),
+      );
     } else io.stdout(summarize(model));
     model.dispose();
   },

@@ -23,7 +23,8 @@ function readImages(file: string, size: [number, number], limit: number): { pixe
     return { pixels: [inverted ? grey.map((v) => 255 - v) : grey], inverted };
   }
   const arr = parseIdx(bytes, { source: file });
-  if (arr.dtype !== 'uint8' || arr.shape.length !== 3) throw new DataError(file, `expected a PNG or a uint8 IDX images file [n, h, w], found ${arr.dtype} [${arr.shape.join(', ')}]`);
+  if (arr.dtype !== 'uint8' || arr.shape.length !== 3)
+    throw new DataError(file, `expected a PNG or a uint8 IDX images file [n, h, w], found ${arr.dtype} [${arr.shape.join(', ')}]`);
   const [n, h, w] = arr.shape;
   if (h !== size[0] || w !== size[1]) throw new DataError(file, `images are ${h}x${w}, the model takes ${size[0]}x${size[1]}`);
   return { pixels: Array.from({ length: Math.min(n, limit) }, (_, i) => (arr.data as Uint8Array).subarray(i * h * w, (i + 1) * h * w)), inverted: false };
@@ -42,7 +43,13 @@ export const predictCommand: Command = {
     await backendFromFlags(values);
     const { model, metadata } = await loadModel(dir);
     const classes = metadata?.classes ?? [...FASHION_MNIST_CLASSES];
-    const input = metadata?.input ?? { layout: model.inputs[0].shape.length === 2 ? 'flat' : 'image', height: 28, width: 28, channels: 1, normalize: 'unit' as const };
+    const input = metadata?.input ?? {
+      layout: model.inputs[0].shape.length === 2 ? 'flat' : 'image',
+      height: 28,
+      width: 28,
+      channels: 1,
+      normalize: 'unit' as const,
+    };
     const { pixels, inverted } = readImages(positionals[0], [input.height, input.width], int(values, 'limit', 10, 1, 10_000));
     const results = pixels.map((img, index) => {
       const probs = tf.tidy(() => {
@@ -51,7 +58,10 @@ export const predictCommand: Command = {
         if (input.layout === 'image') x = tf.reshape(x, [1, input.height, input.width, 1]);
         return tf.softmax(model.predict(x) as tf.Tensor).dataSync();
       });
-      const ranked = Array.from(probs).map((p, c) => ({ class: classes[c] ?? String(c), index: c, probability: p })).sort((a, b) => b.probability - a.probability).slice(0, top);
+      const ranked = Array.from(probs)
+        .map((p, c) => ({ class: classes[c] ?? String(c), index: c, probability: p }))
+        .sort((a, b) => b.probability - a.probability)
+        .slice(0, top);
       return { index, top: ranked };
     });
     if (json) io.stdout(JSON.stringify({ file: positionals[0], inverted, predictions: results }));

@@ -15,7 +15,8 @@ export const profileCommand: Command = {
   options: { model: { type: 'string' }, mode: { type: 'string' }, batch: { type: 'string' }, backend: { type: 'string' }, trace: { type: 'string' } },
   async run({ values, io, json }) {
     const name = str(values, 'model');
-    if (!name || !MODEL_NAMES.includes(name as ModelName)) throw new UsageError(`--model: expected one of ${MODEL_NAMES.join(', ')}, got ${JSON.stringify(name ?? '')}`);
+    if (!name || !MODEL_NAMES.includes(name as ModelName))
+      throw new UsageError(`--model: expected one of ${MODEL_NAMES.join(', ')}, got ${JSON.stringify(name ?? '')}`);
     const mode = choice(values, 'mode', ['infer', 'train'] as const, 'infer');
     const batchSizes = intList(values, 'batch', mode === 'infer' ? [1, 64, 1024] : [64]);
     const backends = wordList(values, 'backend', BENCH_BACKENDS, ['wasm'] as BenchBackend[]);
@@ -32,14 +33,36 @@ export const profileCommand: Command = {
       for (const r of await profileModel(model, { mode, batchSizes, inputs, name })) {
         const row = { ...r, backend: setup.label };
         results.push(row);
-        if (json) io.stdout(JSON.stringify({ model: name, mode, backend: setup.label, batch: r.batch, latencyMs: { p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 }, imagesPerSecond: r.imagesPerSecond, peakBytes: r.peakBytes, peakRssMb: r.peakRssMb, kernels: r.kernels, params: r.params, flopsPerImage: r.flopsPerImage, gflops: r.gflops, machine: r.machine }));
+        if (json)
+          io.stdout(
+            JSON.stringify({
+              model: name,
+              mode,
+              backend: setup.label,
+              batch: r.batch,
+              latencyMs: { p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 },
+              imagesPerSecond: r.imagesPerSecond,
+              peakBytes: r.peakBytes,
+              peakRssMb: r.peakRssMb,
+              kernels: r.kernels,
+              params: r.params,
+              flopsPerImage: r.flopsPerImage,
+              gflops: r.gflops,
+              machine: r.machine,
+            }),
+          );
       }
       const tracePath = str(values, 'trace');
       if (tracePath && index === 0) {
         // A Chrome trace of one training step (64 images) on the first backend.
         const trainable = fromLayersModel(model);
         const opt = new Adam();
-        const batch = (inputs ?? (() => { throw new UsageError('--trace needs the data'); }))(64);
+        const batch = (
+          inputs ??
+          (() => {
+            throw new UsageError('--trace needs the data');
+          })
+        )(64);
         trainStep(trainable, opt, batch.xs, batch.ys);
         const call = await profileCall(() => void trainStep(trainable, opt, batch.xs, batch.ys));
         writeFileAtomic(tracePath, JSON.stringify(toChromeTrace(call.records, { name, backend: setup.label })));
@@ -51,7 +74,10 @@ export const profileCommand: Command = {
     if (!json) {
       io.stdout(formatResultsTable(results));
       const top = results[0]?.kernels.slice(0, 8) ?? [];
-      if (top.length) io.stdout(`\ntop kernels (${results[0].backend}, batch ${results[0].batch}): ${top.map((k) => `${k.name} ${k.totalMs.toFixed(1)}ms x${k.count}`).join(', ')}`);
+      if (top.length)
+        io.stdout(
+          `\ntop kernels (${results[0].backend}, batch ${results[0].batch}): ${top.map((k) => `${k.name} ${k.totalMs.toFixed(1)}ms x${k.count}`).join(', ')}`,
+        );
     }
   },
 };

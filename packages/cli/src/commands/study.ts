@@ -29,7 +29,13 @@ const list: Command = {
     const rows = [];
     for (const s of studies) rows.push({ name: s.studyName, trials: (await storage.getAllTrials(s.studyId)).length, directions: s.directions });
     if (json) io.stdout(JSON.stringify({ studies: rows }));
-    else io.stdout(formatTable(['study', 'trials'], rows.map((r) => [r.name, r.trials])));
+    else
+      io.stdout(
+        formatTable(
+          ['study', 'trials'],
+          rows.map((r) => [r.name, r.trials]),
+        ),
+      );
   },
 };
 
@@ -44,7 +50,12 @@ const show: Command = {
       io.stdout(JSON.stringify(study.toJSON()));
       return;
     }
-    io.stdout(formatTable(['#', 'state', 'value', 'params'], study.trials.map((t) => [t.number, TrialState[t.state], t.value === null ? '' : t.value.toFixed(4), JSON.stringify(t.params)])));
+    io.stdout(
+      formatTable(
+        ['#', 'state', 'value', 'params'],
+        study.trials.map((t) => [t.number, TrialState[t.state], t.value === null ? '' : t.value.toFixed(4), JSON.stringify(t.params)]),
+      ),
+    );
   },
 };
 

@@ -1,5 +1,14 @@
 import { join } from 'node:path';
-import { DataLoader, FASHION_MNIST_MEAN, FASHION_MNIST_STD, type ImageDataset, loadFashionMnist, type Normalization, stratifiedSubset, trainValSplit } from '@fmnist/data';
+import {
+  DataLoader,
+  FASHION_MNIST_MEAN,
+  FASHION_MNIST_STD,
+  type ImageDataset,
+  loadFashionMnist,
+  type Normalization,
+  stratifiedSubset,
+  trainValSplit,
+} from '@fmnist/data';
 import { createModel, getModelEntry, type ModelName, MODEL_NAMES, saveModel } from '@fmnist/models';
 import {
   type Callback,
@@ -42,11 +51,32 @@ export const trainCommand: Command = {
   usage:
     'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--dir DATA] [--no-verify] [--backend B] [--json]',
   options: {
-    model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
-    momentum: { type: 'string' }, 'weight-decay': { type: 'string' }, schedule: { type: 'string' }, augment: { type: 'string' },
-    val: { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, 'label-smoothing': { type: 'string' },
-    normalize: { type: 'string' }, 'no-verify': { type: 'boolean' }, 'checkpoint-dir': { type: 'string' }, resume: { type: 'boolean' }, out: { type: 'string' }, backend: { type: 'string' },
-    dir: { type: 'string' }, hidden: { type: 'string' }, dropout: { type: 'string' }, layers: { type: 'string' }, width: { type: 'string' }, 'batch-norm': { type: 'boolean' },
+    model: { type: 'string' },
+    epochs: { type: 'string' },
+    batch: { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    momentum: { type: 'string' },
+    'weight-decay': { type: 'string' },
+    schedule: { type: 'string' },
+    augment: { type: 'string' },
+    val: { type: 'string' },
+    subset: { type: 'string' },
+    seed: { type: 'string' },
+    patience: { type: 'string' },
+    'label-smoothing': { type: 'string' },
+    normalize: { type: 'string' },
+    'no-verify': { type: 'boolean' },
+    'checkpoint-dir': { type: 'string' },
+    resume: { type: 'boolean' },
+    out: { type: 'string' },
+    backend: { type: 'string' },
+    dir: { type: 'string' },
+    hidden: { type: 'string' },
+    dropout: { type: 'string' },
+    layers: { type: 'string' },
+    width: { type: 'string' },
+    'batch-norm': { type: 'boolean' },
   },
   async run({ values, io, json }) {
     const name = str(values, 'model');
@@ -62,7 +92,8 @@ export const trainCommand: Command = {
     const valFraction = num(values, 'val', 0.1, 0, 0.9);
     const seed = int(values, 'seed', 0, 0, 2 ** 32 - 1);
     const labelSmoothing = num(values, 'label-smoothing', 0, 0, 0.99);
-    const normalize: Normalization = choice(values, 'normalize', ['unit', 'standard'] as const, 'unit') === 'standard' ? { mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD } : 'unit';
+    const normalize: Normalization =
+      choice(values, 'normalize', ['unit', 'standard'] as const, 'unit') === 'standard' ? { mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD } : 'unit';
     const plan = augmentPlan(str(values, 'augment'));
     const checkpointDir = str(values, 'checkpoint-dir') ?? (str(values, 'out') ? join(str(values, 'out') as string, 'checkpoint') : undefined);
     if (values.resume && !checkpointDir) throw new UsageError('--resume needs --checkpoint-dir D (or --out D)');
@@ -86,7 +117,8 @@ export const trainCommand: Command = {
     const callbacks: Callback[] = [];
     const scheduler = scheduleCallback(schedule, epochs, lr);
     if (scheduler) callbacks.push(scheduler);
-    if (values.patience !== undefined && split) callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience: int(values, 'patience', 3, 0), restoreBestWeights: true }));
+    if (values.patience !== undefined && split)
+      callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience: int(values, 'patience', 3, 0), restoreBestWeights: true }));
     if (checkpointDir) callbacks.push(new ModelCheckpoint({ dir: checkpointDir }));
     callbacks.push(monitor, new ProgressBar({ write: (t) => io.stderr(t.replace(/\n$/, '')), live: false }));
     if (!json) io.stderr(`backend ${backend.name} (${backend.reason}); ${name}, ${trainLoader.dataset.count} training images, ${epochs} epochs`);
@@ -104,9 +136,13 @@ export const trainCommand: Command = {
     if (history.stopReason === 'interrupted') {
       // A partial model is not saved as if it were the result: the checkpoint is, and we say where.
       const done = history.epochs.length;
-      const resume = checkpointDir ? `fmnist train ... ${str(values, 'checkpoint-dir') ? `--checkpoint-dir ${checkpointDir}` : `--out ${str(values, 'out')}`} --resume` : `fmnist train ... --checkpoint-dir ${interruptDir} --resume`;
+      const resume = checkpointDir
+        ? `fmnist train ... ${str(values, 'checkpoint-dir') ? `--checkpoint-dir ${checkpointDir}` : `--out ${str(values, 'out')}`} --resume`
+        : `fmnist train ... --checkpoint-dir ${interruptDir} --resume`;
       if (json) io.stdout(JSON.stringify({ model: name, stopReason: 'interrupted', epochs: done, checkpointDir: interruptDir, history: history.epochs }));
-      io.stderr(`fmnist: interrupted during epoch ${done + 1}; the training state is in ${interruptDir} (resume with: ${resume})${str(values, 'out') ? `; nothing was saved to ${str(values, 'out')}` : ''}`);
+      io.stderr(
+        `fmnist: interrupted during epoch ${done + 1}; the training state is in ${interruptDir} (resume with: ${resume})${str(values, 'out') ? `; nothing was saved to ${str(values, 'out')}` : ''}`,
+      );
       return 130;
     }
     const result = await evaluate(model, evalLoader(test));
@@ -132,12 +168,20 @@ export const trainCommand: Command = {
         options: modelOptions(name as ModelName, plan.size, values, seed),
         classes: [...test.classNames],
         input: { layout, height: plan.size, width: plan.size, channels: 1, normalize },
-        training: { epochs: summary.epochs, testAccuracy: summary.testAccuracy, valAccuracy: summary.valAccuracy, seconds: summary.seconds, backend: backend.name },
+        training: {
+          epochs: summary.epochs,
+          testAccuracy: summary.testAccuracy,
+          valAccuracy: summary.valAccuracy,
+          seconds: summary.seconds,
+          backend: backend.name,
+        },
       });
     }
     if (json) io.stdout(JSON.stringify(summary));
     else {
-      io.stdout(`test accuracy ${(result.accuracy * 100).toFixed(2)}%, test loss ${result.loss.toFixed(4)}, train ${((summary.trainAccuracy ?? 0) * 100).toFixed(2)}%${summary.valAccuracy !== null ? `, val ${(summary.valAccuracy * 100).toFixed(2)}%` : ''} (${summary.seconds.toFixed(1)} s on ${backend.name})`);
+      io.stdout(
+        `test accuracy ${(result.accuracy * 100).toFixed(2)}%, test loss ${result.loss.toFixed(4)}, train ${((summary.trainAccuracy ?? 0) * 100).toFixed(2)}%${summary.valAccuracy !== null ? `, val ${(summary.valAccuracy * 100).toFixed(2)}%` : ''} (${summary.seconds.toFixed(1)} s on ${backend.name})`,
+      );
       io.stdout(`overfitting: final train-val gap ${(summary.overfitting.finalGap * 100).toFixed(2)} points (${summary.overfitting.verdict})`);
       if (out) io.stdout(`saved to ${out}`);
     }

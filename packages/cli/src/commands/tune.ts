@@ -11,7 +11,9 @@ import { UsageError } from '../usage-error';
 /** Summary of a finished study, as `fmnist tune --json` prints it; best* are null when no trial completed. */
 export function studySummary(study: Study) {
   const best = study.trials.some((t) => t.state === TrialState.COMPLETE && t.value !== null) ? study.bestTrial : undefined;
-  const states = Object.fromEntries(['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'].map((s) => [s.toLowerCase(), study.trials.filter((t) => TrialState[t.state] === s).length]));
+  const states = Object.fromEntries(
+    ['COMPLETE', 'PRUNED', 'FAIL', 'RUNNING', 'WAITING'].map((s) => [s.toLowerCase(), study.trials.filter((t) => TrialState[t.state] === s).length]),
+  );
   return {
     studyName: study.studyName,
     direction: study.direction,
@@ -32,9 +34,22 @@ export const tuneCommand: Command = {
   usage:
     'fmnist tune --model dynamic-mlp --trials N [--jobs 2] [--storage journal:PATH] [--study NAME] [--sampler tpe|random|qmc] [--pruner median|sh|hyperband|none] [--pruner-startup N] [--pruner-warmup E] [--max-epochs E] [--subset N] [--seed S] [--backend B] [--dir DATA] [--no-verify] [--no-test] [--json]',
   options: {
-    model: { type: 'string' }, trials: { type: 'string' }, jobs: { type: 'string' }, storage: { type: 'string' }, study: { type: 'string' },
-    sampler: { type: 'string' }, pruner: { type: 'string' }, 'pruner-startup': { type: 'string' }, 'pruner-warmup': { type: 'string' }, 'max-epochs': { type: 'string' }, subset: { type: 'string' }, seed: { type: 'string' },
-    backend: { type: 'string' }, dir: { type: 'string' }, 'no-verify': { type: 'boolean' }, 'no-test': { type: 'boolean' },
+    model: { type: 'string' },
+    trials: { type: 'string' },
+    jobs: { type: 'string' },
+    storage: { type: 'string' },
+    study: { type: 'string' },
+    sampler: { type: 'string' },
+    pruner: { type: 'string' },
+    'pruner-startup': { type: 'string' },
+    'pruner-warmup': { type: 'string' },
+    'max-epochs': { type: 'string' },
+    subset: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    dir: { type: 'string' },
+    'no-verify': { type: 'boolean' },
+    'no-test': { type: 'boolean' },
   },
   async run({ values, io, json }) {
     const model = str(values, 'model', 'dynamic-mlp');
@@ -56,12 +71,23 @@ export const tuneCommand: Command = {
     process.env.FMNIST_TUNE_CONFIG = JSON.stringify(config);
     let storage = str(values, 'storage');
     if (jobs > 1 && !storage) storage = `journal:${join(mkdtempSync(join(tmpdir(), 'fmnist-tune-')), 'study.log')}`;
-    
+
     const studyName = str(values, 'study', 'fmnist-stage4') as string;
     const logger = (line: string) => io.stderr(line);
-    const study = await createStudy({ studyName, direction: 'maximize', storage, sampler: createSampler(0), pruner: createPruner(), loadIfExists: true, logger });
+    const study = await createStudy({
+      studyName,
+      direction: 'maximize',
+      storage,
+      sampler: createSampler(0),
+      pruner: createPruner(),
+      loadIfExists: true,
+      logger,
+    });
     const already = study.trials.filter((t) => t.state !== TrialState.WAITING).length;
-    if (!json) io.stderr(`study ${studyName}: ${already} trials so far, running up to ${nTrials} with ${jobs} job(s), sampler ${config.sampler}, pruner ${config.pruner}`);
+    if (!json)
+      io.stderr(
+        `study ${studyName}: ${already} trials so far, running up to ${nTrials} with ${jobs} job(s), sampler ${config.sampler}, pruner ${config.pruner}`,
+      );
     const started = performance.now();
     if (jobs === 1) {
       await study.optimize(objective, { maxTrials: nTrials });
@@ -88,9 +114,15 @@ export const tuneCommand: Command = {
     }
     if (json) io.stdout(JSON.stringify(summary));
     else {
-      io.stdout(`best trial ${summary.bestTrial}: validation accuracy ${((summary.bestValue ?? 0) * 100).toFixed(2)}%, test accuracy ${summary.testAccuracy === null ? 'n/a' : `${(summary.testAccuracy * 100).toFixed(2)}%`}`);
+      io.stdout(
+        `best trial ${summary.bestTrial}: validation accuracy ${((summary.bestValue ?? 0) * 100).toFixed(2)}%, test accuracy ${summary.testAccuracy === null ? 'n/a' : `${(summary.testAccuracy * 100).toFixed(2)}%`}`,
+      );
       io.stdout(`params: ${JSON.stringify(summary.bestParams)}`);
-      io.stdout(`trials: ${JSON.stringify(summary.states)}; importances: ${Object.entries(summary.importances).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+      io.stdout(
+        `trials: ${JSON.stringify(summary.states)}; importances: ${Object.entries(summary.importances)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')}`,
+      );
     }
   },
 };

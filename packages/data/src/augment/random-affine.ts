@@ -28,8 +28,10 @@ export class RandomAffine implements Transform {
     this.translate = options.translate;
     this.scale = options.scale;
     this.fill = options.fill ?? 0;
-    if (this.translate && !this.translate.every((t) => t >= 0 && t <= 1)) throw new RangeError(`${this.name}: translate must be in [0, 1], found ${this.translate}`);
-    if (this.scale && !(this.scale[0] > 0 && this.scale[0] <= this.scale[1])) throw new RangeError(`${this.name}: scale must satisfy 0 < min <= max, found ${this.scale}`);
+    if (this.translate && !this.translate.every((t) => t >= 0 && t <= 1))
+      throw new RangeError(`${this.name}: translate must be in [0, 1], found ${this.translate}`);
+    if (this.scale && !(this.scale[0] > 0 && this.scale[0] <= this.scale[1]))
+      throw new RangeError(`${this.name}: scale must satisfy 0 < min <= max, found ${this.scale}`);
   }
 
   apply(batch: ImageBatch, rng: Rng): ImageBatch {

@@ -26,7 +26,8 @@ export class RandomErasing implements Transform {
     this.scale = options.scale ?? [0.02, 0.33];
     this.ratio = options.ratio ?? [0.3, 3.3];
     this.value = options.value ?? 0;
-    if (!(this.scale[0] > 0 && this.scale[0] <= this.scale[1] && this.scale[1] <= 1)) throw new RangeError(`RandomErasing: scale must satisfy 0 < min <= max <= 1, found ${this.scale}`);
+    if (!(this.scale[0] > 0 && this.scale[0] <= this.scale[1] && this.scale[1] <= 1))
+      throw new RangeError(`RandomErasing: scale must satisfy 0 < min <= max <= 1, found ${this.scale}`);
     if (!(this.ratio[0] > 0 && this.ratio[0] <= this.ratio[1])) throw new RangeError(`RandomErasing: ratio must satisfy 0 < min <= max, found ${this.ratio}`);
   }
 

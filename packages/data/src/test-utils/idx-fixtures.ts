@@ -29,4 +29,3 @@ export const malformed: [string, Uint8Array, RegExp][] = [
   ['trailing bytes', Uint8Array.from([...header(8, [2]), 1, 2, 3]), /trailing bytes.*needs 10 bytes, found 11/],
   ['truncated multi-byte payload', Uint8Array.from([...header(0x0d, [2]), 0, 0, 0, 0, 0]), /needs 16 bytes, found 13/],
 ];
-

@@ -24,7 +24,8 @@ describe('batchNormTrain (composed path, no kernel registered)', () => {
     const { mean, variance } = tf.moments(x, [0, 1, 2]);
     expect(Math.max(...tf.abs(tf.sub(ours.mean, mean)).dataSync())).toBeLessThan(1e-5);
     expect(Math.max(...tf.abs(tf.sub(ours.variance, variance)).dataSync())).toBeLessThan(1e-3);
-    const f = (fn: (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.Tensor) => tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(fn(a, c, d), dy)))([x, g, b]);
+    const f = (fn: (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.Tensor) =>
+      tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(fn(a, c, d), dy)))([x, g, b]);
     const gOurs = f((a, c, d) => batchNormTrain(a, c, d, 1e-5).y);
     const gRef = f((a, c, d) => reference(a, c, d, 1e-5));
     gOurs.forEach((t, i) => expect(Math.max(...tf.abs(tf.sub(t, gRef[i])).dataSync())).toBeLessThan(2e-3));

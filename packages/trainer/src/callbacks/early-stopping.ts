@@ -85,7 +85,13 @@ export class EarlyStopping extends Callback {
   }
 
   getState() {
-    return { wait: this.wait, best: jsonNumber(this.best), bestEpoch: this.bestEpoch, stoppedEpoch: this.stoppedEpoch, hasBestWeights: this.bestWeights !== undefined };
+    return {
+      wait: this.wait,
+      best: jsonNumber(this.best),
+      bestEpoch: this.bestEpoch,
+      stoppedEpoch: this.stoppedEpoch,
+      hasBestWeights: this.bestWeights !== undefined,
+    };
   }
 
   /** The best epoch's weights, when `restoreBestWeights` keeps them: a resumed run restores them too. */

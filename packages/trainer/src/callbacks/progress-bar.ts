@@ -8,7 +8,10 @@ export interface ProgressBarOptions {
 }
 
 function fmt(logs: Logs, keys: string[]): string {
-  return keys.filter((k) => logs[k] !== undefined).map((k) => `${k} ${logs[k] < 0.01 && logs[k] > 0 ? logs[k].toExponential(2) : logs[k].toFixed(4)}`).join(' · ');
+  return keys
+    .filter((k) => logs[k] !== undefined)
+    .map((k) => `${k} ${logs[k] < 0.01 && logs[k] > 0 ? logs[k].toExponential(2) : logs[k].toFixed(4)}`)
+    .join(' · ');
 }
 
 /** A Keras-like progress bar with ETA, loss, accuracy and images/s; plain lines when not a TTY. */
@@ -41,7 +44,9 @@ export class ProgressBar extends Callback {
     const bar = '='.repeat(Math.floor(done * width)).padEnd(width, '.');
     const elapsed = (now - this.epochStart) / 1000;
     const eta = (elapsed / done) * (1 - done);
-    this.write(`\rEpoch ${this.epoch + 1}/${this.trainer.epochs} [${bar}] ${batch + 1}/${total} ETA ${eta.toFixed(0)}s · ${fmt(logs, ['loss', 'accuracy'])} · ${Math.round(logs.imagesPerSecond ?? 0)} img/s   `);
+    this.write(
+      `\rEpoch ${this.epoch + 1}/${this.trainer.epochs} [${bar}] ${batch + 1}/${total} ETA ${eta.toFixed(0)}s · ${fmt(logs, ['loss', 'accuracy'])} · ${Math.round(logs.imagesPerSecond ?? 0)} img/s   `,
+    );
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {

@@ -12,7 +12,8 @@ export class LinearWarmup extends Callback {
 
   constructor(options: { warmupSteps: number; startFactor?: number }) {
     super();
-    if (!Number.isInteger(options.warmupSteps) || options.warmupSteps < 1) throw new RangeError(`LinearWarmup.warmupSteps: expected a positive integer, got ${options.warmupSteps}`);
+    if (!Number.isInteger(options.warmupSteps) || options.warmupSteps < 1)
+      throw new RangeError(`LinearWarmup.warmupSteps: expected a positive integer, got ${options.warmupSteps}`);
     this.warmupSteps = options.warmupSteps;
     this.startFactor = options.startFactor ?? 0;
   }

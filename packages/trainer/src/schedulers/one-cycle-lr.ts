@@ -36,8 +36,15 @@ export class OneCycleLR extends Callback {
       annealStrategy === 'cos' ? end + ((start - end) / 2) * (1 + Math.cos(Math.PI * pct)) : (end - start) * pct + start;
     const up = pctStart * total - 1;
     const phases = threePhase
-      ? [{ end: up, from: initial, to: maxLr }, { end: 2 * up, from: maxLr, to: initial }, { end: total - 1, from: initial, to: min }]
-      : [{ end: up, from: initial, to: maxLr }, { end: total - 1, from: maxLr, to: min }];
+      ? [
+          { end: up, from: initial, to: maxLr },
+          { end: 2 * up, from: maxLr, to: initial },
+          { end: total - 1, from: initial, to: min },
+        ]
+      : [
+          { end: up, from: initial, to: maxLr },
+          { end: total - 1, from: maxLr, to: min },
+        ];
     let start = 0;
     for (const phase of phases) {
       if (step <= phase.end || phase === phases[phases.length - 1]) {

@@ -34,18 +34,36 @@ function control(lr = 0.1, stepsPerEpoch = 10, epochs = 3): TrainerControl & { s
 
 describe('epoch schedules (PyTorch values)', () => {
   it('StepLR, MultiStepLR, ExponentialLR, LinearLR', () => {
-    close([0, 1, 2, 3, 4].map((e) => new StepLR({ stepSize: 2, gamma: 0.1 }).lrAt(e, 0.1)), [0.1, 0.1, 0.01, 0.01, 0.001]);
-    close([0, 1, 2, 3, 4, 5].map((e) => new MultiStepLR({ milestones: [4, 2] }).lrAt(e, 1)), [1, 1, 0.1, 0.1, 0.01, 0.01]);
-    close([0, 1, 2].map((e) => new ExponentialLR({ gamma: 0.5 }).lrAt(e, 0.2)), [0.2, 0.1, 0.05]);
-    close([0, 1, 2, 3, 4, 5, 6].map((e) => new LinearLR({ startFactor: 0.5, totalIters: 4 }).lrAt(e, 0.1)), [0.05, 0.0625, 0.075, 0.0875, 0.1, 0.1, 0.1]);
+    close(
+      [0, 1, 2, 3, 4].map((e) => new StepLR({ stepSize: 2, gamma: 0.1 }).lrAt(e, 0.1)),
+      [0.1, 0.1, 0.01, 0.01, 0.001],
+    );
+    close(
+      [0, 1, 2, 3, 4, 5].map((e) => new MultiStepLR({ milestones: [4, 2] }).lrAt(e, 1)),
+      [1, 1, 0.1, 0.1, 0.01, 0.01],
+    );
+    close(
+      [0, 1, 2].map((e) => new ExponentialLR({ gamma: 0.5 }).lrAt(e, 0.2)),
+      [0.2, 0.1, 0.05],
+    );
+    close(
+      [0, 1, 2, 3, 4, 5, 6].map((e) => new LinearLR({ startFactor: 0.5, totalIters: 4 }).lrAt(e, 0.1)),
+      [0.05, 0.0625, 0.075, 0.0875, 0.1, 0.1, 0.1],
+    );
   });
 
   it('CosineAnnealingLR and warm restarts', () => {
     // torch: CosineAnnealingLR(opt(lr=0.1), T_max=4, eta_min=0.001)
-    close([0, 1, 2, 3, 4].map((e) => new CosineAnnealingLR({ tMax: 4, etaMin: 0.001 }).lrAt(e, 0.1)), [0.1, 0.0855017856687341, 0.0505, 0.0154982143312659, 0.001]);
+    close(
+      [0, 1, 2, 3, 4].map((e) => new CosineAnnealingLR({ tMax: 4, etaMin: 0.001 }).lrAt(e, 0.1)),
+      [0.1, 0.0855017856687341, 0.0505, 0.0154982143312659, 0.001],
+    );
     const sgdr = new CosineAnnealingWarmRestarts({ t0: 2, tMult: 2 });
     // Restarts at epochs 2 and 6.
-    close([0, 1, 2, 4, 6, 7].map((e) => sgdr.lrAt(e, 1)), [1, 0.5, 1, 0.5, 1, 0.9619397662556434]);
+    close(
+      [0, 1, 2, 4, 6, 7].map((e) => sgdr.lrAt(e, 1)),
+      [1, 0.5, 1, 0.5, 1, 0.9619397662556434],
+    );
   });
 });
 
@@ -53,7 +71,10 @@ describe('OneCycleLR (PyTorch values)', () => {
   it('matches torch.optim.lr_scheduler.OneCycleLR(max_lr=0.1, total_steps=10)', () => {
     const oc = new OneCycleLR({ maxLr: 0.1 });
     const lrs = Array.from({ length: 10 }, (_, s) => oc.lrAtStep(s, 10));
-    close(lrs, [0.004, 0.052, 0.1, 0.09504846320134738, 0.0811745653949763, 0.06112620219362893, 0.03887419780637107, 0.0188258346050237, 0.004951936798652629, 4e-7]);
+    close(
+      lrs,
+      [0.004, 0.052, 0.1, 0.09504846320134738, 0.0811745653949763, 0.06112620219362893, 0.03887419780637107, 0.0188258346050237, 0.004951936798652629, 4e-7],
+    );
   });
 });
 

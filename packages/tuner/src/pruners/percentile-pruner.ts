@@ -41,7 +41,8 @@ export class PercentilePruner implements Pruner {
     this.nWarmupSteps = options.nWarmupSteps ?? 0;
     this.intervalSteps = options.intervalSteps ?? 1;
     this.nMinTrials = options.nMinTrials ?? 1;
-    if (!Number.isInteger(this.intervalSteps) || this.intervalSteps < 1) throw new TunerError(`intervalSteps: expected a positive integer, got ${this.intervalSteps}`);
+    if (!Number.isInteger(this.intervalSteps) || this.intervalSteps < 1)
+      throw new TunerError(`intervalSteps: expected a positive integer, got ${this.intervalSteps}`);
   }
 
   prune(study: StudyView, trial: FrozenTrial): boolean {

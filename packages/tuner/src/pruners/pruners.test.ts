@@ -10,8 +10,18 @@ let id = 0;
 function trial(state: TrialState, curve: number[], number = id): FrozenTrial {
   id++;
   return {
-    trialId: id, number, state, value: state === TrialState.COMPLETE ? (curve.at(-1) ?? null) : null, values: null, params: {}, distributions: {},
-    userAttrs: {}, systemAttrs: {}, intermediateValues: Object.fromEntries(curve.map((v, i) => [i, v])), datetimeStart: null, datetimeComplete: null,
+    trialId: id,
+    number,
+    state,
+    value: state === TrialState.COMPLETE ? (curve.at(-1) ?? null) : null,
+    values: null,
+    params: {},
+    distributions: {},
+    userAttrs: {},
+    systemAttrs: {},
+    intermediateValues: Object.fromEntries(curve.map((v, i) => [i, v])),
+    datetimeStart: null,
+    datetimeComplete: null,
   };
 }
 

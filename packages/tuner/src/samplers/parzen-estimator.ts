@@ -45,18 +45,41 @@ function makeDim(d: Distribution): Dim {
   if (d.kind === 'categorical') return { kind: 'categorical', n: d.choices.length };
   if (d.kind === 'int') {
     if (d.log) {
-      return { kind: 'numeric', low: Math.log(d.low - 0.5), high: Math.log(d.high + 0.5), step: 0, toInternal: Math.log, fromInternal: (x) => Math.min(d.high, Math.max(d.low, Math.round(Math.exp(x)))) };
+      return {
+        kind: 'numeric',
+        low: Math.log(d.low - 0.5),
+        high: Math.log(d.high + 0.5),
+        step: 0,
+        toInternal: Math.log,
+        fromInternal: (x) => Math.min(d.high, Math.max(d.low, Math.round(Math.exp(x)))),
+      };
     }
     return {
-      kind: 'numeric', low: d.low - d.step / 2, high: d.high + d.step / 2, step: d.step, toInternal: (v) => v,
+      kind: 'numeric',
+      low: d.low - d.step / 2,
+      high: d.high + d.step / 2,
+      step: d.step,
+      toInternal: (v) => v,
       fromInternal: (x) => Math.min(d.high, Math.max(d.low, d.low + Math.round((x - d.low) / d.step) * d.step)),
     };
   }
-  if (d.log) return { kind: 'numeric', low: Math.log(d.low), high: Math.log(d.high), step: 0, toInternal: Math.log, fromInternal: (x) => Math.min(d.high, Math.max(d.low, Math.exp(x))) };
+  if (d.log)
+    return {
+      kind: 'numeric',
+      low: Math.log(d.low),
+      high: Math.log(d.high),
+      step: 0,
+      toInternal: Math.log,
+      fromInternal: (x) => Math.min(d.high, Math.max(d.low, Math.exp(x))),
+    };
   if (d.step !== null) {
     const step = d.step;
     return {
-      kind: 'numeric', low: d.low - step / 2, high: d.high + step / 2, step, toInternal: (v) => v,
+      kind: 'numeric',
+      low: d.low - step / 2,
+      high: d.high + step / 2,
+      step,
+      toInternal: (v) => v,
       fromInternal: (x) => Math.min(d.high, Math.max(d.low, d.low + Math.round((x - d.low) / step) * step)),
     };
   }

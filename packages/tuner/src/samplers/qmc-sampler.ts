@@ -47,7 +47,11 @@ export class QMCSampler implements Sampler {
     }
     const u = (radicalInverse(trial.number, this.bases.get(name) as number) + (this.shift.get(name) as number)) % 1;
     // Map u through the same transforms as uniform sampling, with u as the "random" draw.
-    const fixed = { random: () => u, uniform: (lo: number, hi: number) => lo + (hi - lo) * u, int: (n: number) => Math.min(n - 1, Math.floor(u * n)) } as unknown as Rng;
+    const fixed = {
+      random: () => u,
+      uniform: (lo: number, hi: number) => lo + (hi - lo) * u,
+      int: (n: number) => Math.min(n - 1, Math.floor(u * n)),
+    } as unknown as Rng;
     return sampleUniform(d, fixed);
   }
 }

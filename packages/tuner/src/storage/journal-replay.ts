@@ -95,7 +95,9 @@ export class JournalReplay {
             break;
           }
           const id = this.nextTrialId++;
-          const distributions = Object.fromEntries(Object.entries((log.distributions as Record<string, string>) ?? {}).map(([k, v]) => [k, distributionFromJson(v)]));
+          const distributions = Object.fromEntries(
+            Object.entries((log.distributions as Record<string, string>) ?? {}).map(([k, v]) => [k, distributionFromJson(v)]),
+          );
           const params = Object.fromEntries(Object.entries((log.params as Record<string, number>) ?? {}).map(([k, v]) => [k, toExternal(distributions[k], v)]));
           const list = this.studyTrials.get(studyId) as number[];
           const trial: FrozenTrial = {

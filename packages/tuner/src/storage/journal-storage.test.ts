@@ -20,7 +20,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const journal = () => join(mkdtempSync(join(tmpdir(), 'journal-')), 'study.log');
 
 async function sampleStudy(path: string) {
-  const study = await createStudy({ studyName: 'demo', direction: 'maximize', storage: `journal:${path}`, sampler: new RandomSampler({ seed: 7 }), pruner: new NopPruner(), logger: quiet });
+  const study = await createStudy({
+    studyName: 'demo',
+    direction: 'maximize',
+    storage: `journal:${path}`,
+    sampler: new RandomSampler({ seed: 7 }),
+    pruner: new NopPruner(),
+    logger: quiet,
+  });
   let n = 0;
   await study.optimize(
     (trial) => {
@@ -85,7 +92,7 @@ describe('JournalFileStorage', () => {
     expect(backend.readLogs(0)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }]);
   });
 
-  it('breaks a dead holder\'s stale lock without evicting the holder who took it next', async () => {
+  it("breaks a dead holder's stale lock without evicting the holder who took it next", async () => {
     const path = journal();
     writeFileSync(path, '');
     symlinkSync(path, `${path}.lock`);
@@ -108,7 +115,14 @@ describe('JournalFileStorage', () => {
   it('reports a crashed worker process as a TrialWorkerError (a failure, not bad input)', async () => {
     const path = journal();
     await createStudy({ studyName: 'crash', storage: `journal:${path}`, logger: quiet });
-    const run = runWorkers({ module: join(here, '..', 'test-utils', 'crashing-worker.ts'), studyName: 'crash', storage: `journal:${path}`, nTrials: 2, nJobs: 2, onLine: quiet });
+    const run = runWorkers({
+      module: join(here, '..', 'test-utils', 'crashing-worker.ts'),
+      studyName: 'crash',
+      storage: `journal:${path}`,
+      nTrials: 2,
+      nJobs: 2,
+      onLine: quiet,
+    });
     await expect(run).rejects.toBeInstanceOf(TrialWorkerError);
     await expect(run).rejects.toThrow(/worker \d exited with code 3: .*about to crash/);
   }, 60_000);
@@ -116,13 +130,25 @@ describe('JournalFileStorage', () => {
   it('lets several processes share one journal: nothing lost, nothing duplicated, exactly nTrials', async () => {
     const path = journal();
     await createStudy({ studyName: 'par', storage: `journal:${path}`, logger: quiet });
-    await runWorkers({ module: join(here, '..', 'test-utils', 'quadratic-worker.ts'), studyName: 'par', storage: `journal:${path}`, nTrials: 16, nJobs: 3, onLine: quiet });
+    await runWorkers({
+      module: join(here, '..', 'test-utils', 'quadratic-worker.ts'),
+      studyName: 'par',
+      storage: `journal:${path}`,
+      nTrials: 16,
+      nJobs: 3,
+      onLine: quiet,
+    });
     const study = await loadStudy({ studyName: 'par', storage: `journal:${path}` });
     expect(study.trials).toHaveLength(16);
     expect(study.trials.map((t) => t.number)).toEqual(Array.from({ length: 16 }, (_, i) => i));
     expect(study.trials.every((t) => t.state === TrialState.COMPLETE)).toBe(true);
     expect(study.trials.every((t) => Object.keys(t.intermediateValues).length === 3)).toBe(true);
-    const workers = new Set(readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l).worker_id));
+    const workers = new Set(
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).worker_id),
+    );
     expect(workers.size).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
@@ -186,7 +212,17 @@ print(s.best_value)`;
     expect(study.trials).toHaveLength(5);
     expect(study.bestValue).toBeCloseTo(best, 12);
     await study.optimize((t) => t.suggestFloat('x', -3, 3) ** 2 + t.suggestInt('n', 1, 4), { nTrials: 2 });
-    const again = Number(execFileSync(python, ['-c', 'import sys, optuna; optuna.logging.set_verbosity(optuna.logging.WARNING); print(len(optuna.load_study(study_name="py", storage=optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(sys.argv[1]))).trials))', path], { encoding: 'utf8' }).trim());
+    const again = Number(
+      execFileSync(
+        python,
+        [
+          '-c',
+          'import sys, optuna; optuna.logging.set_verbosity(optuna.logging.WARNING); print(len(optuna.load_study(study_name="py", storage=optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(sys.argv[1]))).trials))',
+          path,
+        ],
+        { encoding: 'utf8' },
+      ).trim(),
+    );
     expect(again).toBe(7);
   });
 });

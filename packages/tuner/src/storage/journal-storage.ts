@@ -122,7 +122,14 @@ export class JournalStorage implements Storage {
       const waiting = this.replay.trialsOf(studyId).find((t) => t.state === TrialState.WAITING);
       if (!waiting) return undefined;
       this.backend.appendLogs([
-        { op_code: JournalOperation.SET_TRIAL_STATE_VALUES, worker_id: this.workerId, trial_id: waiting.trialId, state: TrialState.RUNNING, values: null, datetime_start: pythonNow() } as JournalLog,
+        {
+          op_code: JournalOperation.SET_TRIAL_STATE_VALUES,
+          worker_id: this.workerId,
+          trial_id: waiting.trialId,
+          state: TrialState.RUNNING,
+          values: null,
+          datetime_start: pythonNow(),
+        } as JournalLog,
       ]);
       return waiting.trialId;
     });
@@ -132,7 +139,12 @@ export class JournalStorage implements Storage {
   }
 
   async setTrialParam(trialId: number, name: string, internal: number, distribution: Distribution): Promise<void> {
-    await this.write(JournalOperation.SET_TRIAL_PARAM, { trial_id: trialId, param_name: name, param_value_internal: internal, distribution: distributionToJson(distribution) });
+    await this.write(JournalOperation.SET_TRIAL_PARAM, {
+      trial_id: trialId,
+      param_name: name,
+      param_value_internal: internal,
+      distribution: distributionToJson(distribution),
+    });
   }
 
   async setTrialStateValues(trialId: number, state: TrialState, values: number[] | null = null): Promise<boolean> {

@@ -29,12 +29,15 @@ describe.runIf(available || process.env.CI)('PostgresStorage (a real PostgreSQL 
     const name = unique('basic');
     const study = await createStudy({ studyName: name, storage, direction: 'maximize', logger: quiet });
     await study.enqueueTrial({ x: 0.25 });
-    await study.optimize((t) => {
-      const x = t.suggestFloat('x', 0, 1);
-      t.report(x / 2, 0);
-      t.setUserAttr('note', 'hi');
-      return x + (t.suggestCategorical('k', ['a', 'b']) === 'a' ? 1 : 0);
-    }, { nTrials: 5 });
+    await study.optimize(
+      (t) => {
+        const x = t.suggestFloat('x', 0, 1);
+        t.report(x / 2, 0);
+        t.setUserAttr('note', 'hi');
+        return x + (t.suggestCategorical('k', ['a', 'b']) === 'a' ? 1 : 0);
+      },
+      { nTrials: 5 },
+    );
     const again = await loadStudy({ studyName: name, storage });
     expect(again.trials).toHaveLength(5);
     expect(again.trials[0].params.x).toBe(0.25);
@@ -57,13 +60,22 @@ describe.runIf(available || process.env.CI)('PostgresStorage (a real PostgreSQL 
     expect(study.trials.map((t) => t.number)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     expect(study.trials.every((t) => t.state === TrialState.COMPLETE)).toBe(true);
     // The four enqueued trials ran once each.
-    expect(study.trials.filter((t) => t.systemAttrs.fixed_params).map((t) => t.params.y).sort()).toEqual([0, 1, 2, 3]);
+    expect(
+      study.trials
+        .filter((t) => t.systemAttrs.fixed_params)
+        .map((t) => t.params.y)
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
     await storage.close();
   }, 60_000);
 
   /** Starts the pg-sleeper child and resolves once its trial runs; `done` resolves when it exits. */
   const startSleeper = async (name: string, mode: string, options: object) => {
-    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', join(here, '..', 'test-utils', 'pg-sleeper.ts'), URL_, name, mode, JSON.stringify(options)], { cwd: here, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@fmnist/source', '--import', 'tsx', join(here, '..', 'test-utils', 'pg-sleeper.ts'), URL_, name, mode, JSON.stringify(options)],
+      { cwd: here, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {

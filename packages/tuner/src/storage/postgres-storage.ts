@@ -146,7 +146,13 @@ export class PostgresStorage implements Storage {
 
   async getAllStudies(): Promise<StudySummary[]> {
     const r = await this.pool.query('SELECT * FROM fmnist_studies ORDER BY study_id');
-    return r.rows.map((s) => ({ studyId: s.study_id, studyName: s.study_name, directions: s.directions, userAttrs: s.user_attrs, systemAttrs: s.system_attrs }));
+    return r.rows.map((s) => ({
+      studyId: s.study_id,
+      studyName: s.study_name,
+      directions: s.directions,
+      userAttrs: s.user_attrs,
+      systemAttrs: s.system_attrs,
+    }));
   }
 
   async setStudyUserAttr(studyId: number, key: string, value: unknown): Promise<void> {
@@ -193,10 +199,18 @@ export class PostgresStorage implements Storage {
         `INSERT INTO fmnist_trials (study_id, number, state, vals, params, distributions, user_attrs, system_attrs, intermediate, datetime_start, datetime_complete, heartbeat, grace_period)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now(), $12) RETURNING *`,
         [
-          studyId, next.rows[0].n, state, vals === null ? null : JSON.stringify(vals), JSON.stringify(template?.params ?? {}),
+          studyId,
+          next.rows[0].n,
+          state,
+          vals === null ? null : JSON.stringify(vals),
+          JSON.stringify(template?.params ?? {}),
           JSON.stringify(Object.fromEntries(Object.entries(template?.distributions ?? {}).map(([k, d]) => [k, distributionToJson(d)]))),
-          JSON.stringify(template?.userAttrs ?? {}), JSON.stringify(template?.systemAttrs ?? {}), JSON.stringify(template?.intermediateValues ?? {}),
-          state === TrialState.WAITING ? null : pythonNow(), isFinished(state) ? pythonNow() : null, this.gracePeriod,
+          JSON.stringify(template?.userAttrs ?? {}),
+          JSON.stringify(template?.systemAttrs ?? {}),
+          JSON.stringify(template?.intermediateValues ?? {}),
+          state === TrialState.WAITING ? null : pythonNow(),
+          isFinished(state) ? pythonNow() : null,
+          this.gracePeriod,
         ],
       );
       return toFrozen(r.rows[0] as TrialRow);
@@ -216,7 +230,10 @@ export class PostgresStorage implements Storage {
 
   /** Runs `sql` on a trial that is not finished yet, or says why not. */
   private async updateRunning(trialId: number, sql: string, args: unknown[]): Promise<void> {
-    const r = await this.pool.query(`UPDATE fmnist_trials SET ${sql} WHERE trial_id = $1 AND state IN (${TrialState.RUNNING}, ${TrialState.WAITING})`, [trialId, ...args]);
+    const r = await this.pool.query(`UPDATE fmnist_trials SET ${sql} WHERE trial_id = $1 AND state IN (${TrialState.RUNNING}, ${TrialState.WAITING})`, [
+      trialId,
+      ...args,
+    ]);
     if (r.rowCount === 0) {
       const t = await this.pool.query('SELECT number, state FROM fmnist_trials WHERE trial_id = $1', [trialId]);
       if (!t.rows[0]) throw new TunerError(`trial ${trialId} not found`);
@@ -225,12 +242,19 @@ export class PostgresStorage implements Storage {
   }
 
   async setTrialParam(trialId: number, name: string, internal: number, distribution: Distribution): Promise<void> {
-    await this.updateRunning(trialId, 'params = params || $2, distributions = distributions || $3', [JSON.stringify({ [name]: internal }), JSON.stringify({ [name]: distributionToJson(distribution) })]);
+    await this.updateRunning(trialId, 'params = params || $2, distributions = distributions || $3', [
+      JSON.stringify({ [name]: internal }),
+      JSON.stringify({ [name]: distributionToJson(distribution) }),
+    ]);
   }
 
   async setTrialStateValues(trialId: number, state: TrialState, values: number[] | null = null): Promise<boolean> {
     this.stopHeartbeat(trialId);
-    await this.updateRunning(trialId, 'state = $2, vals = coalesce($3, vals), datetime_complete = $4', [state, values === null ? null : JSON.stringify(values), isFinished(state) ? pythonNow() : null]);
+    await this.updateRunning(trialId, 'state = $2, vals = coalesce($3, vals), datetime_complete = $4', [
+      state,
+      values === null ? null : JSON.stringify(values),
+      isFinished(state) ? pythonNow() : null,
+    ]);
     return true;
   }
 

@@ -61,9 +61,19 @@ describe('publishing a job', () => {
 
 describe('kernel threads', () => {
   it('splits ranges into aligned, disjoint, covering parts', () => {
-    expect(splitRange(100, 2, 8)).toEqual([[0, 56], [56, 44]]);
-    expect(splitRange(10, 4, 4)).toEqual([[0, 4], [4, 4], [8, 2]]);
-    expect(splitRange(3, 2, 1)).toEqual([[0, 2], [2, 1]]);
+    expect(splitRange(100, 2, 8)).toEqual([
+      [0, 56],
+      [56, 44],
+    ]);
+    expect(splitRange(10, 4, 4)).toEqual([
+      [0, 4],
+      [4, 4],
+      [8, 2],
+    ]);
+    expect(splitRange(3, 2, 1)).toEqual([
+      [0, 2],
+      [2, 1],
+    ]);
     expect(splitRange(0, 2, 8)).toEqual([]);
   });
 
@@ -79,9 +89,18 @@ describe('kernel threads', () => {
         const x = tf.randomNormal([4, 14, 14, 32], 0, 1, 'float32', 3) as tf.Tensor4D;
         const f = tf.randomNormal([3, 3, 32, 64], 0, 1, 'float32', 4) as tf.Tensor4D;
         const dy = tf.randomNormal([4, 14, 14, 64], 0, 1, 'float32', 5) as tf.Tensor4D;
-        const df = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 64] }) as tf.Tensor;
+        const df = tf
+          .engine()
+          .runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 64] }) as tf.Tensor;
         const y = tf.matMul(a, w);
-        return [y, tf.matMul(a, y, true, false), tf.matMul(y, w, false, true), tf.fused.conv2d({ x, filter: f, pad: 'same', strides: 1, activation: 'relu' }), tf.conv2dTranspose(dy, f, [4, 14, 14, 32], 1, 'same'), df].map((t) => t.dataSync() as Float32Array);
+        return [
+          y,
+          tf.matMul(a, y, true, false),
+          tf.matMul(y, w, false, true),
+          tf.fused.conv2d({ x, filter: f, pad: 'same', strides: 1, activation: 'relu' }),
+          tf.conv2dTranspose(dy, f, [4, 14, 14, 32], 1, 'same'),
+          df,
+        ].map((t) => t.dataSync() as Float32Array);
       });
     work();
     const before = tf.memory().numTensors;
@@ -115,7 +134,10 @@ describe('kernel threads', () => {
     const b = wasm._malloc(16);
     const c = wasm._malloc(rows * 16);
     const f32 = () => new Float32Array(memory().buffer);
-    f32().set(Array.from({ length: rows }, (_, i) => (i % 7) + 1), a / 4);
+    f32().set(
+      Array.from({ length: rows }, (_, i) => (i % 7) + 1),
+      a / 4,
+    );
     f32().set([1, 2, 3, 4], b / 4);
     f32().fill(0, c / 4, c / 4 + rows * 4);
     const row = (i: number) => [a + 4 * i, 1, 1, b, 4, c + 16 * i, 4, 1, 1, 4, 0, 0, 1];
@@ -123,7 +145,10 @@ describe('kernel threads', () => {
     let runsOfRow0 = 0;
     for (let j = 0; j < jobs; j++) {
       const n = j % 2 === 0 ? 2 : rows;
-      pool.run('gemm', Array.from({ length: n }, (_, i) => row(i)));
+      pool.run(
+        'gemm',
+        Array.from({ length: n }, (_, i) => row(i)),
+      );
       runsOfRow0++;
     }
     const out = f32().slice(c / 4, c / 4 + rows * 4);
@@ -148,7 +173,11 @@ describe('kernel threads', () => {
     pool.terminateWorker(1, 30);
     const started = performance.now();
     expect(() => {
-      for (let k = 0; k < 200; k++) pool.run('gemm', Array.from({ length: 64 }, (_, i) => chunk(i)));
+      for (let k = 0; k < 200; k++)
+        pool.run(
+          'gemm',
+          Array.from({ length: 64 }, (_, i) => chunk(i)),
+        );
     }).toThrow(/kernel worker thread 1 died during the job/);
     expect(performance.now() - started).toBeLessThan(20_000);
     // The calling thread still runs every chunk itself.

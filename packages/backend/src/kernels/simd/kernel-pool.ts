@@ -181,8 +181,17 @@ function deadInJob(i32: Int32Array, seq: number): number[] {
  * wasm heap (shared, so every thread sees it; it lives as long as the backend). `wait` says
  * whether this thread may block in Atomics.wait (Node's main thread may, a browser's may not).
  */
-export async function startKernelPool(kernels: SimdKernels, module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number, spawn: SpawnKernelWorkers, malloc: (bytes: number) => number, wait: boolean): Promise<KernelPool> {
-  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new RangeError(`kernel pool: expected 1 to ${MAX_WORKERS} workers, got ${workers}`);
+export async function startKernelPool(
+  kernels: SimdKernels,
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  workers: number,
+  spawn: SpawnKernelWorkers,
+  malloc: (bytes: number) => number,
+  wait: boolean,
+): Promise<KernelPool> {
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
+    throw new RangeError(`kernel pool: expected 1 to ${MAX_WORKERS} workers, got ${workers}`);
   const names = Object.keys(kernels).filter((k) => typeof (kernels as unknown as Record<string, unknown>)[k] === 'function');
   const fns = names.map((n) => (kernels as unknown as Record<string, (...a: number[]) => void>)[n]);
   const claimChunks = buildClaimChunks();
@@ -213,7 +222,9 @@ export async function startKernelPool(kernels: SimdKernels, module: WebAssembly.
             if (dead.includes(w)) Atomics.store(i32, CLAIM + w, 0);
             else while (Atomics.load(i32, CLAIM + w) === (BUSY | seq));
           }
-          throw new BackendError(`SIMD kernel ${fn}: kernel worker thread ${dead.join(', ')} died during the job; its results are lost (${workers - dead.length} of ${workers} workers left)`);
+          throw new BackendError(
+            `SIMD kernel ${fn}: kernel worker thread ${dead.join(', ')} died during the job; its results are lost (${workers - dead.length} of ${workers} workers left)`,
+          );
         }
         if (wait && performance.now() > until) Atomics.wait(i32, COMPLETED, done, 100);
       }

@@ -84,7 +84,8 @@ describe('SIMD stride-1 convolutions (implicit GEMM)', () => {
       const x = tf.randomNormal(xShape as [number, number, number, number], 0, 1, 'float32', 1) as tf.Tensor4D;
       const f = tf.randomNormal(fShape as [number, number, number, number], 0, 1, 'float32', 2) as tf.Tensor4D;
       const bias = tf.randomNormal([fShape[3]], 0, 1, 'float32', 3);
-      const conv = (a: tf.Tensor, w: tf.Tensor) => tf.fused.conv2d({ x: a as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad, bias, activation: 'relu' });
+      const conv = (a: tf.Tensor, w: tf.Tensor) =>
+        tf.fused.conv2d({ x: a as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad, bias, activation: 'relu' });
       const dy = tf.randomNormal(conv(x, f).shape, 0, 1, 'float32', 4);
       const [dx, df] = tf.grads((a: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, 1, pad), dy)))([x, f]);
       return [conv(x, f), tf.conv2d(x, f, 1, pad), dx, df];
@@ -112,12 +113,20 @@ describe('SIMD memory-bound kernels', () => {
       const x = tf.randomNormal([5, 6, 7, 12], 1, 2, 'float32', 1);
       const mean = tf.randomNormal([12], 1, 1, 'float32', 2);
       const variance = tf.abs(tf.randomNormal([12], 2, 1, 'float32', 3));
-      return [affine ? tf.batchNorm(x, mean, variance, tf.randomNormal([12], 0, 1, 'float32', 4), tf.randomNormal([12], 1, 0.3, 'float32', 5), 1e-3) : tf.batchNorm(x, mean, variance)];
+      return [
+        affine
+          ? tf.batchNorm(x, mean, variance, tf.randomNormal([12], 0, 1, 'float32', 4), tf.randomNormal([12], 1, 0.3, 'float32', 5), 1e-3)
+          : tf.batchNorm(x, mean, variance),
+      ];
     });
     expect(relDiff(ref[0], ours[0])).toBeLessThan(1e-5);
   });
 
-  it.each([[2, 'valid', [2, 8, 8, 8]], [2, 'valid', [3, 9, 7, 4]], [3, 'valid', [2, 10, 9, 12]]] as const)('max-pool gradient, %i x %i windows %s on %j', async (f, pad, shape) => {
+  it.each([
+    [2, 'valid', [2, 8, 8, 8]],
+    [2, 'valid', [3, 9, 7, 4]],
+    [3, 'valid', [2, 10, 9, 12]],
+  ] as const)('max-pool gradient, %i x %i windows %s on %j', async (f, pad, shape) => {
     const [ref, ours] = await cpuVsOurs(() => {
       // Rounded values make ties, where the first maximum must take the gradient.
       const x = tf.round(tf.randomNormal([...shape], 0, 2, 'float32', f));
@@ -128,7 +137,13 @@ describe('SIMD memory-bound kernels', () => {
     expect(relDiff(ref[0], ours[0])).toBe(0);
   });
 
-  it.each([[[0], [300, 8]], [[0, 1, 2], [4, 9, 9, 16]]] as const)('Sum over axes %j of %j', async (axes, shape) => {
+  it.each([
+    [[0], [300, 8]],
+    [
+      [0, 1, 2],
+      [4, 9, 9, 16],
+    ],
+  ] as const)('Sum over axes %j of %j', async (axes, shape) => {
     const [ref, ours] = await cpuVsOurs(() => [tf.sum(tf.randomNormal([...shape], 2, 1, 'float32', 3), [...axes])]);
     expect(relDiff(ref[0], ours[0])).toBeLessThan(1e-6);
   });

@@ -3,13 +3,93 @@ import { SIMD_WASM, SIMD_WASM_SHARED } from './simd-wasm';
 
 /** Our AssemblyScript SIMD kernels (assembly/), bound to one tfjs-backend-wasm memory. Pointers are byte offsets. */
 export interface SimdKernels {
-  adamUpdate(w: number, g: number, m: number, v: number, w2: number, m2: number, v2: number, n: number, beta1: number, beta2: number, eps: number, stepSize: number, sqrtC2: number, keep: number, l2: number): void;
-  gemm(a: number, sam: number, sak: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number, bias: number, relu: number, accumulate: number): void;
-  batchNormInference(x: number, mean: number, variance: number, offset: number, scale: number, y: number, rows: number, c: number, eps: number, scratch: number): void;
+  adamUpdate(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    w2: number,
+    m2: number,
+    v2: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    stepSize: number,
+    sqrtC2: number,
+    keep: number,
+    l2: number,
+  ): void;
+  gemm(
+    a: number,
+    sam: number,
+    sak: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    m: number,
+    k: number,
+    n: number,
+    bias: number,
+    relu: number,
+    accumulate: number,
+  ): void;
+  batchNormInference(
+    x: number,
+    mean: number,
+    variance: number,
+    offset: number,
+    scale: number,
+    y: number,
+    rows: number,
+    c: number,
+    eps: number,
+    scratch: number,
+  ): void;
   batchNormTrain(x: number, gamma: number, beta: number, y: number, mean: number, invStd: number, rows: number, c: number, eps: number, scratch: number): void;
-  batchNormTrainGrad(dy: number, x: number, gamma: number, mean: number, invStd: number, dx: number, dGamma: number, dBeta: number, rows: number, c: number, scratch: number): void;
-  conv2dRows(xp: number, batch: number, hq: number, wq: number, cin: number, w: number, kh: number, kw: number, flip: number, out: number, cout: number, bias: number, relu: number): void;
-  conv2dFilterGrad(xp: number, dyp: number, dw: number, batch: number, hx: number, wp: number, cin: number, oh: number, kh: number, kw: number, cout: number, ld: number): void;
+  batchNormTrainGrad(
+    dy: number,
+    x: number,
+    gamma: number,
+    mean: number,
+    invStd: number,
+    dx: number,
+    dGamma: number,
+    dBeta: number,
+    rows: number,
+    c: number,
+    scratch: number,
+  ): void;
+  conv2dRows(
+    xp: number,
+    batch: number,
+    hq: number,
+    wq: number,
+    cin: number,
+    w: number,
+    kh: number,
+    kw: number,
+    flip: number,
+    out: number,
+    cout: number,
+    bias: number,
+    relu: number,
+  ): void;
+  conv2dFilterGrad(
+    xp: number,
+    dyp: number,
+    dw: number,
+    batch: number,
+    hx: number,
+    wp: number,
+    cin: number,
+    oh: number,
+    kh: number,
+    kw: number,
+    cout: number,
+    ld: number,
+  ): void;
   columnSum(x: number, out: number, rows: number, c: number, scratch: number): void;
   maxPoolGrad(dy: number, x: number, dx: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, fh: number, fw: number): void;
 }
@@ -73,7 +153,13 @@ export function simdKernels(memory: WebAssembly.Memory): SimdKernels | undefined
  * build). Needs prepareSimdKernels first. Returns the pool, or undefined when the memory is not
  * shared or SIMD is missing.
  */
-export async function startSimdKernelPool(memory: WebAssembly.Memory, workers: number, spawn: SpawnKernelWorkers, malloc: (bytes: number) => number, wait: boolean): Promise<KernelPool | undefined> {
+export async function startSimdKernelPool(
+  memory: WebAssembly.Memory,
+  workers: number,
+  spawn: SpawnKernelWorkers,
+  malloc: (bytes: number) => number,
+  wait: boolean,
+): Promise<KernelPool | undefined> {
   const existing = pools.get(memory);
   if (existing) return existing;
   const kernels = simdKernels(memory);

@@ -1,3 +1,4 @@
+import { formatTable } from '@fmnist/core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@fmnist/backend';
@@ -96,7 +97,5 @@ export function journeyTable(results: StageResult[]): string {
     r.met ? 'yes' : 'NO',
   ]);
   const header = ['stage', 'model', 'params', 'epochs', 'time', 'train', 'val', 'test', 'gap pts', 'reference', 'met'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return formatTable(header, rows, { align: header.map((_, i) => (i === 1 ? 'left' : 'right')) });
 }

@@ -1,6 +1,6 @@
 import './style.css';
 import { FASHION_MNIST_CLASSES, type ImageDataset } from '@fmnist/data';
-import { loadModel, type ModelName } from '@fmnist/models';
+import { loadModel, type ModelInput, type ModelName, modelInput } from '@fmnist/models';
 import type { Evaluation, OptimizerName } from '@fmnist/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -11,7 +11,7 @@ import { DrawPad } from './draw-pad';
 import { drawGrid, type GridItem } from './image-grid';
 import { imageToPixels } from './image-to-pixels';
 import { renderLineChart, type Series } from './line-chart';
-import { type InputSpec, inputSpec, topK } from './model-input';
+import { topK } from './model-input';
 import { evaluateOnTest, type TrainSettings, trainInPage } from './train-session';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -19,7 +19,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 interface LoadedModel {
   name: string;
   model: tfl.LayersModel;
-  spec: InputSpec;
+  spec: ModelInput;
   testAccuracy?: number;
 }
 
@@ -335,7 +335,7 @@ async function useNodeModel(source: string | File[]): Promise<void> {
     await backendReady;
     const { model, metadata } = await loadModel(source);
     state.node?.model.dispose();
-    state.node = { name: `${metadata?.model ?? 'model'} trained in Node`, model, spec: inputSpec(model, metadata) };
+    state.node = { name: `${metadata?.model ?? 'model'} trained in Node`, model, spec: modelInput(model, metadata) };
     document.body.dataset.nodeModel = 'loaded';
     renderComparison();
     await scoreNodeModel();

@@ -1,8 +1,7 @@
 import { Compose, DataLoader, type ImageDataset, RandomCrop, RandomHorizontalFlip, stratifiedSubset, type Transform, trainValSplit } from '@fmnist/data';
-import { createModel, type ModelName } from '@fmnist/models';
+import { createModel, type ModelInput, type ModelName, modelInput } from '@fmnist/models';
 import { Callback, type Evaluation, evaluate, fit, type History, type Logs, type OptimizerName } from '@fmnist/trainer';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type InputSpec, inputSpec } from './model-input';
 
 export interface TrainSettings {
   model: ModelName;
@@ -27,7 +26,7 @@ export interface TrainHooks {
 
 export interface TrainResult {
   model: tfl.LayersModel;
-  spec: InputSpec;
+  spec: ModelInput;
   history: History;
   evaluation: Evaluation;
 }
@@ -74,7 +73,7 @@ class PageCallback extends Callback {
 /** Trains a zoo model in the page on a stratified subset, then evaluates it on the test set. */
 export async function trainInPage(data: { train: ImageDataset; test: ImageDataset }, settings: TrainSettings, hooks: TrainHooks): Promise<TrainResult> {
   const model = createModel(settings.model, { seed: settings.seed });
-  const spec = inputSpec(model);
+  const spec = modelInput(model);
   const subset = settings.subset >= data.train.count ? data.train : stratifiedSubset(data.train, settings.subset, { seed: settings.seed });
   const { train, val } = trainValSplit(subset, { valFraction: 0.1, seed: settings.seed });
   const transforms: Transform[] = [];
@@ -99,6 +98,6 @@ export async function trainInPage(data: { train: ImageDataset; test: ImageDatase
 }
 
 /** Test accuracy of any model (e.g. one trained in Node) with its own input spec. */
-export function evaluateOnTest(model: tfl.LayersModel, spec: InputSpec, test: ImageDataset): Promise<Evaluation> {
+export function evaluateOnTest(model: tfl.LayersModel, spec: ModelInput, test: ImageDataset): Promise<Evaluation> {
   return evaluate(model, new DataLoader(test, { batchSize: 500, shuffle: false, layout: spec.layout, normalize: spec.normalize }));
 }

@@ -1,10 +1,10 @@
+import { BROWSER_BACKEND_CHOICES, type BrowserBackendChoice, type BrowserBackendName } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
 import { spawnBrowserKernelWorkers } from './kernels/simd/kernel-pool-browser';
 import { installWasmKernels, patchedKernels, registerCpuKernels, type WasmPatchLevel, wasmKernelThreads } from './patch-wasm';
 
-export type BrowserBackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export type BrowserBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type { BrowserBackendChoice, BrowserBackendName } from '@fmnist/core';
 
 export interface InitBrowserBackendOptions {
   /** `'auto'` tries WebGPU, then WebGL, then wasm, then cpu. Default `'auto'`. */
@@ -56,15 +56,16 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
   let kernelThreads = 1;
   if (name === 'webgpu') {
     const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-    if (!gpu) throw new Error('navigator.gpu is missing (no WebGPU in this browser)');
+    if (!gpu) throw new BackendError('navigator.gpu is missing (no WebGPU in this browser)', { kind: 'failure' });
     // Ask first: tfjs would log a stack trace for a browser with WebGPU but no adapter.
-    if (!(await gpu.requestAdapter())) throw new Error('no WebGPU adapter (GPU blocklisted or absent)');
+    if (!(await gpu.requestAdapter())) throw new BackendError('no WebGPU adapter (GPU blocklisted or absent)', { kind: 'failure' });
     await import('@tensorflow/tfjs-backend-webgpu');
   } else if (name === 'webgl') {
     const renderer = webglRenderer();
-    if (renderer === undefined) throw new Error('no WebGL context');
+    if (renderer === undefined) throw new BackendError('no WebGL context', { kind: 'failure' });
     // A software rasteriser trains 10-50x slower than wasm (measured in headless Chromium): skip it in auto.
-    if (options.backend !== 'webgl' && /swiftshader|llvmpipe|software/i.test(renderer)) throw new Error(`software renderer (${renderer}); wasm is faster`);
+    if (options.backend !== 'webgl' && /swiftshader|llvmpipe|software/i.test(renderer))
+      throw new BackendError(`software renderer (${renderer}); wasm is faster`, { kind: 'failure' });
     await import('@tensorflow/tfjs-backend-webgl');
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -86,7 +87,7 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
     await import('@tensorflow/tfjs-backend-cpu');
   }
   try {
-    if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" did not initialise`);
+    if (!(await tf.setBackend(name))) throw new BackendError(`backend "${name}" did not initialise`, { kind: 'failure' });
   } finally {
     restoreCores();
   }
@@ -132,9 +133,11 @@ function webglRenderer(): string | undefined {
  */
 export async function initBackend(options: InitBrowserBackendOptions = {}): Promise<BrowserBackendInfo> {
   const requested = options.backend ?? 'auto';
-  const order: BrowserBackendName[] = requested === 'auto' ? ['webgpu', 'webgl', 'wasm', 'cpu'] : [requested];
-  if (!(['auto', ...Object.keys(PACKAGES)] as string[]).includes(requested)) {
-    throw new BackendError(`backend: expected auto, webgpu, webgl, wasm or cpu, got ${JSON.stringify(requested)}`);
+  const order: BrowserBackendName[] = requested === 'auto' ? BROWSER_BACKEND_CHOICES.filter((b) => b !== 'auto') : [requested];
+  if (!(BROWSER_BACKEND_CHOICES as readonly string[]).includes(requested)) {
+    throw new BackendError(
+      `backend: expected ${BROWSER_BACKEND_CHOICES.slice(0, -1).join(', ')} or ${BROWSER_BACKEND_CHOICES.at(-1)}, got ${JSON.stringify(requested)}`,
+    );
   }
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new BackendError(`threads: expected a positive integer, got ${options.threads}`);

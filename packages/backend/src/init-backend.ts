@@ -1,3 +1,4 @@
+import { BACKEND_CHOICES, type BackendChoice, type BackendName } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
 import { cpus } from 'node:os';
@@ -5,8 +6,7 @@ import { spawnNodeKernelWorkers } from './kernels/simd/kernel-pool-node';
 import { installWasmKernels, patchedKernels, registerCpuKernels, wasmKernelThreads, type WasmPatchLevel } from './patch-wasm';
 import { prepareWasmThreadsForNode } from './wasm-threads';
 
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendChoice, BackendName } from '@fmnist/core';
 
 export interface InitBackendOptions {
   /** `'auto'` tries tfjs-node-gpu (on a GPU), tfjs-node, wasm, then cpu. Default `'auto'`, or `$FMNIST_BACKEND`. */
@@ -69,7 +69,7 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
   }
   try {
     await quietly(() => importOptional(pkg));
-    if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
+    if (!(await tf.setBackend('tensorflow'))) throw new BackendError('backend "tensorflow" did not initialise', { kind: 'failure' });
     const native = tf.backend() as unknown as NativeBackend;
     if (pkg === '@tensorflow/tfjs-node-gpu' && native.isUsingGpuDevice === false) {
       notes.push(`${pkg}: installed but no GPU is in use (CUDA 11.2 / cuDNN 8.1 not found?)`);
@@ -98,13 +98,13 @@ async function useWasm(options: InitBackendOptions, notes: string[]): Promise<bo
     // Look in the engine's registry of initialised backends: tf.findBackend would start initialising.
     if ((tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) {
       // Already initialised in this process (its thread count is fixed at initialisation).
-      if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
+      if (!(await tf.setBackend('wasm'))) throw new BackendError('backend "wasm" did not initialise', { kind: 'failure' });
     } else if (threads > 1 && (await startThreadedWasm(wasm, patches === 'all' ? 1 : threads, notes))) {
       // The pthreads build runs. With our kernels, tfjs's own pool stays at one thread (its idle
       // workers spin, which slowed an MLP step by 40%) and our kernels get their own threads below.
     } else {
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" did not initialise');
+      if (!(await tf.setBackend('wasm'))) throw new BackendError('backend "wasm" did not initialise', { kind: 'failure' });
     }
     notes.push(...(await installWasmKernels(patches, threads, spawnNodeKernelWorkers, true)));
     return true;
@@ -145,8 +145,8 @@ async function startThreadedWasm(wasm: typeof import('@tensorflow/tfjs-backend-w
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const requested = options.backend ?? (process.env.FMNIST_BACKEND as BackendChoice | undefined) ?? 'auto';
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(requested)) {
-    throw new BackendError(`backend: expected auto, tensorflow, wasm or cpu, got ${JSON.stringify(requested)}`);
+  if (!(BACKEND_CHOICES as readonly string[]).includes(requested)) {
+    throw new BackendError(`backend: expected ${BACKEND_CHOICES.slice(0, -1).join(', ')} or ${BACKEND_CHOICES.at(-1)}, got ${JSON.stringify(requested)}`);
   }
   const notes: string[] = [];
   let reason = '';

@@ -12,6 +12,7 @@ import type { SpawnKernelWorkers } from './kernels/simd/kernel-pool';
 import { prepareSimdKernels, simdKernelPool, startSimdKernelPool } from './kernels/simd/simd-module';
 import { sumKernel } from './kernels/sum';
 import { type WasmBackendLike, wasmMemory } from './kernels/wasm-backend-like';
+import { BackendError } from './backend-error';
 
 export type WasmPatchLevel = 'none' | 'missing' | 'all';
 
@@ -26,7 +27,7 @@ function replace(config: KernelConfig): void {
 
 function original(name: string): KernelFunc {
   const config = originals.get(name) ?? getKernel(name, 'wasm');
-  if (!config) throw new Error(`wasm has no ${name} kernel to fall back to`);
+  if (!config) throw new BackendError(`wasm has no ${name} kernel to fall back to`, { kind: 'failure' });
   return config.kernelFunc;
 }
 
@@ -51,7 +52,7 @@ export function patchWasm(to: WasmPatchLevel = 'all'): string[] {
   if (to === level) return patchedKernels();
   restore();
   if (to !== 'none') {
-    if (!getKernel('Conv2DBackpropInput', 'wasm')) throw new Error('patchWasm: import @tensorflow/tfjs-backend-wasm first');
+    if (!getKernel('Conv2DBackpropInput', 'wasm')) throw new BackendError('patchWasm: import @tensorflow/tfjs-backend-wasm first');
     replace(to === 'all' ? conv2DBackpropFilterSimdConfig : conv2DBackpropFilterConfig);
   }
   if (to === 'all') {

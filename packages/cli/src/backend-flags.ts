@@ -1,8 +1,7 @@
-import { type BackendChoice, type BackendInfo, initBackend } from '@fmnist/backend';
+import { type BackendInfo, initBackend } from '@fmnist/backend';
+import { BACKEND_CHOICES, type BackendChoice } from '@fmnist/core';
 import type { Values } from './command';
 import { choice } from './options';
-
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
 /** `--backend auto|tensorflow|wasm|cpu` (default auto, or $FMNIST_BACKEND). */
 export async function backendFromFlags(values: Values): Promise<BackendInfo> {

@@ -1,8 +1,6 @@
 import { initBackend, patchWasm } from '@fmnist/backend';
+import type { BenchBackend } from '@fmnist/core';
 import type { BackendSetup } from '@fmnist/profiler';
-
-export const BENCH_BACKENDS = ['wasm', 'wasm-stock', 'cpu', 'tensorflow'] as const;
-export type BenchBackend = (typeof BENCH_BACKENDS)[number];
 
 /**
  * How to activate each labelled backend: `wasm` is ours (all kernels patched), `wasm-stock` is

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { errorKind } from '@fmnist/core';
 import type { Command, Io } from './command';
 import { commands } from './commands';
 import { UsageError } from './usage-error';
@@ -8,9 +9,6 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
   debug: { type: 'boolean' },
 } as const;
-
-/** Errors that mean "your input was wrong": one line, exit 2. */
-const INPUT_ERRORS = new Set(['UsageError', 'DataError', 'ModelError', 'TrainerError', 'TunerError', 'BackendError', 'ProfilerError']);
 
 /**
  * The words that are not options or option values, with their positions: `fmnist data --dir X
@@ -96,9 +94,13 @@ export async function runCli(argv: string[], io: Io, list: Command[] = commands)
     return code ?? 0;
   } catch (error) {
     const err = error as Error;
-    const input = INPUT_ERRORS.has(err.name) || err instanceof RangeError;
-    io.stderr(`fmnist: ${err.message.split('\n').join(' ')}`);
-    if (debug && err.stack) io.stderr(err.stack);
-    return input ? 2 : 1;
+    io.stderr(
+      `fmnist: ${String(err?.message ?? err)
+        .split('\n')
+        .join(' ')}`,
+    );
+    if (debug && err?.stack) io.stderr(err.stack);
+    // Bad input exits 2, a failure 1: the rule is errorKind's, in @fmnist/core.
+    return errorKind(error) === 'input' ? 2 : 1;
   }
 }

@@ -1,6 +1,7 @@
 // The stage-4 objective: a dynamic MLP trained on a train/validation split, reporting validation
 // accuracy every epoch for pruning. `fmnist tune` runs it in-process or in worker processes.
 import { initBackend } from '@fmnist/backend';
+import type { BackendChoice } from '@fmnist/core';
 import { DataLoader, type ImageDataset, loadFashionMnist, stratifiedSubset, trainValSplit } from '@fmnist/data';
 import { dynamicMlp } from '@fmnist/models';
 import { Callback, evaluate, fit, type Logs, type OptimizerName } from '@fmnist/trainer';
@@ -21,7 +22,7 @@ import {
 } from '@fmnist/tuner';
 
 export interface TuneConfig {
-  backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+  backend: BackendChoice;
   /** Training images used (stratified); the rest of the budget goes to more trials. */
   subset?: number;
   /** Upper bound of the epochs parameter. */

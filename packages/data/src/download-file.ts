@@ -2,6 +2,7 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync 
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { DataError } from './data-error';
 
 export interface DownloadOptions {
   /** Called with bytes received so far and the total when known. */
@@ -74,5 +75,5 @@ export async function downloadFile(urls: readonly string[], dest: string, option
       errors.push(`${url}: ${(error as Error).message}`);
     }
   }
-  throw new Error(`could not download ${dest}: ${errors.join('; ')}`);
+  throw new DataError(dest, `could not download: ${errors.join('; ')}`, { kind: 'failure' });
 }

@@ -1,6 +1,7 @@
 import { gzip } from './gzip';
 import type { IdxArray } from './idx-types';
 import { idxTypeByDtype } from './idx-types';
+import { DataError } from './data-error';
 
 export interface EncodeIdxOptions {
   /** Gzip the result. Default false. */
@@ -12,10 +13,10 @@ export function encodeIdx(array: IdxArray, options: EncodeIdxOptions = {}): Uint
   const info = idxTypeByDtype(array.dtype);
   const count = array.shape.reduce((a, b) => a * b, 1);
   if (array.shape.length === 0 || array.shape.length > 255) {
-    throw new Error(`encodeIdx: shape must have 1 to 255 dimensions, got ${array.shape.length}`);
+    throw new DataError('encodeIdx', `shape must have 1 to 255 dimensions, got ${array.shape.length}`);
   }
   if (count !== array.data.length) {
-    throw new Error(`encodeIdx: shape [${array.shape.join(', ')}] holds ${count} values but data has ${array.data.length}`);
+    throw new DataError('encodeIdx', `shape [${array.shape.join(', ')}] holds ${count} values but data has ${array.data.length}`);
   }
   const headerBytes = 4 + 4 * array.shape.length;
   const out = new Uint8Array(headerBytes + count * info.bytes);

@@ -1,3 +1,4 @@
+import { DataError } from './data-error';
 /** The element types of the IDX format, by the type code in byte 2 of the magic number. */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -31,6 +32,6 @@ export function idxTypeByCode(code: number): IdxTypeInfo | undefined {
 
 export function idxTypeByDtype(dtype: IdxDtype): IdxTypeInfo {
   const info = IDX_TYPES.find((t) => t.dtype === dtype);
-  if (!info) throw new Error(`unknown IDX dtype ${String(dtype)}`);
+  if (!info) throw new DataError('dtype', `unknown IDX dtype ${String(dtype)}`);
   return info;
 }

@@ -1,3 +1,4 @@
+import { DataError } from './data-error';
 /**
  * An image classification set held in memory as bytes (47 MB for Fashion-MNIST train):
  * images are converted to float only per batch.
@@ -27,7 +28,7 @@ export function selectIndices(ds: ImageDataset, indices: ArrayLike<number>): Ima
   for (let i = 0; i < indices.length; i++) {
     const src = indices[i];
     if (!Number.isInteger(src) || src < 0 || src >= ds.count) {
-      throw new RangeError(`selectIndices: index ${src} out of range [0, ${ds.count})`);
+      throw new DataError('selectIndices', `index ${src} out of range [0, ${ds.count})`);
     }
     images.set(ds.images.subarray(src * size, (src + 1) * size), i * size);
     labels[i] = ds.labels[src];

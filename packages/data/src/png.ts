@@ -25,7 +25,7 @@ function chunk(type: string, body: Uint8Array): Uint8Array {
 /** Encodes an 8-bit image as PNG (no filtering; deflate does the work). */
 export function encodePng(image: RawImage): Uint8Array {
   const { width, height, channels, data } = image;
-  if (data.length !== width * height * channels) throw new RangeError(`encodePng: expected ${width * height * channels} bytes, got ${data.length}`);
+  if (data.length !== width * height * channels) throw new DataError('encodePng', `expected ${width * height * channels} bytes, got ${data.length}`);
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
   view.setUint32(0, width);

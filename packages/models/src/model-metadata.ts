@@ -1,3 +1,12 @@
+/** How a model wants its pixels: the layout of a batch and the normalisation of [0, 1] pixels. */
+export interface ModelInput {
+  layout: 'flat' | 'image';
+  height: number;
+  width: number;
+  channels: number;
+  normalize: 'unit' | { mean: number; std: number };
+}
+
 /** What we store beside the weights so a model can be used without knowing how it was trained. */
 export interface ModelMetadata {
   /** Zoo name, e.g. `'cnn'`. */
@@ -7,7 +16,7 @@ export interface ModelMetadata {
   /** Class names in label order. */
   classes?: string[];
   /** How inputs must be prepared: layout and normalisation of [0, 1] pixels. */
-  input?: { layout: 'flat' | 'image'; height: number; width: number; channels: number; normalize: 'unit' | { mean: number; std: number } };
+  input?: ModelInput;
   /** Summary of the training run (epochs, accuracies, seconds...). */
   training?: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { alignColumns } from '@fmnist/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { countParams } from './model-stats';
 
@@ -10,16 +11,15 @@ export function summarize(model: tfl.LayersModel): string {
     return [`${layer.name} (${layer.getClassName()})${frozen}`, shape, params.toLocaleString('en-US')];
   });
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
-  const line = (r: string[]) => r.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('');
-  const total = widths.reduce((a, b) => a + b, 0);
+  const [head, ...lines] = alignColumns([header, ...rows], ['left', 'left', 'right'], '    ');
+  const total = Math.max(head.length, ...lines.map((l) => l.length));
   const counts = countParams(model);
   return [
     `Model: "${model.name}"`,
     '_'.repeat(total),
-    line(header),
+    head,
     '='.repeat(total),
-    ...rows.map(line),
+    ...lines,
     '='.repeat(total),
     `Total params: ${counts.total.toLocaleString('en-US')}`,
     `Trainable params: ${counts.trainable.toLocaleString('en-US')}`,

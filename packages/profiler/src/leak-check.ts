@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ProfilerError } from './profiler-error';
 
 export interface LeakReport {
   steps: number;
@@ -27,6 +28,8 @@ export async function checkLeaks(fn: () => unknown | Promise<unknown>, options: 
 export async function expectNoLeaks(fn: () => unknown | Promise<unknown>, options: { steps?: number } = {}): Promise<void> {
   const report = await checkLeaks(fn, options);
   if (report.leaking) {
-    throw new Error(`tensor leak: ${report.tensorsPerStep} tensors (${report.bytesPerStep} bytes) kept per call over ${report.steps} calls`);
+    throw new ProfilerError(`tensor leak: ${report.tensorsPerStep} tensors (${report.bytesPerStep} bytes) kept per call over ${report.steps} calls`, {
+      kind: 'failure',
+    });
   }
 }

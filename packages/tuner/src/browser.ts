@@ -22,7 +22,7 @@ export { HyperbandPruner } from './pruners/hyperband-pruner';
 export { MedianPruner, PercentilePruner, type PercentilePrunerOptions } from './pruners/percentile-pruner';
 export { NopPruner, type Pruner } from './pruners/pruner';
 export { SuccessiveHalvingPruner, type SuccessiveHalvingOptions } from './pruners/successive-halving-pruner';
-export { Rng } from './rng';
+export { Rng } from '@fmnist/core';
 export { GridSampler } from './samplers/grid-sampler';
 export { defaultWeights, ParzenEstimator } from './samplers/parzen-estimator';
 export { QMCSampler } from './samplers/qmc-sampler';

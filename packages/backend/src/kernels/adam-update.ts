@@ -1,7 +1,6 @@
+import { ADAM_UPDATE } from '@fmnist/core';
 import { util } from '@tensorflow/tfjs-core';
 import type { HostKernel } from './host-kernel';
-
-export const ADAM_UPDATE = 'FmnistAdamUpdate';
 
 interface AdamAttrs {
   lr: number;

@@ -1,10 +1,7 @@
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '@fmnist/core';
 import { type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { HostKernel } from './host-kernel';
 import { withScratch } from './wasm-backend-like';
-
-/** Kernel names of the training batch-norm op defined in @fmnist/models. */
-export const BATCH_NORM_TRAIN = 'FmnistBatchNormTrain';
-export const BATCH_NORM_TRAIN_GRAD = 'FmnistBatchNormTrainGrad';
 
 const channels = (x: TensorInfo) => x.shape[x.shape.length - 1];
 

@@ -1,4 +1,5 @@
 import { getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { BackendError } from '../backend-error';
 
 /**
  * Calls another kernel of the same backend directly (no op-level checks, no autodiff tape),
@@ -12,7 +13,7 @@ export function callKernel(
   backendName = 'wasm',
 ): TensorInfo {
   const kernel = getKernel(name, backendName);
-  if (!kernel) throw new Error(`kernel ${name} is not registered for backend ${backendName}`);
+  if (!kernel) throw new BackendError(`kernel ${name} is not registered for backend ${backendName}`, { kind: 'failure' });
   const out = kernel.kernelFunc({ inputs, backend: backend as unknown as Parameters<typeof kernel.kernelFunc>[0]['backend'], attrs: attrs as NamedAttrMap });
   return Array.isArray(out) ? out[0] : (out as TensorInfo);
 }

@@ -1,6 +1,7 @@
 import { backend_util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call-kernel';
 import { simdConv2DBackpropFilter } from './conv2d-simd';
+import { BackendError } from '../backend-error';
 
 interface Conv2DBackpropFilterAttrs {
   strides: number | [number, number];
@@ -22,7 +23,7 @@ export const conv2DBackpropFilterConfig: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
-    if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): only NHWC is supported');
+    if (dataFormat === 'NCHW') throw new BackendError('Conv2DBackpropFilter (wasm): only NHWC is supported');
     const b = backend as unknown as import('@tensorflow/tfjs-core').KernelBackend;
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
     const [kh, kw, ci, co] = filterShape;

@@ -1,6 +1,7 @@
 import { type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { SimdKernels } from './simd/simd-module';
 import { offsetOf, simdFor, type WasmBackendLike, wasmMemory } from './wasm-backend-like';
+import { BackendError } from '../backend-error';
 
 /** The parts of tfjs-backend-cpu's MathBackendCPU our kernels use. */
 interface CpuBackendLike {
@@ -43,7 +44,7 @@ export function hostKernelConfig(kernel: HostKernel, backendName: 'wasm' | 'cpu'
       const attrs = args.attrs ?? {};
       const shapes = infos.every((t) => t && t.dtype === 'float32') ? kernel.outputShapes(infos, attrs) : undefined;
       if (!shapes) {
-        if (!fallback) throw new Error(`${kernel.kernelName}: unsupported inputs and no fallback`);
+        if (!fallback) throw new BackendError(`${kernel.kernelName}: unsupported inputs and no fallback`, { kind: 'failure' });
         return fallback(args);
       }
       let outs: TensorInfo[];

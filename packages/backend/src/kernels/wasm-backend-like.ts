@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelPool, SimdKernelName } from './simd/kernel-pool';
 import { type SimdKernels, simdKernelPool, simdKernels } from './simd/simd-module';
+import { BackendError } from '../backend-error';
 
 /** The parts of tfjs-backend-wasm's BackendWasm our kernels use (its types are not exported). */
 export interface WasmBackendLike {
@@ -23,7 +24,7 @@ export function wasmMemory(b: WasmBackendLike): WebAssembly.Memory | undefined {
 /** Byte offset of a tensor in the wasm heap. */
 export function offsetOf(b: WasmBackendLike, t: TensorInfo): number {
   const data = b.dataIdMap.get(t.dataId);
-  if (!data) throw new Error('kernel: tensor is not on the wasm backend');
+  if (!data) throw new BackendError('kernel: tensor is not on the wasm backend', { kind: 'failure' });
   return data.memoryOffset;
 }
 

@@ -1,6 +1,7 @@
 import { createModel, getModelEntry, type ModelName } from '@fmnist/models';
 import { formatResultsTable, type ProfileResult, profileModel } from '@fmnist/profiler';
-import { BENCH_BACKENDS, type BenchBackend, backendSetups } from '../backend-setups';
+import { BENCH_BACKENDS, type BenchBackend } from '@fmnist/core';
+import { backendSetups } from '../backend-setups';
 import type { Command } from '../command';
 import { choice, int, wordList } from '../options';
 import { realBatches } from '../real-batches';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   candidateDirs,
   classHistogram,
+  DataError,
   encodePng,
   fetchFashionMnist,
   isGzip,
@@ -13,7 +14,7 @@ import {
   writeFileAtomic,
 } from '@fmnist/data';
 import type { Command } from '../command';
-import { formatTable } from '../format-table';
+import { formatTable } from '@fmnist/core';
 import { choice, int, str } from '../options';
 
 const dataInfo: Command = {
@@ -71,7 +72,7 @@ const dataInspect: Command = {
     try {
       bytes = readFileSync(file);
     } catch (error) {
-      throw Object.assign(new Error(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`), { name: 'DataError' });
+      throw new DataError(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
     const arr = parseIdx(bytes, { source: file });
     let min = Number.POSITIVE_INFINITY;

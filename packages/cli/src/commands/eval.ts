@@ -1,9 +1,9 @@
 import { DataLoader, loadFashionMnist, Resize } from '@fmnist/data';
-import { loadModel } from '@fmnist/models';
+import { loadModel, modelInput } from '@fmnist/models';
 import { evaluate } from '@fmnist/trainer';
 import { backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
-import { formatTable } from '../format-table';
+import { formatTable } from '@fmnist/core';
 import { str } from '../options';
 import { UsageError } from '../usage-error';
 
@@ -18,13 +18,7 @@ export const evalCommand: Command = {
     await backendFromFlags(values);
     const { model, metadata } = await loadModel(dir);
     const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir'), verify: values['no-verify'] !== true });
-    const input = metadata?.input ?? {
-      layout: model.inputs[0].shape.length === 2 ? 'flat' : 'image',
-      height: 28,
-      width: 28,
-      channels: 1,
-      normalize: 'unit' as const,
-    };
+    const input = modelInput(model, metadata);
     const loader = new DataLoader(test, {
       batchSize: 500,
       shuffle: false,

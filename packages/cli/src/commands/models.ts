@@ -1,7 +1,7 @@
 import { createModel, listModels, type ModelName, MODEL_NAMES, summarize } from '@fmnist/models';
 import { backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
-import { formatTable } from '../format-table';
+import { formatTable } from '@fmnist/core';
 import { UsageError } from '../usage-error';
 
 const models: Command = {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DataError, decodePng, FASHION_MNIST_CLASSES, parseIdx, toGreyscale } from '@fmnist/data';
-import { loadModel } from '@fmnist/models';
+import { inputBatch, loadModel, modelInput } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
@@ -43,19 +43,15 @@ export const predictCommand: Command = {
     await backendFromFlags(values);
     const { model, metadata } = await loadModel(dir);
     const classes = metadata?.classes ?? [...FASHION_MNIST_CLASSES];
-    const input = metadata?.input ?? {
-      layout: model.inputs[0].shape.length === 2 ? 'flat' : 'image',
-      height: 28,
-      width: 28,
-      channels: 1,
-      normalize: 'unit' as const,
-    };
+    const input = modelInput(model, metadata);
     const { pixels, inverted } = readImages(positionals[0], [input.height, input.width], int(values, 'limit', 10, 1, 10_000));
     const results = pixels.map((img, index) => {
       const probs = tf.tidy(() => {
-        let x = tf.div(tf.tensor(img, [1, input.height * input.width], 'float32'), 255);
-        if (typeof input.normalize === 'object') x = tf.div(tf.sub(x, input.normalize.mean), input.normalize.std);
-        if (input.layout === 'image') x = tf.reshape(x, [1, input.height, input.width, 1]);
+        const x = inputBatch(
+          Float32Array.from(img, (v) => v / 255),
+          1,
+          input,
+        );
         return tf.softmax(model.predict(x) as tf.Tensor).dataSync();
       });
       const ranked = Array.from(probs)

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '@fmnist/data';
 import { loadStudy, resolveStorage, TrialState } from '@fmnist/tuner';
 import type { Command } from '../command';
-import { formatTable } from '../format-table';
+import { formatTable } from '@fmnist/core';
 import { choice, str } from '../options';
 import { UsageError } from '../usage-error';
 import { studySummary } from './tune';

@@ -1,3 +1,4 @@
+import { BACKEND_CHOICES } from '@fmnist/core';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -57,7 +58,7 @@ export const tuneCommand: Command = {
     const nTrials = int(values, 'trials', 20, 1, 100_000);
     const jobs = int(values, 'jobs', 1, 1, 64);
     const config: TuneConfig = {
-      backend: choice(values, 'backend', ['auto', 'wasm', 'cpu', 'tensorflow'] as const, 'auto'),
+      backend: choice(values, 'backend', BACKEND_CHOICES, 'auto'),
       maxEpochs: int(values, 'max-epochs', 10, 1, 1000),
       seed: int(values, 'seed', 0, 0),
       sampler: choice(values, 'sampler', ['tpe', 'random', 'qmc'] as const, 'tpe'),

@@ -2,6 +2,7 @@ import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { pairPermutation, sampleBeta } from './mix-up';
 import type { MixTransform } from './transform';
+import { DataError } from '../data-error';
 
 /** CutMix (Yun et al. 2019): pastes a box from another sample; targets mix by the pasted area. */
 export class CutMix implements MixTransform {
@@ -10,7 +11,7 @@ export class CutMix implements MixTransform {
 
   constructor(options: { alpha?: number } = {}) {
     this.alpha = options.alpha ?? 1;
-    if (!(this.alpha > 0)) throw new RangeError(`CutMix: alpha must be positive, found ${this.alpha}`);
+    if (!(this.alpha > 0)) throw new DataError('CutMix', `alpha must be positive, found ${this.alpha}`);
   }
 
   apply(batch: ImageBatch, targets: Float32Array, numClasses: number, rng: Rng) {

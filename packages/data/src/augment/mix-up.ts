@@ -1,6 +1,7 @@
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import type { MixTransform } from './transform';
+import { DataError } from '../data-error';
 
 /** Gamma(shape, 1) by Marsaglia-Tsang. */
 function sampleGamma(shape: number, rng: Rng): number {
@@ -35,7 +36,7 @@ export class MixUp implements MixTransform {
 
   constructor(options: { alpha?: number } = {}) {
     this.alpha = options.alpha ?? 1;
-    if (!(this.alpha > 0)) throw new RangeError(`MixUp: alpha must be positive, found ${this.alpha}`);
+    if (!(this.alpha > 0)) throw new DataError('MixUp', `alpha must be positive, found ${this.alpha}`);
   }
 
   apply(batch: ImageBatch, targets: Float32Array, numClasses: number, rng: Rng) {

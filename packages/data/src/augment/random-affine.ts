@@ -2,6 +2,7 @@ import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { sampleBilinear } from './sample-bilinear';
 import type { Transform } from './transform';
+import { DataError } from '../data-error';
 
 export interface RandomAffineOptions {
   /** Rotation range in degrees: `d` means [-d, d]. Default 0. */
@@ -29,9 +30,9 @@ export class RandomAffine implements Transform {
     this.scale = options.scale;
     this.fill = options.fill ?? 0;
     if (this.translate && !this.translate.every((t) => t >= 0 && t <= 1))
-      throw new RangeError(`${this.name}: translate must be in [0, 1], found ${this.translate}`);
+      throw new DataError(this.name, `translate must be in [0, 1], found ${this.translate}`);
     if (this.scale && !(this.scale[0] > 0 && this.scale[0] <= this.scale[1]))
-      throw new RangeError(`${this.name}: scale must satisfy 0 < min <= max, found ${this.scale}`);
+      throw new DataError(this.name, `scale must satisfy 0 < min <= max, found ${this.scale}`);
   }
 
   apply(batch: ImageBatch, rng: Rng): ImageBatch {

@@ -1,6 +1,7 @@
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import type { Transform } from './transform';
+import { DataError } from '../data-error';
 
 export interface RandomCropOptions {
   /** Output size, `[h, w]` or one number for a square. */
@@ -26,8 +27,8 @@ export class RandomCrop implements Transform {
     this.padding = options.padding ?? 0;
     this.fill = options.fill ?? 0;
     this.paddingMode = options.paddingMode ?? 'constant';
-    if (!this.size.every((s) => Number.isInteger(s) && s > 0)) throw new RangeError(`RandomCrop: size must be positive integers, found ${this.size}`);
-    if (!Number.isInteger(this.padding) || this.padding < 0) throw new RangeError(`RandomCrop: padding must be a non-negative integer, found ${this.padding}`);
+    if (!this.size.every((s) => Number.isInteger(s) && s > 0)) throw new DataError('RandomCrop', `size must be positive integers, found ${this.size}`);
+    if (!Number.isInteger(this.padding) || this.padding < 0) throw new DataError('RandomCrop', `padding must be a non-negative integer, found ${this.padding}`);
   }
 
   apply(batch: ImageBatch, rng: Rng): ImageBatch {
@@ -35,7 +36,7 @@ export class RandomCrop implements Transform {
     const [oh, ow] = this.size;
     const pad = this.padding;
     if (oh > height + 2 * pad || ow > width + 2 * pad) {
-      throw new RangeError(`RandomCrop: crop ${oh}x${ow} is larger than the padded image ${height + 2 * pad}x${width + 2 * pad}`);
+      throw new DataError('RandomCrop', `crop ${oh}x${ow} is larger than the padded image ${height + 2 * pad}x${width + 2 * pad}`);
     }
     const out = new Float32Array(n * oh * ow * channels);
     for (let i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { checkProbability, type Transform } from './transform';
+import { DataError } from '../data-error';
 
 export interface RandomErasingOptions {
   /** Probability of erasing each image. Default 0.5. */
@@ -27,8 +28,8 @@ export class RandomErasing implements Transform {
     this.ratio = options.ratio ?? [0.3, 3.3];
     this.value = options.value ?? 0;
     if (!(this.scale[0] > 0 && this.scale[0] <= this.scale[1] && this.scale[1] <= 1))
-      throw new RangeError(`RandomErasing: scale must satisfy 0 < min <= max <= 1, found ${this.scale}`);
-    if (!(this.ratio[0] > 0 && this.ratio[0] <= this.ratio[1])) throw new RangeError(`RandomErasing: ratio must satisfy 0 < min <= max, found ${this.ratio}`);
+      throw new DataError('RandomErasing', `scale must satisfy 0 < min <= max <= 1, found ${this.scale}`);
+    if (!(this.ratio[0] > 0 && this.ratio[0] <= this.ratio[1])) throw new DataError('RandomErasing', `ratio must satisfy 0 < min <= max, found ${this.ratio}`);
   }
 
   apply(batch: ImageBatch, rng: Rng): ImageBatch {

@@ -1,5 +1,6 @@
 import type { ImageBatch } from '../image-batch';
 import type { Transform } from './transform';
+import { DataError } from '../data-error';
 
 /**
  * Bilinear resize to `size` (e.g. 32 for 32x32), with PyTorch's `align_corners=False`
@@ -11,7 +12,7 @@ export class Resize implements Transform {
 
   constructor(options: { size: number | [number, number] }) {
     this.size = typeof options.size === 'number' ? [options.size, options.size] : options.size;
-    if (!this.size.every((s) => Number.isInteger(s) && s > 0)) throw new RangeError(`Resize: size must be positive integers, found ${this.size}`);
+    if (!this.size.every((s) => Number.isInteger(s) && s > 0)) throw new DataError('Resize', `size must be positive integers, found ${this.size}`);
   }
 
   apply(batch: ImageBatch): ImageBatch {

@@ -1,5 +1,6 @@
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
+import { DataError } from '../data-error';
 
 /**
  * A per-sample image transform applied to a whole batch on the host (torchvision v2 semantics:
@@ -17,6 +18,6 @@ export interface MixTransform {
 }
 
 export function checkProbability(name: string, p: number): number {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`${name}: p must be in [0, 1], found ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new DataError(name, `p must be in [0, 1], found ${p}`);
   return p;
 }

@@ -1,8 +1,7 @@
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Kernels a backend may provide (@fmnist/backend registers them for wasm and cpu). */
-export const BATCH_NORM_TRAIN = 'FmnistBatchNormTrain';
-export const BATCH_NORM_TRAIN_GRAD = 'FmnistBatchNormTrainGrad';
 
 export interface BatchNormTrainResult {
   y: tf.Tensor;

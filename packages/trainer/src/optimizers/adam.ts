@@ -1,8 +1,6 @@
+import { ADAM_UPDATE, type AdamUpdateAttrs } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Optimizer } from './optimizer';
-
-/** Kernel name of the fused update (see @fmnist/backend). */
-export const ADAM_UPDATE = 'FmnistAdamUpdate';
 
 export interface AdamOptions {
   lr?: number;
@@ -34,8 +32,10 @@ export class Adam extends Optimizer {
     const lr = this.lrFor(v);
     if (tf.getKernel(ADAM_UPDATE, tf.getBackend()) && v.dtype === 'float32') {
       // One fused kernel instead of ~10 (registered by @fmnist/backend on wasm and cpu).
-      const attrs = { lr, beta1: b1, beta2: b2, eps: this.eps, step: this.step, weightDecay: this.weightDecay, decoupled: this.decoupled };
-      const [w2, m2, v2] = tf.engine().runKernel(ADAM_UPDATE, { w: v, g, m: this.slot(v, 'm'), v: this.slot(v, 'v') }, attrs) as tf.Tensor[];
+      const attrs: AdamUpdateAttrs = { lr, beta1: b1, beta2: b2, eps: this.eps, step: this.step, weightDecay: this.weightDecay, decoupled: this.decoupled };
+      const [w2, m2, v2] = tf
+        .engine()
+        .runKernel(ADAM_UPDATE, { w: v, g, m: this.slot(v, 'm'), v: this.slot(v, 'v') }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       this.slot(v, 'm').assign(m2);
       this.slot(v, 'v').assign(v2);
       v.assign(w2);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { TrainerError } from '../trainer-error';
 
 /** A slot tensor of an optimizer (momentum, moments...) as plain data, for checkpoints. */
 export interface SlotData {
@@ -32,7 +33,7 @@ export abstract class Optimizer {
   protected readonly slots = new Map<string, Map<string, tf.Variable>>();
 
   constructor(lr: number) {
-    if (!(lr > 0) || !Number.isFinite(lr)) throw new RangeError(`lr: expected a positive number, got ${lr}`);
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new TrainerError(`lr: expected a positive number, got ${lr}`);
     this.lr = lr;
   }
 
@@ -84,7 +85,7 @@ export abstract class Optimizer {
 
   /** Restores a state from `getState`; `vars` must list the variables in the same order. */
   setState(state: OptimizerState, vars: tf.Variable[]): void {
-    if (state.name !== this.name) throw new Error(`optimizer state is for ${state.name}, not ${this.name}`);
+    if (state.name !== this.name) throw new TrainerError(`optimizer state is for ${state.name}, not ${this.name}`);
     this.lr = state.lr;
     this.step = state.step;
     this.dispose();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Optimizer } from './optimizer';
+import { TrainerError } from '../trainer-error';
 
 export interface SGDOptions {
   lr: number;
@@ -27,7 +28,7 @@ export class SGD extends Optimizer {
     this.dampening = options.dampening ?? 0;
     this.weightDecay = options.weightDecay ?? 0;
     this.nesterov = options.nesterov ?? false;
-    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) throw new RangeError('nesterov: needs momentum > 0 and dampening 0');
+    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) throw new TrainerError('nesterov: needs momentum > 0 and dampening 0');
   }
 
   protected update(v: tf.Variable, g: tf.Tensor): void {

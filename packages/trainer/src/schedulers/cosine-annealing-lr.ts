@@ -1,5 +1,6 @@
 import type { Logs } from '../callbacks/callback';
 import { checkPositive, LRScheduler } from './lr-scheduler';
+import { TrainerError } from '../trainer-error';
 
 /** torch.optim.lr_scheduler.CosineAnnealingLR: half a cosine from base to etaMin over tMax epochs. */
 export class CosineAnnealingLR extends LRScheduler {
@@ -27,7 +28,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     super();
     this.t0 = checkPositive('CosineAnnealingWarmRestarts.t0', options.t0);
     this.tMult = options.tMult ?? 1;
-    if (!Number.isInteger(this.tMult) || this.tMult < 1) throw new RangeError(`CosineAnnealingWarmRestarts.tMult: expected an integer >= 1, got ${this.tMult}`);
+    if (!Number.isInteger(this.tMult) || this.tMult < 1)
+      throw new TrainerError(`CosineAnnealingWarmRestarts.tMult: expected an integer >= 1, got ${this.tMult}`);
     this.etaMin = options.etaMin ?? 0;
   }
   lrAt(epoch: number, base: number): number {

@@ -1,4 +1,5 @@
 import { Callback, jsonNumber, stateNumber } from '../callbacks/callback';
+import { TrainerError } from '../trainer-error';
 
 /**
  * Linear warm-up over the first `warmupSteps` optimizer steps, multiplying whatever rate the
@@ -13,7 +14,7 @@ export class LinearWarmup extends Callback {
   constructor(options: { warmupSteps: number; startFactor?: number }) {
     super();
     if (!Number.isInteger(options.warmupSteps) || options.warmupSteps < 1)
-      throw new RangeError(`LinearWarmup.warmupSteps: expected a positive integer, got ${options.warmupSteps}`);
+      throw new TrainerError(`LinearWarmup.warmupSteps: expected a positive integer, got ${options.warmupSteps}`);
     this.warmupSteps = options.warmupSteps;
     this.startFactor = options.startFactor ?? 0;
   }

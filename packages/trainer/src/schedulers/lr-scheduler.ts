@@ -1,4 +1,5 @@
 import { Callback, type Logs } from '../callbacks/callback';
+import { TrainerError } from '../trainer-error';
 
 /**
  * An epoch-wise learning-rate schedule with PyTorch's semantics: epoch e trains at `lrAt(e, base)`
@@ -17,6 +18,6 @@ export abstract class LRScheduler extends Callback {
 }
 
 export function checkPositive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name}: expected a positive number, got ${value}`);
+  if (!(value > 0) || !Number.isFinite(value)) throw new TrainerError(`${name}: expected a positive number, got ${value}`);
   return value;
 }

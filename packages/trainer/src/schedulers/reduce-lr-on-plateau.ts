@@ -41,7 +41,7 @@ export class ReduceLROnPlateau extends Callback {
     super();
     this.monitor = options.monitor ?? 'val_loss';
     this.factor = options.factor ?? 0.1;
-    if (!(this.factor > 0 && this.factor < 1)) throw new RangeError(`ReduceLROnPlateau.factor: expected a number in (0, 1), got ${this.factor}`);
+    if (!(this.factor > 0 && this.factor < 1)) throw new TrainerError(`ReduceLROnPlateau.factor: expected a number in (0, 1), got ${this.factor}`);
     this.patience = options.patience ?? 10;
     this.mode = resolveMode(this.monitor, options.mode ?? 'auto');
     this.threshold = options.threshold ?? 1e-4;

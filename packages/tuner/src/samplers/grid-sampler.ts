@@ -1,6 +1,6 @@
 import { type CategoricalChoice, contains, type Distribution, type ParamValue } from '../distributions';
 import type { FrozenTrial } from '../frozen-trial';
-import { Rng } from '../rng';
+import { Rng } from '@fmnist/core';
 import { TunerError } from '../tuner-error';
 import type { Sampler, StudyView } from './sampler';
 
@@ -51,7 +51,7 @@ export class GridSampler implements Sampler {
     const used = this.usedIds(study, trial);
     const free = Array.from({ length: this.gridSize }, (_, i) => i).filter((i) => !used.has(i));
     // When all are taken (parallel workers), repeat one, as Optuna does.
-    const id = free.length ? free[this.rng.int(free.length)] : this.rng.int(this.gridSize);
+    const id = free.length ? free[this.rng.int(0, free.length - 1)] : this.rng.int(0, this.gridSize - 1);
     trial.systemAttrs.grid_id = id;
     return id;
   }

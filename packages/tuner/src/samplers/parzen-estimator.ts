@@ -1,5 +1,5 @@
 import type { Distribution, ParamValue } from '../distributions';
-import type { Rng } from '../rng';
+import type { Rng } from '@fmnist/core';
 
 const SQRT2 = Math.SQRT2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);

@@ -1,6 +1,6 @@
 import type { Distribution, ParamValue } from '../distributions';
 import type { FrozenTrial } from '../frozen-trial';
-import { Rng } from '../rng';
+import { Rng } from '@fmnist/core';
 import { sampleUniform } from './random-sampler';
 import type { Sampler, StudyView } from './sampler';
 

@@ -1,7 +1,7 @@
 import { contains, type Distribution, type ParamValue, sameDistribution } from '../distributions';
 import type { FrozenTrial } from '../frozen-trial';
 import { lastIntermediate } from '../frozen-trial';
-import { Rng } from '../rng';
+import { Rng } from '@fmnist/core';
 import { TrialState } from '../trial-state';
 import { ParzenEstimator } from './parzen-estimator';
 import { sampleUniform } from './random-sampler';

@@ -191,7 +191,7 @@ export async function startKernelPool(
   wait: boolean,
 ): Promise<KernelPool> {
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
-    throw new RangeError(`kernel pool: expected 1 to ${MAX_WORKERS} workers, got ${workers}`);
+    throw new BackendError(`kernel pool: expected 1 to ${MAX_WORKERS} workers, got ${workers}`);
   const names = Object.keys(kernels).filter((k) => typeof (kernels as unknown as Record<string, unknown>)[k] === 'function');
   const fns = names.map((n) => (kernels as unknown as Record<string, (...a: number[]) => void>)[n]);
   const claimChunks = buildClaimChunks();
@@ -203,7 +203,7 @@ export async function startKernelPool(
     threads: workers + 1,
     terminateWorker: handle.terminate ? (index, afterMs) => handle.terminate?.(index, afterMs) : undefined,
     run(fn, argsList) {
-      if (argsList.length > MAX_CHUNKS) throw new Error(`kernel pool: ${argsList.length} chunks, at most ${MAX_CHUNKS}`);
+      if (argsList.length > MAX_CHUNKS) throw new BackendError(`kernel pool: ${argsList.length} chunks, at most ${MAX_CHUNKS}`, { kind: 'failure' });
       // Views are made per job: a shared memory that grew has a new, longer buffer.
       const { i32, f64 } = controlViews(memory.buffer, slot);
       seq = (seq % 0xfffe) + 1;
@@ -224,11 +224,12 @@ export async function startKernelPool(
           }
           throw new BackendError(
             `SIMD kernel ${fn}: kernel worker thread ${dead.join(', ')} died during the job; its results are lost (${workers - dead.length} of ${workers} workers left)`,
+            { kind: 'failure' },
           );
         }
         if (wait && performance.now() > until) Atomics.wait(i32, COMPLETED, done, 100);
       }
-      if (i32[ERROR]) throw new BackendError(`SIMD kernel ${fn} failed in a worker thread`);
+      if (i32[ERROR]) throw new BackendError(`SIMD kernel ${fn} failed in a worker thread`, { kind: 'failure' });
     },
   };
 }

@@ -1,0 +1,5 @@
+import { defineConfig } from 'tsup';
+import { baseConfig } from '../../tsup.base';
+
+// browser.ts: the entry bundlers pick through the "browser" export condition.
+export default defineConfig({ ...baseConfig, entry: ['src/index.ts', 'src/browser.ts'] });

@@ -7,5 +7,4 @@ export {
   type InitBrowserBackendOptions,
   initBackend,
 } from './init-backend-browser';
-export { type HostKernel, hostKernelConfig } from './kernels/host-kernel';
 export { patchedKernels, patchWasm, registerCpuKernels, type WasmPatchLevel, wasmPatchLevel } from './patch-wasm';

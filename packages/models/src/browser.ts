@@ -10,11 +10,10 @@ export { createModel, getModelEntry, listModels, MODEL_NAMES, type ModelEntry, t
 export { inputBatch, modelInput } from './model-input';
 export type { ModelInput, ModelMetadata } from './model-metadata';
 export { type BrowserModelSource, loadModel, saveModel } from './load-model-browser';
-export { SeededDropout, seededDropout, setDropoutStream } from './seeded-dropout';
-export { DropoutStream, type DropoutState, mixSeed, seedDropout } from './seeds';
+export { SeededDropout, seededDropout } from './seeded-dropout';
+export { seedDropout } from './seeds';
 export { SimpleNN, type SimpleNNGradients, type SimpleNNOptions } from './simple-nn';
 export { summarize } from './summary';
 export { freeze, type ReplaceHeadOptions, replaceHead, unfreeze } from './transfer';
 export { type VggStyleOptions, vggStyle } from './vgg-style';
 export { FastBatchNormalization, fastBatchNormalization } from './fast-batch-normalization';
-export { type BatchNormTrainResult, batchNormTrain } from './ops/batch-norm-train';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { writeFileAtomic } from '@fmnist/data';
+import { writeFileAtomic } from '@fmnist/core';
 import { io } from '@tensorflow/tfjs-core';
 import { ModelError } from './model-error';
 

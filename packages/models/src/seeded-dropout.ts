@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { DropoutStream, defaultDropoutStream } from './seeds';
+import { type DropoutStream, defaultDropoutStream } from './seeds';
 
 type Kwargs = Record<string, unknown>;
 type DropoutCtor = new (args: { rate: number; seed?: number; name?: string }) => tfl.layers.Layer;
@@ -14,10 +14,15 @@ const DropoutBase = Object.getPrototypeOf(tfl.layers.dropout({ rate: 0.5 })).con
  * (`setDropoutStream`), else from the default stream. It serialises as a plain `Dropout`, so saved
  * models load in any tfjs app (dropout is the identity at inference).
  */
+// Marks our dropout layers, so that a copy of this module in another bundle (the internal entry)
+// recognises them: `instanceof` would not.
+const SEEDED = Symbol.for('@fmnist/models/seeded-dropout');
+
 export class SeededDropout extends DropoutBase {
   static className = 'Dropout';
-  /** Set by `setDropoutStream`; undefined means the default stream. */
-  stream?: DropoutStream;
+  readonly [SEEDED] = true;
+  /** Set by `setDropoutStream`; undefined means the default stream. Anything with `next()` will do. */
+  stream?: Pick<DropoutStream, 'next'>;
 
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
     (this as unknown as { seed: number }).seed = (this.stream ?? defaultDropoutStream).next();
@@ -33,12 +38,12 @@ export function seededDropout(rate: number, name?: string): tfl.layers.Layer {
  * Makes every SeededDropout of `model` (nested models included) draw from `stream`; returns how
  * many layers it reached.
  */
-export function setDropoutStream(model: tfl.LayersModel, stream: DropoutStream): number {
+export function setDropoutStream(model: tfl.LayersModel, stream: Pick<DropoutStream, 'next'>): number {
   let count = 0;
   const visit = (layers: tfl.layers.Layer[]) => {
     for (const layer of layers) {
-      if (layer instanceof SeededDropout) {
-        layer.stream = stream;
+      if ((layer as unknown as Record<symbol, unknown>)[SEEDED] === true) {
+        (layer as SeededDropout).stream = stream;
         count++;
       }
       const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers;
@@ -48,5 +53,3 @@ export function setDropoutStream(model: tfl.LayersModel, stream: DropoutStream):
   visit(model.layers);
   return count;
 }
-
-export { DropoutStream };

@@ -33,8 +33,13 @@ export class DropoutStream {
   }
 }
 
-/** The stream of SeededDropout layers that no run has claimed (a model applied outside `fit`). */
-export const defaultDropoutStream = new DropoutStream();
+/**
+ * The stream of SeededDropout layers that no run has claimed (a model applied outside `fit`).
+ * One per process, kept on globalThis: the package's main and internal entries are separate
+ * bundles, and both must see the same stream.
+ */
+const DEFAULT_STREAM = Symbol.for('@fmnist/models/default-dropout-stream');
+export const defaultDropoutStream: DropoutStream = ((globalThis as Record<symbol, DropoutStream | undefined>)[DEFAULT_STREAM] ??= new DropoutStream());
 
 /** Reseeds the default stream (used by models that no `fit` has attached a stream to). */
 export function seedDropout(seed: number, calls = 0): void {

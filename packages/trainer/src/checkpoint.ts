@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@fmnist/data';
+import { writeFileAtomic } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerState } from './optimizers/optimizer';
 import { TrainerError } from './trainer-error';

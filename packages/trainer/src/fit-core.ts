@@ -1,5 +1,5 @@
 import { DataLoader, type ImageDataset, type Transform } from '@fmnist/data';
-import { DropoutStream } from '@fmnist/models';
+import { DropoutStream } from '@fmnist/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Callback, Logs, TrainerControl } from './callbacks/callback';

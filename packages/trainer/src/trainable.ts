@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type DropoutStream, setDropoutStream } from '@fmnist/models';
+import { type DropoutStream, setDropoutStream } from '@fmnist/models/internal';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /**

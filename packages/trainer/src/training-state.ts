@@ -1,4 +1,4 @@
-import type { DropoutState } from '@fmnist/models';
+import type { DropoutState } from '@fmnist/models/internal';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Logs } from './callbacks/callback';
 import type { OptimizerState } from './optimizers/optimizer';

@@ -1,3 +1,4 @@
+import { writeFileAtomic } from '@fmnist/core';
 import { readFileSync } from 'node:fs';
 import {
   candidateDirs,
@@ -11,7 +12,6 @@ import {
   renderImageGrid,
   Rng,
   type Split,
-  writeFileAtomic,
 } from '@fmnist/data';
 import type { Command } from '../command';
 import { formatTable } from '@fmnist/core';

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '@fmnist/data';
+import { writeFileAtomic } from '@fmnist/core';
 import { createModel, getModelEntry, type ModelName, MODEL_NAMES } from '@fmnist/models';
 import { formatResultsTable, type ProfileResult, profileCall, profileModel, toChromeTrace } from '@fmnist/profiler';
 import { Adam, fromLayersModel, trainStep } from '@fmnist/trainer';

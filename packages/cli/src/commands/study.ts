@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFileAtomic } from '@fmnist/data';
+import { writeFileAtomic } from '@fmnist/core';
 import { loadStudy, resolveStorage, TrialState } from '@fmnist/tuner';
 import type { Command } from '../command';
 import { formatTable } from '@fmnist/core';

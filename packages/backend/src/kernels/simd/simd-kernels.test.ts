@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { batchNormTrain } from '@fmnist/models';
+import { batchNormTrain } from '@fmnist/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchWasm, prepareWasmKernels } from '../../patch-wasm';

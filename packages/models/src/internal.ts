@@ -1,0 +1,5 @@
+// Plumbing that other @fmnist packages need and users do not: `@fmnist/models/internal`, free to
+// change between versions. The main entry is the documented API.
+export { type BatchNormTrainResult, batchNormTrain } from './ops/batch-norm-train';
+export { setDropoutStream } from './seeded-dropout';
+export { DropoutStream, type DropoutState, mixSeed } from './seeds';

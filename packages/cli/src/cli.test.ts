@@ -64,6 +64,17 @@ describe('fmnist: words, help and bad input', () => {
     expect((await cli('data', 'info', '--dir', odd, '--no-verify', '--json')).code).toBe(0);
   });
 
+  it('checks flags that need a validation split before training', async () => {
+    await expectInputError(
+      ['train', '--model', 'mlp-small', '--val', '0', '--schedule', 'plateau', ...small()],
+      /--schedule plateau watches val_loss: it needs a validation split/,
+    );
+    await expectInputError(
+      ['train', '--model', 'mlp-small', '--val', '0', '--patience', '2', ...small()],
+      /--patience stops on val_loss: it needs a validation split/,
+    );
+  });
+
   it('accepts only decimal integers for integer flags', async () => {
     for (const bad of ['', '0x10', '1e3', '2.5', 'ten'])
       await expectInputError(['train', '--model', 'mlp-small', '--epochs', bad], /--epochs: expected an integer from 1 to 10000/);
@@ -102,7 +113,8 @@ describe('fmnist train, eval, predict', () => {
   }, 60_000);
 
   it('train --json: the fields scripts read', () => {
-    expect(trained).toMatchObject({ model: 'mlp-small', epochs: 2, backend: 'cpu', stopReason: 'completed' });
+    expect(trained).toMatchObject({ model: 'mlp-small', epochs: 2, backend: 'cpu', stopReason: 'completed', params: 109386 });
+    expect(trained.confusionMatrix).toHaveLength(10);
     for (const k of ['testAccuracy', 'testLoss', 'trainAccuracy', 'valAccuracy', 'seconds']) expect(typeof trained[k], k).toBe('number');
     expect(trained.history).toHaveLength(2);
     expect(existsSync(join(out, 'model.json'))).toBe(true);

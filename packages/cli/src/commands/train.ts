@@ -21,6 +21,7 @@ import {
   type OptimizerName,
   OverfittingMonitor,
   ProgressBar,
+  runReport,
 } from '@fmnist/trainer';
 import { augmentPlan } from '../augment-flags';
 import { backendFromFlags } from '../backend-flags';
@@ -99,6 +100,11 @@ export const trainCommand: Command = {
     if (values.resume && !checkpointDir) throw new UsageError('--resume needs --checkpoint-dir D (or --out D)');
     const interruptDir = checkpointDir ?? join(process.cwd(), '.fmnist-interrupted');
     if (values.resume && checkpointDir && !hasCheckpoint(checkpointDir)) throw new UsageError(`--resume: no checkpoint in ${checkpointDir}`);
+    // Flags that need a validation split fail here, not after the first epoch.
+    if (valFraction === 0 && schedule === 'plateau') throw new UsageError('--schedule plateau watches val_loss: it needs a validation split (--val > 0)');
+    const patience = values.patience === undefined ? undefined : int(values, 'patience', 3, 0);
+    if (valFraction === 0 && patience !== undefined) throw new UsageError('--patience stops on val_loss: it needs a validation split (--val > 0)');
+    const options = modelOptions(name as ModelName, plan.size, values, seed);
 
     const backend = await backendFromFlags(values);
     const started = performance.now();
@@ -111,14 +117,13 @@ export const trainCommand: Command = {
     const layout = entry.layout;
     const trainLoader = new DataLoader(split?.train ?? train, { batchSize, seed, layout, normalize, transform: plan.train });
     const evalLoader = (ds: ImageDataset) => new DataLoader(ds, { batchSize: 500, shuffle: false, layout, normalize, transform: plan.all });
-    const model = createModel(name as ModelName, modelOptions(name as ModelName, plan.size, values, seed) as never);
+    const model = createModel(name as ModelName, options as never);
 
     const monitor = new OverfittingMonitor();
     const callbacks: Callback[] = [];
     const scheduler = scheduleCallback(schedule, epochs, lr);
     if (scheduler) callbacks.push(scheduler);
-    if (values.patience !== undefined && split)
-      callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience: int(values, 'patience', 3, 0), restoreBestWeights: true }));
+    if (patience !== undefined) callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience, restoreBestWeights: true }));
     if (checkpointDir) callbacks.push(new ModelCheckpoint({ dir: checkpointDir }));
     callbacks.push(monitor, new ProgressBar({ write: (t) => io.stderr(t.replace(/\n$/, '')), live: false }));
     if (!json) io.stderr(`backend ${backend.name} (${backend.reason}); ${name}, ${trainLoader.dataset.count} training images, ${epochs} epochs`);
@@ -146,26 +151,20 @@ export const trainCommand: Command = {
       return 130;
     }
     const result = await evaluate(model, evalLoader(test));
-    const last = history.epochs.at(-1) ?? {};
     const summary = {
-      model: name,
-      epochs: history.epochs.length,
+      ...runReport(model, history, result, { name }),
       seed,
       backend: backend.name,
-      testAccuracy: result.accuracy,
-      testLoss: result.loss,
-      trainAccuracy: last.accuracy ?? null,
-      valAccuracy: last.val_accuracy ?? null,
+      // The whole command's time, data loading included (the report's is fit's).
       seconds: (performance.now() - started) / 1000,
       stopReason: history.stopReason,
       overfitting: monitor.report(),
-      history: history.epochs,
     };
     const out = str(values, 'out');
     if (out) {
       await saveModel(model, out, {
         model: name,
-        options: modelOptions(name as ModelName, plan.size, values, seed),
+        options,
         classes: [...test.classNames],
         input: { layout, height: plan.size, width: plan.size, channels: 1, normalize },
         training: {

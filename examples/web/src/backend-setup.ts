@@ -1,14 +1,12 @@
-import { type BrowserBackendChoice, type BrowserBackendInfo, initBackend } from '@fmnist/backend';
+import { BROWSER_BACKEND_CHOICES, type BrowserBackendChoice, type BrowserBackendInfo, initBackend } from '@fmnist/backend';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
-const CHOICES: BrowserBackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
-
 /** The backend asked for in the page URL (`?backend=wasm`), else auto. */
 export function requestedBackend(): BrowserBackendChoice {
   const asked = new URLSearchParams(location.search).get('backend') ?? 'auto';
-  return (CHOICES as string[]).includes(asked) ? (asked as BrowserBackendChoice) : 'auto';
+  return (BROWSER_BACKEND_CHOICES as readonly string[]).includes(asked) ? (asked as BrowserBackendChoice) : 'auto';
 }
 
 /** wasm threads asked for in the page URL (`?threads=1`), else the backend's default. */

@@ -1,4 +1,5 @@
 // The browser entry: `initBackend` picks WebGPU, then WebGL, then wasm (with our kernels), then cpu.
+export { BACKEND_CHOICES, BROWSER_BACKEND_CHOICES } from '@fmnist/core';
 export { BackendError } from './backend-error';
 export {
   type BrowserBackendChoice,

@@ -1,19 +1,9 @@
-import { ADAM_UPDATE } from '@fmnist/core';
+import { ADAM_UPDATE, type AdamUpdateAttrs } from '@fmnist/core';
 import { util } from '@tensorflow/tfjs-core';
 import type { HostKernel } from './host-kernel';
 
-interface AdamAttrs {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  step: number;
-  weightDecay: number;
-  decoupled: boolean;
-}
-
 /** The step's scalars: bias corrections folded into stepSize and sqrtC2, weight decay as keep (AdamW) or l2 (Adam). */
-function constants({ lr, beta1, beta2, eps, step, weightDecay, decoupled }: AdamAttrs) {
+function constants({ lr, beta1, beta2, eps, step, weightDecay, decoupled }: AdamUpdateAttrs) {
   return {
     beta1,
     beta2,
@@ -35,12 +25,12 @@ export const adamUpdateKernel: HostKernel = {
   inputs: ['w', 'g', 'm', 'v'],
   outputShapes: ([w]) => [w.shape, w.shape, w.shape],
   simd: (k, [w, g, m, v], [w2, m2, v2], [info], attrs) => {
-    const { beta1, beta2, eps, stepSize, sqrtC2, keep, l2 } = constants(attrs as unknown as AdamAttrs);
+    const { beta1, beta2, eps, stepSize, sqrtC2, keep, l2 } = constants(attrs as unknown as AdamUpdateAttrs);
     k.adamUpdate(w, g, m, v, w2, m2, v2, util.sizeFromShape(info.shape), beta1, beta2, eps, stepSize, sqrtC2, keep, l2);
     return true;
   },
   compute: ([w, g, m, v], [w2, m2, v2], _infos, attrs) => {
-    const { beta1, beta2, eps, stepSize, sqrtC2, keep, l2 } = constants(attrs as unknown as AdamAttrs);
+    const { beta1, beta2, eps, stepSize, sqrtC2, keep, l2 } = constants(attrs as unknown as AdamUpdateAttrs);
     for (let i = 0; i < w.length; i++) {
       const grad = g[i] + l2 * w[i];
       const mi = beta1 * m[i] + (1 - beta1) * grad;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createStudy, loadStudy } from '../create-study';
 import { runWorkers } from '../run-workers';
 import { TrialState } from '../trial-state';
-import { PostgresStorage } from './postgres-storage';
+import { loadPg, PostgresStorage } from './postgres-storage';
 
 const URL_ = process.env.FMNIST_PG_URL ?? 'postgres://fmnist:fmnist@127.0.0.1:5432/fmnist';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,6 +22,15 @@ const available = await PostgresStorage.connect(URL_)
     console.warn(`PostgreSQL storage tests: no server at ${URL_} (${error.message})`);
     return false;
   });
+
+describe('pg, an optional peer', () => {
+  it('is named in one line when it is not installed, with the password hidden', () => {
+    const missing = () => {
+      throw Object.assign(new Error("Cannot find module 'pg'"), { code: 'MODULE_NOT_FOUND' });
+    };
+    expect(() => loadPg('postgres://u:secret@h/db', missing)).toThrow(/^storage postgres:\/\/u:\*\*\*@h\/db: PostgreSQL storage needs the optional package pg \(npm i pg\)$/);
+  });
+});
 
 describe.runIf(available || process.env.CI)('PostgresStorage (a real PostgreSQL server)', () => {
   it('stores studies and trials like the journal does', async () => {

@@ -81,6 +81,19 @@ function toFrozen(r: TrialRow): FrozenTrial {
  * `FOR UPDATE SKIP LOCKED` (no trial runs twice), running trials send heartbeats, and a trial
  * whose worker died is failed (and optionally retried) by the next worker that asks.
  */
+/**
+ * pg, an optional peer: loaded only when a postgres:// storage is asked for. A plain require: pg
+ * is CommonJS, and bundlers' ESM interop of it breaks its class hierarchy.
+ */
+export function loadPg(url: string, load: (id: string) => unknown = createRequire(import.meta.url)): typeof import('pg') {
+  try {
+    return load('pg') as typeof import('pg');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new TunerError(`storage ${url.replace(/:[^:@/]*@/, ':***@')}: PostgreSQL storage needs the optional package pg (npm i pg)`);
+  }
+}
+
 export class PostgresStorage implements Storage {
   private readonly heartbeats = new Map<number, NodeJS.Timeout>();
   readonly heartbeatInterval: number;
@@ -98,8 +111,7 @@ export class PostgresStorage implements Storage {
 
   /** Connects (pg is loaded only here) and creates the tables if needed. */
   static async connect(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
-    // Plain require: pg is CommonJS, and bundlers' ESM interop of it breaks its class hierarchy.
-    const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
+    const pg = loadPg(url);
     const pool = new pg.Pool({ connectionString: url, max: 4 });
     try {
       await pool.query(SCHEMA);

@@ -39,7 +39,9 @@ export class DropoutStream {
  * bundles, and both must see the same stream.
  */
 const DEFAULT_STREAM = Symbol.for('@fmnist/models/default-dropout-stream');
-export const defaultDropoutStream: DropoutStream = ((globalThis as Record<symbol, DropoutStream | undefined>)[DEFAULT_STREAM] ??= new DropoutStream());
+const shared = globalThis as Record<symbol, DropoutStream | undefined>;
+shared[DEFAULT_STREAM] ??= new DropoutStream();
+export const defaultDropoutStream: DropoutStream = shared[DEFAULT_STREAM];
 
 /** Reseeds the default stream (used by models that no `fit` has attached a stream to). */
 export function seedDropout(seed: number, calls = 0): void {

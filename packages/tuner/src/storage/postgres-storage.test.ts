@@ -28,7 +28,9 @@ describe('pg, an optional peer', () => {
     const missing = () => {
       throw Object.assign(new Error("Cannot find module 'pg'"), { code: 'MODULE_NOT_FOUND' });
     };
-    expect(() => loadPg('postgres://u:secret@h/db', missing)).toThrow(/^storage postgres:\/\/u:\*\*\*@h\/db: PostgreSQL storage needs the optional package pg \(npm i pg\)$/);
+    expect(() => loadPg('postgres://u:secret@h/db', missing)).toThrow(
+      /^storage postgres:\/\/u:\*\*\*@h\/db: PostgreSQL storage needs the optional package pg \(npm i pg\)$/,
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FASHION_MNIST_FILES } from '@fmnist/data';
+import { loadStudy } from '@fmnist/tuner';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSplit } from '../../data/src/test-utils/synthetic-fashion';
 import { runCli } from './cli';
@@ -214,6 +215,12 @@ describe('fmnist tune and study', () => {
     expect(typeof tuned.bestValue).toBe('number');
     expect(typeof tuned.testAccuracy).toBe('number');
     expect(Object.keys(tuned.bestParams as object)).toEqual(expect.arrayContaining(['n_layers', 'width', 'lr', 'optimizer']));
+  });
+
+  it('keeps the test set out of the trials: no trial stores a test accuracy', async () => {
+    const study = await loadStudy({ studyName: 's', storage });
+    expect(study.trials.length).toBe(2);
+    for (const t of study.trials) expect(Object.keys(t.userAttrs)).not.toContain('test_accuracy');
   });
 
   it('study list, show, best and export read the journal', async () => {

@@ -11,7 +11,6 @@ export { inputBatch, modelInput } from './model-input';
 export type { ModelInput, ModelMetadata } from './model-metadata';
 export { type BrowserModelSource, loadModel, saveModel } from './load-model-browser';
 export { SeededDropout, seededDropout } from './seeded-dropout';
-export { seedDropout } from './seeds';
 export { SimpleNN, type SimpleNNGradients, type SimpleNNOptions } from './simple-nn';
 export { summarize } from './summary';
 export { freeze, type ReplaceHeadOptions, replaceHead, unfreeze } from './transfer';

@@ -2,4 +2,4 @@
 // change between versions. The main entry is the documented API.
 export { type BatchNormTrainResult, batchNormTrain } from './ops/batch-norm-train';
 export { setDropoutStream } from './seeded-dropout';
-export { DropoutStream, type DropoutState, mixSeed } from './seeds';
+export { DropoutStream, type DropoutState, mixSeed, seedDropout } from './seeds';

@@ -149,7 +149,8 @@ describe('JournalFileStorage', () => {
         .split('\n')
         .map((l) => JSON.parse(l).worker_id),
     );
-    expect(workers.size).toBeGreaterThanOrEqual(3);
+    // At least two processes wrote; a third that starts after the others took every trial may write nothing.
+    expect(workers.size).toBeGreaterThanOrEqual(2);
   }, 60_000);
 });
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { CONTROL_I32, KERNEL_WORKER_SOURCE, MARK_DEAD_SOURCE, type SpawnKernelWorkers } from './kernel-pool';
+import { CONTROL_I32, IS_BUSY_SOURCE, KERNEL_WORKER_SOURCE, MARK_DEAD_SOURCE, type SpawnKernelWorkers } from './kernel-pool';
 
 /**
  * The supervisor: a thread that starts the kernel workers and watches them. The calling thread
@@ -7,7 +7,7 @@ import { CONTROL_I32, KERNEL_WORKER_SOURCE, MARK_DEAD_SOURCE, type SpawnKernelWo
  * event loop stays free and turns a death into the DEAD bit in shared memory, which the caller
  * polls.
  */
-const SUPERVISOR_SOURCE = `${MARK_DEAD_SOURCE}
+const SUPERVISOR_SOURCE = `${MARK_DEAD_SOURCE}${IS_BUSY_SOURCE}
 const { Worker, workerData, parentPort } = require('node:worker_threads');
 const { data, count, source } = workerData;
 const i32 = new Int32Array(data.memory.buffer, data.slot, ${CONTROL_I32});
@@ -28,7 +28,13 @@ for (let index = 1; index <= count; index++) {
   workers.push(worker);
 }
 parentPort.on('message', (m) => {
-  if (m && m.terminate) setTimeout(() => workers[m.terminate - 1] && workers[m.terminate - 1].terminate(), m.afterMs);
+  // Test hook: after afterMs, stop the worker as soon as it is inside a job (a crash mid-chunk).
+  if (m && m.terminate) setTimeout(function kill() {
+    const worker = workers[m.terminate - 1];
+    if (!worker) return;
+    if (isBusy(i32, m.terminate)) worker.terminate();
+    else setTimeout(kill, 0);
+  }, m.afterMs);
 });
 `;
 

@@ -28,7 +28,7 @@ export interface KernelWorkerData {
 
 /** The started workers, as their platform holds them. */
 export interface KernelWorkers {
-  /** For tests: stops worker `index` (1-based) `afterMs` from now, as a crash would. */
+  /** For tests: stops worker `index` (1-based) once it is inside a job, `afterMs` from now at the earliest, as a crash would. */
   terminate?(index: number, afterMs: number): void;
 }
 
@@ -94,6 +94,13 @@ export const MARK_DEAD_SOURCE = `
 function markDead(i32, index) {
   Atomics.or(i32, ${DEAD}, 1 << index);
   Atomics.notify(i32, ${COMPLETED});
+}
+`;
+
+/** Source of `isBusy(i32, index)`: whether worker `index` is inside a job's claim loop (test hooks kill it there). */
+export const IS_BUSY_SOURCE = `
+function isBusy(i32, index) {
+  return (Atomics.load(i32, ${CLAIM} + index) & ${BUSY}) !== 0;
 }
 `;
 

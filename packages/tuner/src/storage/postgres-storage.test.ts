@@ -99,12 +99,12 @@ describe.runIf(available || process.env.CI)('PostgresStorage (a real PostgreSQL 
 
   it('keeps a live trial that runs longer than the grace period: its heartbeats keep it fresh', async () => {
     const name = unique('live');
-    const { done } = await startSleeper(name, 'slow:3000', { heartbeatInterval: 0.2, gracePeriod: 1 });
-    // Another worker with the same grace period looks for stale trials for the whole 3 s.
-    const storage = await PostgresStorage.connect(URL_, { gracePeriod: 1 });
+    const { done } = await startSleeper(name, 'slow:4500', { heartbeatInterval: 0.2, gracePeriod: 2 });
+    // Another worker with the same grace period looks for stale trials while it runs.
+    const storage = await PostgresStorage.connect(URL_, { gracePeriod: 2 });
     const study = await loadStudy({ studyName: name, storage, logger: quiet });
     const failed: number[] = [];
-    const until = Date.now() + 2500;
+    const until = Date.now() + 4000;
     while (Date.now() < until) {
       failed.push(...(await storage.failStaleTrials(study.studyId)).map((t) => t.number));
       await new Promise((r) => setTimeout(r, 200));

@@ -172,9 +172,12 @@ export function controlViews(buffer: ArrayBufferLike, slot: number): { i32: Int3
 
 export const CONTROL_BLOCK_BYTES = BLOCK_BYTES;
 
-/** Workers (bits of DEAD) that died inside job `seq`; clears the claim of every dead worker. */
+const NONE_DEAD: number[] = [];
+
+/** Workers (bits of DEAD) that died inside job `seq` (their claim still says so). */
 function deadInJob(i32: Int32Array, seq: number): number[] {
   const dead = Atomics.load(i32, DEAD);
+  if (dead === 0) return NONE_DEAD;
   const out: number[] = [];
   for (let w = 1; w <= MAX_WORKERS; w++) {
     if (!(dead & (1 << w))) continue;

@@ -26,7 +26,7 @@ interface CheckpointJson {
 }
 
 /**
- * Writes a checkpoint: one binary file of float32 values (variables, then optimizer slots) with a
+ * Writes a checkpoint: one binary file of float32 values (variables, callback tensors, optimizer slots) with a
  * fresh name, then `checkpoint.json` renamed into place, then old binaries removed. A kill at any
  * point leaves the previous complete checkpoint readable.
  */
@@ -39,28 +39,25 @@ export async function writeCheckpoint(
 ): Promise<void> {
   const entries: TensorEntry[] = [];
   const slotEntries: CheckpointJson['slots'] = [];
+  const extras: CheckpointJson['extras'] = [];
   const chunks: Float32Array[] = [];
   let offset = 0;
-  for (const v of variables) {
-    const data = (await v.data()) as Float32Array;
-    entries.push({ name: v.name, shape: v.shape, offset });
+  /** Adds values to the binary file; returns the offset they start at. */
+  const append = (data: Float32Array) => {
+    const at = offset;
     chunks.push(data);
     offset += data.length;
-  }
-  const extras: CheckpointJson['extras'] = [];
+    return at;
+  };
+  for (const v of variables) entries.push({ name: v.name, shape: v.shape, offset: append((await v.data()) as Float32Array) });
   for (const [i, tensors] of callbackTensors.entries()) {
     for (const [j, t] of tensors.entries()) {
-      const data = (await t.data()) as Float32Array;
-      extras.push({ name: `callbacks/${i}/${j}`, callback: i, shape: t.shape, offset });
-      chunks.push(data);
-      offset += data.length;
+      extras.push({ name: `callbacks/${i}/${j}`, callback: i, shape: t.shape, offset: append((await t.data()) as Float32Array) });
     }
   }
   for (const [variable, slots] of Object.entries(optimizer.slots)) {
     for (const [slot, data] of Object.entries(slots)) {
-      slotEntries.push({ name: `${variable}/${slot}`, variable, slot, shape: data.shape, offset });
-      chunks.push(Float32Array.from(data.values));
-      offset += data.values.length;
+      slotEntries.push({ name: `${variable}/${slot}`, variable, slot, shape: data.shape, offset: append(Float32Array.from(data.values)) });
     }
   }
   const all = new Float32Array(offset);

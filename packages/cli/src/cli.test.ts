@@ -3,11 +3,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FASHION_MNIST_FILES } from '@fmnist/data';
+import { FASHION_MNIST_FILES, loadFashionMnist } from '@fmnist/data';
 import { loadStudy } from '@fmnist/tuner';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSplit } from '../../data/src/test-utils/synthetic-fashion';
 import { runCli } from './cli';
+import { onnxAccuracy } from './test-utils/onnx-accuracy';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `cli-${name}-`));
@@ -197,6 +198,31 @@ describe('fmnist train, eval, predict', () => {
     );
     expect(existsSync(join(outDir, 'model.json'))).toBe(false);
     expect(existsSync(join(outDir, 'checkpoint', 'checkpoint.json'))).toBe(true);
+  }, 60_000);
+});
+
+describe('fmnist export', () => {
+  it('writes an ONNX file that ONNX Runtime scores exactly as fmnist eval does, and refuses bad flags', async () => {
+    const model = tmp('onnx-model');
+    // wasm: the cpu backend's convolution gradients take a minute here.
+    const wasm = ['--dir', data, '--no-verify', '--backend', 'wasm'];
+    expect((await cli('train', '--model', 'cnn', '--epochs', '1', '--batch', '32', '--normalize', 'standard', ...wasm, '--out', model)).code).toBe(0);
+    const file = join(tmp('onnx'), 'cnn.onnx');
+    const r = await cli('export', '--model-dir', model, '--format', 'onnx', '--out', file, '--backend', 'cpu', '--json');
+    expect(r.code, r.err.join(' ')).toBe(0);
+    expect(r.json()).toMatchObject({
+      out: file,
+      format: 'onnx',
+      opset: 13,
+      input: { name: 'input', shape: [-1, 1, 28, 28], layout: 'NCHW' },
+      output: { shape: [-1, 10] },
+    });
+    const evaluated = (await cli('eval', '--model-dir', model, ...wasm, '--json')).json();
+    const test = await loadFashionMnist({ split: 'test', dir: data, verify: false });
+    expect(await onnxAccuracy(file, test)).toBe(evaluated.testAccuracy);
+    await expectInputError(['export', '--model-dir', model], /--out is required/);
+    await expectInputError(['export', '--model-dir', model, '--out', file, '--format', 'tflite'], /--format: expected one of onnx, got "tflite"/);
+    await expectInputError(['export', '--model-dir', join(model, 'nope'), '--out', file, '--backend', 'cpu'], /nope: no model.json/);
   }, 60_000);
 });
 

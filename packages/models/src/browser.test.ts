@@ -13,13 +13,18 @@ describe('browser entry', () => {
   it('bundles for the browser without the Node file handler', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
     expect(bundle.nodeGlobals).toEqual([]);
-    expect(bundle.inputs.some((p) => /file-io-handler|save-model\.ts/.test(p))).toBe(false);
+    expect(bundle.inputs.some((p) => /file-io-handler|save-model\.ts|onnx/.test(p))).toBe(false);
   });
 
   it('shares the zoo with the Node entry and swaps only the model IO', () => {
     const swapped = ['loadModel', 'saveModel'];
     for (const [name, value] of Object.entries(browser)) if (!swapped.includes(name)) expect(node[name], name).toBe(value);
-    expect(Object.keys(node).filter((k) => !(k in browser))).toEqual(['fileSystemHandler']);
+    // Node only: the file handler, and ONNX export (onnx-proto is loaded with Node's require).
+    expect(
+      Object.keys(node)
+        .filter((k) => !(k in browser))
+        .sort(),
+    ).toEqual(['ONNX_OPSET', 'exportOnnx', 'fileSystemHandler', 'toOnnx']);
   });
 
   it('saves and loads through any tfjs IO handler with metadata and identical predictions', async () => {

@@ -3,6 +3,7 @@ import { benchCommand } from './bench';
 import { dataCommands } from './data';
 import { doctorCommand } from './doctor';
 import { evalCommand } from './eval';
+import { exportCommand } from './export';
 import { modelCommands } from './models';
 import { predictCommand } from './predict';
 import { profileCommand } from './profile';
@@ -15,6 +16,7 @@ export const commands: Command[] = [
   ...modelCommands,
   trainCommand,
   evalCommand,
+  exportCommand,
   predictCommand,
   doctorCommand,
   benchCommand,

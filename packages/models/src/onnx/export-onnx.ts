@@ -1,0 +1,12 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { writeFileAtomic } from '@fmnist/core';
+import { type OnnxExportOptions, toOnnx } from './to-onnx';
+
+/**
+ * Writes a tfjs layers model as an ONNX file (atomically), like `torch.onnx.export`:
+ * `await exportOnnx(model, 'model.onnx')`. Options and supported layers: {@link toOnnx}.
+ * Needs the optional package onnx-proto.
+ */
+export async function exportOnnx(model: tfl.LayersModel, path: string, options: OnnxExportOptions = {}): Promise<void> {
+  writeFileAtomic(path, await toOnnx(model, options));
+}

@@ -13,6 +13,8 @@ const KC: i32 = 256;
 const MC: i32 = 64;
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
+  // The relaxed-SIMD build: one fused multiply-add where the CPU has FMA (one rounding, not two).
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from './backend-error';
 import { cpus } from 'node:os';
 import { spawnNodeKernelWorkers } from './kernels/simd/kernel-pool-node';
-import { installWasmKernels, patchedKernels, registerCpuKernels, wasmKernelThreads, type WasmPatchLevel } from './patch-wasm';
+import { installWasmKernels, patchedKernels, registerCpuKernels, wasmKernelBuild, wasmKernelThreads, type WasmPatchLevel } from './patch-wasm';
 import { prepareWasmThreadsForNode } from './wasm-threads';
 
 export type { BackendChoice, BackendName } from '@fmnist/core';
@@ -34,6 +34,11 @@ export interface BackendInfo {
   notes: string[];
   /** Our kernels registered on wasm. */
   patchedKernels: string[];
+  /**
+   * The build of our wasm kernels that runs: `relaxed-simd` (fused multiply-add; set
+   * FMNIST_RELAXED_SIMD=0 for plain SIMD's rounding), `simd`, or `js` without wasm SIMD. Null off wasm.
+   */
+  kernelBuild: 'relaxed-simd' | 'simd' | 'js' | null;
 }
 
 interface NativeBackend {
@@ -199,5 +204,6 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     reason,
     notes,
     patchedKernels: name === 'wasm' ? patchedKernels() : [],
+    kernelBuild: name === 'wasm' && patchedKernels().length > 0 ? wasmKernelBuild() : null,
   };
 }

@@ -9,7 +9,7 @@ import { fusedConv2DConfig } from './kernels/fused-conv2d';
 import { hostKernelConfig } from './kernels/host-kernel';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
 import type { SpawnKernelWorkers } from './kernels/simd/kernel-pool';
-import { prepareSimdKernels, simdKernelPool, startSimdKernelPool } from './kernels/simd/simd-module';
+import { prepareSimdKernels, type SimdBuild, simdBuild, simdKernelPool, simdKernels, startSimdKernelPool } from './kernels/simd/simd-module';
 import { sumKernel } from './kernels/sum';
 import { type WasmBackendLike, wasmMemory } from './kernels/wasm-backend-like';
 import { BackendError } from './backend-error';
@@ -93,6 +93,15 @@ export function registerCpuKernels(): void {
 export async function prepareWasmKernels(): Promise<boolean> {
   const found = wasmBackendMemory();
   return found ? prepareSimdKernels(found.memory) : false;
+}
+
+/**
+ * Which build of our kernels runs on the wasm backend: wasm SIMD with fused multiply-adds
+ * (`relaxed-simd`), plain wasm SIMD, or JS loops (an engine without wasm SIMD).
+ */
+export function wasmKernelBuild(): SimdBuild | 'js' {
+  const found = wasmBackendMemory();
+  return found && simdKernels(found.memory) ? simdBuild() : 'js';
 }
 
 function wasmBackendMemory(): { backend: WasmBackendLike; memory: WebAssembly.Memory } | undefined {

@@ -23,6 +23,10 @@ export const doctorCommand: Command = {
     io.stdout(`simd:      ${info.simd}`);
     io.stdout(`gpu:       ${info.gpu}`);
     if (info.patchedKernels.length) io.stdout(`kernels:   ours on wasm: ${info.patchedKernels.join(', ')}`);
+    if (info.kernelBuild)
+      io.stdout(
+        `build:     ${info.kernelBuild}${info.kernelBuild === 'relaxed-simd' ? ' (fused multiply-add; FMNIST_RELAXED_SIMD=0 for plain SIMD)' : info.kernelBuild === 'js' ? ' (no wasm SIMD in this engine)' : ''}`,
+      );
     for (const note of info.notes) io.stdout(`skipped:   ${note}`);
     io.stdout(`node:      ${process.version}`);
     io.stdout(

@@ -1,5 +1,5 @@
 import { type KernelPool, type SpawnKernelWorkers, startKernelPool } from './kernel-pool';
-import { SIMD_WASM, SIMD_WASM_SHARED } from './simd-wasm';
+import { SIMD_WASM, SIMD_WASM_RELAXED, SIMD_WASM_SHARED, SIMD_WASM_SHARED_RELAXED } from './simd-wasm';
 
 /** Our AssemblyScript SIMD kernels (assembly/), bound to one tfjs-backend-wasm memory. Pointers are byte offsets. */
 export interface SimdKernels {
@@ -106,7 +106,35 @@ function bytes(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 const isShared = (memory: WebAssembly.Memory) => typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-const source = (shared: boolean) => bytes(shared ? SIMD_WASM_SHARED : SIMD_WASM);
+
+/** Which build of our kernels runs: with relaxed SIMD (fused multiply-add), plain SIMD, or none. */
+export type SimdBuild = 'relaxed-simd' | 'simd';
+
+let build: SimdBuild | undefined;
+
+/**
+ * Relaxed SIMD where the engine has it (Node 22+, Chrome 114+; Node 20 behind a V8 flag, which we
+ * set: wasm features are read when a module is compiled), unless FMNIST_RELAXED_SIMD=0 asks for
+ * plain SIMD's rounding (a multiply and an add, rounded twice).
+ */
+export function simdBuild(): SimdBuild {
+  if (build) return build;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env?.FMNIST_RELAXED_SIMD === '0') return (build = 'simd');
+  const probe = bytes(SIMD_WASM_RELAXED);
+  if (!WebAssembly.validate(probe)) {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString(flags: string): void } | undefined;
+    v8?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  }
+  build = WebAssembly.validate(probe) ? 'relaxed-simd' : 'simd';
+  return build;
+}
+
+const source = (shared: boolean) => {
+  const relaxed = simdBuild() === 'relaxed-simd';
+  return bytes(shared ? (relaxed ? SIMD_WASM_SHARED_RELAXED : SIMD_WASM_SHARED) : relaxed ? SIMD_WASM_RELAXED : SIMD_WASM);
+};
 
 /**
  * Compiles the module for this memory ahead of use (browsers refuse to compile synchronously on the

@@ -120,7 +120,10 @@ let build: SimdBuild | undefined;
 export function simdBuild(): SimdBuild {
   if (build) return build;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.FMNIST_RELAXED_SIMD === '0') return (build = 'simd');
+  if (env?.FMNIST_RELAXED_SIMD === '0') {
+    build = 'simd';
+    return build;
+  }
   const probe = bytes(SIMD_WASM_RELAXED);
   if (!WebAssembly.validate(probe)) {
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;

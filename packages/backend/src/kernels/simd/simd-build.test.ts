@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../init-backend';
@@ -19,6 +20,8 @@ console.log(JSON.stringify(out));
 
 function run(env: Record<string, string>): { build: string; gemm: number[]; conv: number[] } {
   const out = execFileSync(process.execPath, ['--conditions=@fmnist/source', '--import', 'tsx', '--input-type=module', '-e', script], {
+    // The package's own directory, so `@fmnist/backend` resolves (by self-reference) wherever vitest runs.
+    cwd: fileURLToPath(new URL('../../../', import.meta.url)),
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The packages as users get them: the packed tarballs (built first: `turbo run build`) installed
+# into fresh projects outside the workspace. npm and pnpm (whose strict node_modules catches an
+# import a package does not declare), ESM and CommonJS, TypeScript with node16 and bundler
+# resolution, `npx fmnist`, and the tuner alone, without tfjs. Needs the real data installed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/fmnist-consumer-XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+say() { echo "consumer: $*" >&2; }
+
+for p in core data backend models trainer tuner profiler cli; do
+  (cd "$root/packages/$p" && pnpm pack --pack-destination "$work/tarballs" >/dev/null)
+done
+tgz() { ls "$work"/tarballs/fmnist-"$1"-*.tgz; }
+all=$(for p in core data backend models trainer tuner profiler cli; do tgz "$p"; done)
+peers="@tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-layers@4.22.0 onnx-proto@8.0.1"
+
+cat >"$work/app.mjs" <<'EOF'
+// What a user's app does: pick the backend, train on the real data, evaluate, export, tune.
+import { initBackend } from '@fmnist/backend';
+import { DataLoader, loadFashionMnist, stratifiedSubset } from '@fmnist/data';
+import { createModel, exportOnnx } from '@fmnist/models';
+import { evaluate, fit } from '@fmnist/trainer';
+import { createStudy, TPESampler } from '@fmnist/tuner';
+const info = await initBackend();
+const train = await loadFashionMnist({ split: 'train', download: false });
+const test = await loadFashionMnist({ split: 'test', download: false });
+const model = createModel('mlp-small', { seed: 0 });
+await fit(model, new DataLoader(stratifiedSubset(train, 3000, { seed: 0 }), { batchSize: 64, seed: 0 }), { epochs: 1, seed: 0, optimizer: { name: 'adam', lr: 2e-3 } });
+const { accuracy } = await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false }));
+await exportOnnx(model, 'model.onnx');
+const study = await createStudy({ direction: 'minimize', logger: () => {}, sampler: new TPESampler({ seed: 1 }) });
+await study.optimize((t) => (t.suggestFloat('x', -2, 2) - 1) ** 2, { nTrials: 8 });
+if (!(accuracy > 0.6)) throw new Error(`accuracy ${accuracy}`);
+console.log(JSON.stringify({ backend: info.name, build: info.kernelBuild, accuracy, best: study.bestValue }));
+EOF
+
+cat >"$work/app.cjs" <<'EOF'
+// CommonJS consumers get the require builds.
+require('@tensorflow/tfjs-backend-cpu');
+const tf = require('@tensorflow/tfjs-core');
+const { createModel, listModels } = require('@fmnist/models');
+const { Rng } = require('@fmnist/core');
+const { imageSize } = require('@fmnist/data');
+const { createStudy } = require('@fmnist/tuner');
+tf.setBackend('cpu').then(() => {
+  const model = createModel('cnn', { seed: 0 });
+  const y = tf.tidy(() => model.predict(tf.zeros([1, 28, 28, 1])));
+  if (y.shape.join() !== '1,10' || listModels().length < 6 || typeof createStudy !== 'function') throw new Error('cjs');
+  console.log(JSON.stringify({ cjs: true, rng: new Rng(1).int(0, 10), size: imageSize({ height: 28, width: 28, channels: 1 }) }));
+});
+EOF
+
+cat >"$work/check.ts" <<'EOF'
+// Types as a TypeScript user sees them (strict, under node16 and bundler resolution).
+import { type BackendInfo, initBackend } from '@fmnist/backend';
+import { type ImageDataset, RandomHorizontalFlip } from '@fmnist/data';
+import { createModel, exportOnnx, type OnnxExportOptions } from '@fmnist/models';
+import { EarlyStopping, fit } from '@fmnist/trainer';
+import { createStudy, type Trial } from '@fmnist/tuner';
+export async function run(ds: ImageDataset): Promise<BackendInfo> {
+  const info = await initBackend({ backend: 'wasm' });
+  const model = createModel('cnn', { seed: 0 });
+  const options: OnnxExportOptions = { inputLayout: 'nchw' };
+  await exportOnnx(model, 'm.onnx', options);
+  const study = await createStudy({ direction: 'maximize' });
+  await study.optimize((t: Trial) => t.suggestFloat('lr', 1e-4, 1e-1, { log: true }), { nTrials: 1 });
+  void new EarlyStopping({ monitor: 'val_loss', patience: 2 });
+  void new RandomHorizontalFlip();
+  void fit;
+  void ds;
+  return info;
+}
+EOF
+
+run_app() {
+  node app.mjs | tail -1
+  node app.cjs | tail -1
+  npx fmnist models --json >/dev/null
+  npx fmnist --help | grep -q 'Usage: fmnist'
+  for resolution in node16 bundler; do
+    module=$([ "$resolution" = node16 ] && echo node16 || echo esnext)
+    npx tsc --noEmit --strict --skipLibCheck --target es2022 --module "$module" --moduleResolution "$resolution" --types node check.ts
+  done
+}
+
+say "npm project"
+mkdir "$work/npm" && cd "$work/npm" && cp "$work"/app.* "$work/check.ts" .
+npm init -y >/dev/null
+# shellcheck disable=SC2086
+npm install --no-audit --no-fund --loglevel=error $all $peers @tensorflow/tfjs-backend-cpu@4.22.0 typescript@5 @types/node@20 >/dev/null
+run_app
+
+say "pnpm project"
+mkdir "$work/pnpm" && cd "$work/pnpm" && cp "$work"/app.* "$work/check.ts" .
+# pnpm resolves a tarball's own @fmnist dependencies from the registry: point them at the tarballs.
+node -e '
+const [dir, ...extra] = process.argv.slice(1);
+const tarballs = Object.fromEntries(require("node:fs").readdirSync(dir).map((f) => ["@fmnist/" + f.replace(/^fmnist-(.*)-\d+\.\d+\.\d+\.tgz$/, "$1"), `file:${dir}/${f}`]));
+const deps = { ...tarballs, ...Object.fromEntries(extra.map((s) => { const i = s.lastIndexOf("@"); return [s.slice(0, i), s.slice(i + 1)]; })) };
+console.log(JSON.stringify({ name: "consumer", private: true, dependencies: deps, pnpm: { overrides: tarballs } }, null, 2));
+' "$work/tarballs" $peers @tensorflow/tfjs-backend-cpu@4.22.0 typescript@5 @types/node@20 >package.json
+pnpm install --reporter=silent >/dev/null
+run_app
+
+say "the tuner alone"
+mkdir "$work/tuner" && cd "$work/tuner"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --loglevel=error "$(tgz core)" "$(tgz tuner)" >/dev/null
+if [ -e node_modules/@tensorflow ]; then say "the tuner pulled in tfjs"; exit 1; fi
+cat >tune.mjs <<'EOF'
+import { createStudy, JournalFileStorage, TPESampler } from '@fmnist/tuner';
+const study = await createStudy({ studyName: 's', storage: new JournalFileStorage('journal.log'), direction: 'minimize', logger: () => {}, sampler: new TPESampler({ seed: 0 }) });
+await study.optimize((t) => (t.suggestFloat('x', -3, 3) + 1) ** 2, { nTrials: 10 });
+console.log(JSON.stringify({ tuner: true, trials: study.trials.length, best: study.bestValue }));
+EOF
+node tune.mjs
+say "ok"

@@ -150,7 +150,11 @@ describe('SIMD memory-bound kernels', () => {
 });
 
 // The compiler's output does not depend on the Node version: checked once, not on every Node leg.
-it.skipIf(process.env.FMNIST_NODE_LEG)('the committed module is what assembly/ compiles to', () => {
-  const script = fileURLToPath(new URL('../../../scripts/build-wasm.mjs', import.meta.url));
-  expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
-}, 60_000);
+it.skipIf(process.env.FMNIST_NODE_LEG)(
+  'the committed module is what assembly/ compiles to',
+  () => {
+    const script = fileURLToPath(new URL('../../../scripts/build-wasm.mjs', import.meta.url));
+    expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
+  },
+  60_000,
+);

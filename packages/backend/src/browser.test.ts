@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { bundleForBrowser } from '../../../scripts/browser-bundle';
 import { BackendError, initBackend } from './browser';
 
-describe('browser entry', () => {
+// Bundling for browsers (esbuild) does not depend on Node's version: not rerun on the Node legs.
+describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
   it('bundles for the browser without Node built-ins or the Node thread shim', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
     expect(bundle.nodeGlobals).toEqual([]);

@@ -9,7 +9,8 @@ import { useCpu } from './test-setup';
 
 beforeAll(useCpu);
 
-describe('browser entry', () => {
+// Bundling for browsers (esbuild) does not depend on Node's version: not rerun on the Node legs.
+describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
   it('bundles for the browser without the Node file handler', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
     expect(bundle.nodeGlobals).toEqual([]);

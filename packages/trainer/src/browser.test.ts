@@ -9,7 +9,8 @@ import { toyDataset, useCpu } from './test-utils/toy-data';
 
 beforeAll(useCpu);
 
-describe('browser entry', () => {
+// Bundling for browsers (esbuild) does not depend on Node's version: not rerun on the Node legs.
+describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
   it('bundles for the browser without Node built-ins', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
     expect(bundle.nodeGlobals).toEqual([]);

@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from '@fmnist/core';
+import type { SimpleNN } from '../simple-nn';
 import { type OnnxExportOptions, toOnnx } from './to-onnx';
 
 /**
@@ -7,6 +8,6 @@ import { type OnnxExportOptions, toOnnx } from './to-onnx';
  * `await exportOnnx(model, 'model.onnx')`. Options and supported layers: {@link toOnnx}.
  * Needs the optional package onnx-proto.
  */
-export async function exportOnnx(model: tfl.LayersModel, path: string, options: OnnxExportOptions = {}): Promise<void> {
+export async function exportOnnx(model: tfl.LayersModel | SimpleNN, path: string, options: OnnxExportOptions = {}): Promise<void> {
   writeFileAtomic(path, await toOnnx(model, options));
 }

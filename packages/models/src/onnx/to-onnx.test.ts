@@ -11,6 +11,7 @@ import { fastBatchNormalization } from '../fast-batch-normalization';
 import { ModelError } from '../model-error';
 import { createModel } from '../registry';
 import { seededDropout } from '../seeded-dropout';
+import { SimpleNN } from '../simple-nn';
 import { useCpu } from '../test-setup';
 import { replaceHead } from '../transfer';
 import { exportOnnx } from './export-onnx';
@@ -137,6 +138,20 @@ describe('toOnnx: every zoo model runs in ONNX Runtime with the outputs of tfjs'
     x.dispose();
   });
 
+  it("exports stage 1's SimpleNN (raw variables, no layers) as one probability per image", async () => {
+    const model = new SimpleNN({ seed: 2 });
+    const x = tf.tensor(await testImages(), [COUNT, 784]);
+    const session = await ort.InferenceSession.create(await toOnnx(model));
+    expect(session.outputNames).toEqual(['probability']);
+    const out = await session.run({ input: new ort.Tensor('float32', x.dataSync() as Float32Array, [COUNT, 784]) });
+    const p = model.forward(x);
+    expect(out.probability.dims).toEqual([COUNT]);
+    expect(maxAbsDiff(out.probability.data as Float32Array, p.dataSync() as Float32Array)).toBeLessThan(1e-6);
+    await session.release();
+    tf.dispose([x, p]);
+    model.dispose();
+  });
+
   it('writes the input convention and class names into metadata_props, and the file atomically', async () => {
     const model = createModel('cnn', { seed: 1 });
     const classes = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -195,6 +210,10 @@ describe.runIf(hasOnnx || process.env.CI)("the ONNX project's own checker accept
       paths.push(path);
       model.dispose();
     }
+    const simple = new SimpleNN();
+    paths.push(join(dir, 'simple_nn.onnx'));
+    await exportOnnx(simple, paths[paths.length - 1]);
+    simple.dispose();
     const out = execFileSync(
       python,
       ['-c', 'import sys, onnx\nfor p in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(p), full_check=True)\nprint(len(sys.argv) - 1)', ...paths],

@@ -1,7 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { onnx } from 'onnx-proto';
 import { ModelError } from '../model-error';
-import type { ModelMetadata } from '../model-metadata';
+import type { ModelInput, ModelMetadata } from '../model-metadata';
+import { SimpleNN } from '../simple-nn';
 import { modelInput } from '../model-input';
 import { loadOnnxProto } from './load-onnx-proto';
 import { floatType, ONNX_IR_VERSION, ONNX_OPSET, OnnxGraph } from './onnx-graph';
@@ -59,12 +60,14 @@ function context(graph: OnnxGraph, layer: tfl.layers.Layer): LayerContext {
 }
 
 /**
- * The ONNX graph of a tfjs layers model (Sequential or functional, single input and output),
+ * The ONNX graph of a tfjs layers model (Sequential or functional, single input and output) or of
+ * stage 1's SimpleNN (output `probability`, [n]),
  * at opset {@link ONNX_OPSET}, as protobuf bytes. Inference semantics: dropout and noise layers are
  * removed, batch norm uses its moving statistics. A layer it cannot export is a `ModelError`
  * naming the layer.
  */
-export async function toOnnx(model: tfl.LayersModel, options: OnnxExportOptions = {}): Promise<Uint8Array> {
+export async function toOnnx(model: tfl.LayersModel | SimpleNN, options: OnnxExportOptions = {}): Promise<Uint8Array> {
+  if (model instanceof SimpleNN) return simpleNNGraph(model, options);
   const proto = loadOnnxProto();
   if (model.inputs.length !== 1 || model.outputs.length !== 1)
     throw new ModelError(`${model.name}: ONNX export takes a model with one input and one output, got ${model.inputs.length} and ${model.outputs.length}`);
@@ -139,19 +142,55 @@ export async function toOnnx(model: tfl.LayersModel, options: OnnxExportOptions 
   const outputName = graph.node('Identity', [last.name], options.outputName ?? 'logits');
 
   const metadata = options.metadata ?? (model.getUserDefinedMetadata() as { fmnist?: ModelMetadata } | undefined)?.fmnist;
+  return encode(proto, graph, {
+    name: metadata?.model ?? model.name,
+    input: { name: inputName, shape: graphInputShape },
+    output: { name: outputName, shape: output.shape },
+    props: metadataProps(modelInput(model, metadata), metadata?.model ?? model.name, metadata, graphInputShape, inputLayout),
+  });
+}
+
+/** Stage 1's SimpleNN (raw variables, no layers): p = sigmoid(xW + b), one probability per image. */
+function simpleNNGraph(model: SimpleNN, options: OnnxExportOptions): Uint8Array {
+  const proto = loadOnnxProto();
+  const graph = new OnnxGraph();
+  const inputName = graph.name(options.inputName ?? 'input');
+  const w = graph.floats('W', new Float32Array(model.W.dataSync()), [model.inputs, 1]);
+  const b = graph.floats('b', new Float32Array(model.b.dataSync()), [1]);
+  const p = graph.node('Sigmoid', [graph.node('Gemm', [inputName, w, b], 'linear')], 'sigmoid');
+  const outputName = graph.node('Reshape', [p, graph.int64s('shape', [-1])], options.outputName ?? 'probability');
+  const side = Math.round(Math.sqrt(model.inputs));
+  const input = { layout: 'flat' as const, height: side, width: side, channels: 1, normalize: 'unit' as const };
+  const metadata = options.metadata;
+  return encode(proto, graph, {
+    name: metadata?.model ?? 'simple-nn',
+    input: { name: inputName, shape: [null, model.inputs] },
+    output: { name: outputName, shape: [null] },
+    props: metadataProps(metadata?.input ?? input, metadata?.model ?? 'simple-nn', metadata, [null, model.inputs], 'nchw'),
+  });
+}
+
+interface GraphSignature {
+  name: string;
+  input: { name: string; shape: (number | null)[] };
+  output: { name: string; shape: (number | null)[] };
+  props: onnx.IStringStringEntryProto[];
+}
+
+function encode(proto: ReturnType<typeof loadOnnxProto>, graph: OnnxGraph, sig: GraphSignature): Uint8Array {
   const message: onnx.IModelProto = {
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: '@fmnist/models',
-    docString: `${metadata?.model ?? model.name}, exported from TensorFlow.js by @fmnist/models`,
+    docString: `${sig.name}, exported from TensorFlow.js by @fmnist/models`,
     graph: {
-      name: model.name,
+      name: sig.name,
       node: graph.nodes,
       initializer: graph.initializers,
-      input: [{ name: inputName, type: floatType(graphInputShape) }],
-      output: [{ name: outputName, type: floatType(output.shape) }],
+      input: [{ name: sig.input.name, type: floatType(sig.input.shape) }],
+      output: [{ name: sig.output.name, type: floatType(sig.output.shape) }],
     },
-    metadataProps: metadataProps(model, metadata, graphInputShape, inputLayout),
+    metadataProps: sig.props,
   };
   return proto.ModelProto.encode(message).finish();
 }
@@ -161,15 +200,15 @@ export async function toOnnx(model: tfl.LayersModel, options: OnnxExportOptions 
  * `custom_metadata_map`): x = (pixel / 255 - input_mean) / input_std, shaped as input_shape.
  */
 function metadataProps(
-  model: tfl.LayersModel,
+  input: ModelInput,
+  name: string,
   metadata: ModelMetadata | undefined,
   shape: (number | null)[],
   layout: 'nchw' | 'nhwc',
 ): onnx.IStringStringEntryProto[] {
-  const input = modelInput(model, metadata);
   const normalize = input.normalize === 'unit' ? { mean: 0, std: 1 } : input.normalize;
   const props: Record<string, string> = {
-    model: metadata?.model ?? model.name,
+    model: name,
     input_layout: shape.length === 2 ? 'NF' : layout.toUpperCase(),
     input_shape: JSON.stringify(shape.map((d) => d ?? -1)),
     input_scale: String(1 / 255),

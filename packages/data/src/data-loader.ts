@@ -28,7 +28,12 @@ export interface DataLoaderOptions {
   mix?: MixTransform;
   /** `'oneHot'` gives ys float32 `[n, classes]`; `'index'` gives int32 `[n]`. Default `'oneHot'`. */
   labels?: 'oneHot' | 'index';
-  /** Host batches prepared ahead of the consumer. Default 1. */
+  /**
+   * Host batches prepared ahead of the consumer, each in its own macrotask on the consumer's thread:
+   * they overlap with the consumer's asynchronous waits (reading a loss with `await data()`), not
+   * with a synchronous training step. Measured on 2 cores: a flat batch of 64 takes 0.4 ms to build
+   * (an mlp-small step about 4.6 ms), 3.2 ms with RandomAffine (a cnn step about 120 ms). Default 1.
+   */
   prefetch?: number;
 }
 
@@ -49,7 +54,8 @@ export interface HostBatch {
 }
 
 /**
- * Seeded, shuffling, prefetching batches over an in-memory dataset, like PyTorch's DataLoader:
+ * Seeded, shuffling batches over an in-memory dataset, like PyTorch's DataLoader (built one
+ * macrotask ahead on the same thread; no worker processes):
  * `for await (const { xs, ys } of loader)` runs one epoch; each epoch reshuffles.
  */
 export class DataLoader implements AsyncIterable<Batch> {

@@ -13,6 +13,7 @@ import { run as stage6 } from '@fmnist/example-stage-6-vgg-transfer';
 import { run as stage7 } from '@fmnist/example-stage-7-optimizers-profiling';
 import { reportHtml } from './report-html';
 import type { StageResult } from './stage-result';
+import { imagesPerSecond, machineInfo } from './machine-info';
 
 export interface JourneyOptions {
   quick?: boolean;
@@ -37,6 +38,7 @@ const SUMMARY_KEYS = [
   'valAccuracy',
   'testAccuracy',
   'referenceAccuracy',
+  'target',
   'met',
 ] as const;
 
@@ -48,6 +50,7 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
   const stages = options.stages ?? [1, 2, 3, 4, 5, 6, 7];
   for (const s of stages) if (!STAGES[s]) throw new Error(`--stages: no stage ${s}; stages are 1 to 7`);
   const backend = await initBackend();
+  const machine = machineInfo(backend);
   log(`journey: stages ${stages.join(', ')}${options.quick ? ' (quick)' : ''} on ${backend.name}; report in ${outDir}`);
   const started = performance.now();
   const results: StageResult[] = [];
@@ -55,13 +58,23 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
   const write = () => {
     writeFileAtomic(
       join(outDir, 'summary.json'),
-      `${JSON.stringify({ quick: options.quick === true, backend: backend.name, stages: results.map((r) => Object.fromEntries(SUMMARY_KEYS.map((k) => [k, r[k] ?? null]))) }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          quick: options.quick === true,
+          backend: backend.name,
+          machine,
+          seconds: (performance.now() - started) / 1000,
+          stages: results.map((r) => ({ ...Object.fromEntries(SUMMARY_KEYS.map((k) => [k, r[k] ?? null])), imagesPerSecond: imagesPerSecond(r.history) })),
+        },
+        null,
+        2,
+      )}\n`,
     );
     writeFileAtomic(
       join(outDir, 'index.html'),
       reportHtml(results, test, {
         quick: options.quick === true,
-        backend: backend.name,
+        machine,
         seconds: (performance.now() - started) / 1000,
         date: new Date().toISOString(),
       }),

@@ -1,5 +1,6 @@
 import { encodePng, type ImageDataset, renderImageGrid } from '@fmnist/data';
 import type { PlotData } from '@fmnist/tuner';
+import { imagesPerSecond, type MachineInfo } from './machine-info';
 import type { StageResult } from './stage-result';
 import { barChart, esc, heatmap, lineChart, type Series } from './svg-charts';
 
@@ -114,9 +115,9 @@ function extras(r: StageResult): string {
 }
 
 /** A self-contained HTML report: summary table, curves, confusion matrices, mistakes, tuner and profiler. */
-export function reportHtml(results: StageResult[], test: ImageDataset, meta: { quick: boolean; backend: string; seconds: number; date: string }): string {
+export function reportHtml(results: StageResult[], test: ImageDataset, meta: { quick: boolean; machine: MachineInfo; seconds: number; date: string }): string {
   const summary = table(
-    ['stage', 'app', 'model', 'params', 'epochs', 'seconds', 'train', 'val', 'test', 'gap', 'reference', 'target', 'met'],
+    ['stage', 'app', 'model', 'params', 'epochs', 'seconds', 'images/s', 'train', 'val', 'test', 'gap', 'reference', 'target', 'met'],
     results.map((r) => [
       r.stage,
       r.app,
@@ -124,6 +125,7 @@ export function reportHtml(results: StageResult[], test: ImageDataset, meta: { q
       r.params.toLocaleString('en-US'),
       r.epochs,
       r.seconds.toFixed(0),
+      imagesPerSecond(r.history)?.toFixed(0) ?? '',
       pct(r.trainAccuracy),
       pct(r.valAccuracy),
       pct(r.testAccuracy),
@@ -148,7 +150,8 @@ svg .t{font-size:13px;font-weight:600}svg .tick{font-size:10px;fill:#444}svg .ce
 section{border-top:1px solid #eee;margin-top:24px}code{font-size:12px}
 </style></head><body>
 <h1>Fashion-MNIST journey</h1>
-<p>${meta.quick ? 'Quick run (small budgets: accuracies are not the targets). ' : ''}Backend ${esc(meta.backend)}, total ${(meta.seconds / 60).toFixed(1)} min, ${esc(meta.date)}.</p>
+<p>${meta.quick ? 'Quick run (small budgets: accuracies are not the targets). ' : ''}Total ${(meta.seconds / 60).toFixed(1)} min, ${esc(meta.date)}.</p>
+<p>Machine: ${esc(meta.machine.cpu)}, ${meta.machine.cores} cores; Node ${esc(meta.machine.node)}; backend ${esc(meta.machine.backend)} (${esc(meta.machine.backendPackage)}), ${meta.machine.threads} threads${meta.machine.kernelBuild ? `, our kernels built with ${esc(meta.machine.kernelBuild)}: ${esc(meta.machine.kernels.join(', '))}` : ''}.</p>
 ${summary}
 ${sections.join('\n')}
 </body></html>`;

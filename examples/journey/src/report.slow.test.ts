@@ -13,12 +13,31 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('pnpm journey --quick', (
     const outDir = mkdtempSync(join(tmpdir(), 'journey-'));
     const results = await runJourney({ quick: true, outDir, log: () => {} });
     expect(results.map((r) => r.stage)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { stages: Record<string, unknown>[] };
+    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { stages: Record<string, unknown>[]; machine: Record<string, unknown> };
     expect(summary.stages).toHaveLength(7);
+    expect(summary.machine).toMatchObject({ cores: expect.any(Number), threads: expect.any(Number), node: process.version, backend: 'wasm' });
+    expect(summary.machine.cpu).toMatch(/\w/);
+    expect(summary.machine.kernelBuild).toMatch(/^(relaxed-simd|simd|js)$/);
     for (const s of summary.stages) {
       expect(Object.keys(s).sort()).toEqual(
-        ['app', 'epochs', 'met', 'model', 'params', 'referenceAccuracy', 'seconds', 'stage', 'testAccuracy', 'trainAccuracy', 'valAccuracy'].sort(),
+        [
+          'app',
+          'epochs',
+          'imagesPerSecond',
+          'met',
+          'model',
+          'params',
+          'referenceAccuracy',
+          'seconds',
+          'stage',
+          'target',
+          'testAccuracy',
+          'trainAccuracy',
+          'valAccuracy',
+        ].sort(),
       );
+      expect(typeof s.target).toBe('number');
+      if (s.stage !== 1) expect(s.imagesPerSecond as number).toBeGreaterThan(0);
       expect(s.testAccuracy as number).toBeGreaterThan(0.3);
       expect(s.testAccuracy as number).toBeLessThanOrEqual(1);
     }

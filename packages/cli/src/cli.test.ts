@@ -221,6 +221,7 @@ describe('fmnist export', () => {
     const test = await loadFashionMnist({ split: 'test', dir: data, verify: false });
     expect(await onnxAccuracy(file, test)).toBe(evaluated.testAccuracy);
     await expectInputError(['export', '--model-dir', model], /--out is required/);
+    await expectInputError(['export', '--model-dir', model, '--out', model], /--out: .* is a directory; expected the path of the \.onnx file/);
     await expectInputError(['export', '--model-dir', model, '--out', file, '--format', 'tflite'], /--format: expected one of onnx, got "tflite"/);
     await expectInputError(['export', '--model-dir', join(model, 'nope'), '--out', file, '--backend', 'cpu'], /nope: no model.json/);
   }, 60_000);

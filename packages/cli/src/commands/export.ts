@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { exportOnnx, loadModel, ONNX_OPSET } from '@fmnist/models';
 import { backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
@@ -22,6 +22,7 @@ export const exportCommand: Command = {
     if (!dir) throw new UsageError('--model-dir is required (a directory written by fmnist train --out)');
     const out = str(values, 'out');
     if (!out) throw new UsageError('--out is required (the .onnx file to write)');
+    if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out: ${out} is a directory; expected the path of the .onnx file to write`);
     choice(values, 'format', ['onnx'] as const, 'onnx');
     const inputLayout = choice(values, 'input-layout', ['nchw', 'nhwc'] as const, 'nchw');
     await backendFromFlags(values);

@@ -4,4 +4,4 @@ export { fileSystemHandler } from './file-io-handler';
 export { loadModel, saveModel } from './save-model';
 export { exportOnnx } from './onnx/export-onnx';
 export { ONNX_OPSET } from './onnx/onnx-graph';
-export { type OnnxExportOptions, toOnnx } from './onnx/to-onnx';
+export { type OnnxExportOptions, type OnnxSignature, toOnnx } from './onnx/to-onnx';

@@ -27,21 +27,20 @@ export const exportCommand: Command = {
     const inputLayout = choice(values, 'input-layout', ['nchw', 'nhwc'] as const, 'nchw');
     await backendFromFlags(values);
     const { model, metadata } = await loadModel(dir);
-    await exportOnnx(model, out, { inputLayout, foldBatchNorm: values['no-fold-batch-norm'] !== true, metadata });
-    const [, ...rest] = model.inputs[0].shape as (number | null)[];
-    const shape = rest.length === 3 && inputLayout === 'nchw' ? [-1, rest[2], rest[0], rest[1]] : [-1, ...rest];
+    const signature = await exportOnnx(model, out, { inputLayout, foldBatchNorm: values['no-fold-batch-norm'] !== true, metadata });
     const report = {
       out,
       format: 'onnx',
       opset: ONNX_OPSET,
       bytes: statSync(out).size,
       model: metadata?.model ?? model.name,
-      input: { name: 'input', shape, layout: rest.length === 3 ? inputLayout.toUpperCase() : 'NF' },
-      output: { name: 'logits', shape: [-1, ...(model.outputs[0].shape as number[]).slice(1)] },
+      ...signature,
     };
     model.dispose();
     if (json) io.stdout(JSON.stringify(report));
     else
-      io.stdout(`wrote ${out} (${report.bytes} bytes, ONNX opset ${ONNX_OPSET}): input "input" [${shape.join(', ')}] ${report.input.layout}, output "logits"`);
+      io.stdout(
+        `wrote ${out} (${report.bytes} bytes, ONNX opset ${ONNX_OPSET}): input "${signature.input.name}" [${signature.input.shape.join(', ')}] ${signature.input.layout}, output "${signature.output.name}" [${signature.output.shape.join(', ')}]`,
+      );
   },
 };

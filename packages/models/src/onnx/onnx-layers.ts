@@ -114,6 +114,14 @@ export function activation(graph: OnnxGraph, name: string, x: OnnxValue, base: s
   return fail(layer, `activation ${JSON.stringify(name)} cannot be exported`);
 }
 
+/** The layer's bias, with a folded batch norm applied (b * scale + shift; a bias of 0 where it had none). */
+async function bias(ctx: LayerContext): Promise<Float32Array | undefined> {
+  const b = (await ctx.weight('bias'))?.data;
+  if (!ctx.fold) return b;
+  const { scale, shift } = ctx.fold;
+  return shift.map((s, o) => (b ? b[o] : 0) * scale[o] + s);
+}
+
 const dense: LayerConverter = async (ctx, input, outShape) => {
   const { graph, layer } = ctx;
   const config = layer.getConfig();
@@ -122,11 +130,10 @@ const dense: LayerConverter = async (ctx, input, outShape) => {
   if (!kernel) return fail(layer, 'has no kernel');
   const [inputs, units] = kernel.shape;
   let w = input.order === 'flat-nchw' && input.hwc ? toChwOrder(kernel.data, input.hwc, units) : kernel.data;
-  let b = (await ctx.weight('bias'))?.data;
+  const b = await bias(ctx);
   if (ctx.fold) {
-    const { scale, shift } = ctx.fold;
+    const { scale } = ctx.fold;
     w = w.map((v, i) => v * scale[i % units]);
-    b = shift.map((s, o) => (b ? b[o] : 0) * scale[o] + s);
   }
   const base = layer.name;
   const wName = graph.floats(`${base}/kernel`, w, [inputs, units]);
@@ -151,11 +158,7 @@ const conv2d: LayerConverter = async (ctx, input, outShape) => {
     for (let x = 0; x < kw; x++)
       for (let i = 0; i < cin; i++)
         for (let o = 0; o < cout; o++) w[((o * cin + i) * kh + y) * kw + x] = kernel.data[((y * kw + x) * cin + i) * cout + o] * (scale ? scale[o] : 1);
-  let b = (await ctx.weight('bias'))?.data;
-  if (ctx.fold) {
-    const { shift } = ctx.fold;
-    b = shift.map((s, o) => (b ? b[o] : 0) * (scale as Float32Array)[o] + s);
-  }
+  const b = await bias(ctx);
   const strides = pair(config.strides, 'strides', layer);
   const dilations = pair(config.dilationRate, 'dilationRate', layer);
   const base = layer.name;

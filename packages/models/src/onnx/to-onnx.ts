@@ -25,6 +25,12 @@ export interface OnnxExportOptions {
   outputName?: string;
 }
 
+/** The exported graph's input and output, as a consumer feeds and reads them (-1: the batch). */
+export interface OnnxSignature {
+  input: { name: string; shape: number[]; layout: 'NCHW' | 'NHWC' | 'NF' };
+  output: { name: string; shape: number[] };
+}
+
 type Symbolic = tfl.SymbolicTensor;
 
 /** Every symbolic tensor the outputs depend on, with how many layers (or graph outputs) read it. */
@@ -67,6 +73,11 @@ function context(graph: OnnxGraph, layer: tfl.layers.Layer): LayerContext {
  * naming the layer.
  */
 export async function toOnnx(model: tfl.LayersModel | SimpleNN, options: OnnxExportOptions = {}): Promise<Uint8Array> {
+  return (await buildOnnx(model, options)).bytes;
+}
+
+/** {@link toOnnx}'s bytes with the graph's signature (what `exportOnnx` reports). */
+export async function buildOnnx(model: tfl.LayersModel | SimpleNN, options: OnnxExportOptions = {}): Promise<{ bytes: Uint8Array; signature: OnnxSignature }> {
   if (model instanceof SimpleNN) return simpleNNGraph(model, options);
   const proto = loadOnnxProto();
   if (model.inputs.length !== 1 || model.outputs.length !== 1)
@@ -142,16 +153,17 @@ export async function toOnnx(model: tfl.LayersModel | SimpleNN, options: OnnxExp
   const outputName = graph.node('Identity', [last.name], options.outputName ?? 'logits');
 
   const metadata = options.metadata ?? (model.getUserDefinedMetadata() as { fmnist?: ModelMetadata } | undefined)?.fmnist;
+  const layout = rank === 2 ? 'NF' : inputLayout === 'nchw' ? 'NCHW' : 'NHWC';
   return encode(proto, graph, {
     name: metadata?.model ?? model.name,
-    input: { name: inputName, shape: graphInputShape },
+    input: { name: inputName, shape: graphInputShape, layout },
     output: { name: outputName, shape: output.shape },
-    props: metadataProps(modelInput(model, metadata), metadata?.model ?? model.name, metadata, graphInputShape, inputLayout),
+    props: metadataProps(modelInput(model, metadata), metadata?.model ?? model.name, metadata, graphInputShape, layout),
   });
 }
 
 /** Stage 1's SimpleNN (raw variables, no layers): p = sigmoid(xW + b), one probability per image. */
-function simpleNNGraph(model: SimpleNN, options: OnnxExportOptions): Uint8Array {
+function simpleNNGraph(model: SimpleNN, options: OnnxExportOptions): { bytes: Uint8Array; signature: OnnxSignature } {
   const proto = loadOnnxProto();
   const graph = new OnnxGraph();
   const inputName = graph.name(options.inputName ?? 'input');
@@ -164,20 +176,20 @@ function simpleNNGraph(model: SimpleNN, options: OnnxExportOptions): Uint8Array 
   const metadata = options.metadata;
   return encode(proto, graph, {
     name: metadata?.model ?? 'simple-nn',
-    input: { name: inputName, shape: [null, model.inputs] },
+    input: { name: inputName, shape: [null, model.inputs], layout: 'NF' },
     output: { name: outputName, shape: [null] },
-    props: metadataProps(metadata?.input ?? input, metadata?.model ?? 'simple-nn', metadata, [null, model.inputs], 'nchw'),
+    props: metadataProps(metadata?.input ?? input, metadata?.model ?? 'simple-nn', metadata, [null, model.inputs], 'NF'),
   });
 }
 
 interface GraphSignature {
   name: string;
-  input: { name: string; shape: (number | null)[] };
+  input: { name: string; shape: (number | null)[]; layout: OnnxSignature['input']['layout'] };
   output: { name: string; shape: (number | null)[] };
   props: onnx.IStringStringEntryProto[];
 }
 
-function encode(proto: ReturnType<typeof loadOnnxProto>, graph: OnnxGraph, sig: GraphSignature): Uint8Array {
+function encode(proto: ReturnType<typeof loadOnnxProto>, graph: OnnxGraph, sig: GraphSignature): { bytes: Uint8Array; signature: OnnxSignature } {
   const message: onnx.IModelProto = {
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
@@ -192,7 +204,14 @@ function encode(proto: ReturnType<typeof loadOnnxProto>, graph: OnnxGraph, sig: 
     },
     metadataProps: sig.props,
   };
-  return proto.ModelProto.encode(message).finish();
+  const batch = (shape: (number | null)[]) => shape.map((d) => d ?? -1);
+  return {
+    bytes: proto.ModelProto.encode(message).finish(),
+    signature: {
+      input: { name: sig.input.name, shape: batch(sig.input.shape), layout: sig.input.layout },
+      output: { name: sig.output.name, shape: batch(sig.output.shape) },
+    },
+  };
 }
 
 /**
@@ -204,12 +223,12 @@ function metadataProps(
   name: string,
   metadata: ModelMetadata | undefined,
   shape: (number | null)[],
-  layout: 'nchw' | 'nhwc',
+  layout: OnnxSignature['input']['layout'],
 ): onnx.IStringStringEntryProto[] {
   const normalize = input.normalize === 'unit' ? { mean: 0, std: 1 } : input.normalize;
   const props: Record<string, string> = {
     model: name,
-    input_layout: shape.length === 2 ? 'NF' : layout.toUpperCase(),
+    input_layout: layout,
     input_shape: JSON.stringify(shape.map((d) => d ?? -1)),
     input_scale: String(1 / 255),
     input_mean: String(normalize.mean),

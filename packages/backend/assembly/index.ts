@@ -6,3 +6,4 @@ export { conv2dFilterGrad, conv2dRows } from './conv2d';
 export { columnSum } from './column-sum';
 export { gemm } from './gemm';
 export { maxPoolGrad } from './max-pool-grad';
+export { winogradConv, winogradFilter, winogradGradFilter, winogradGradPrepare } from './winograd';

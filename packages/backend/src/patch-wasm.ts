@@ -5,7 +5,7 @@ import { batchNormTrainGradKernel, batchNormTrainKernel } from './kernels/batch-
 import { conv2DBackpropFilterConfig, conv2DBackpropFilterSimdConfig } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input';
 import { fusedBatchNormConfig } from './kernels/fused-batch-norm';
-import { fusedConv2DConfig } from './kernels/fused-conv2d';
+import { conv2DConfig, fusedConv2DConfig } from './kernels/fused-conv2d';
 import { hostKernelConfig } from './kernels/host-kernel';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
 import type { SpawnKernelWorkers } from './kernels/simd/kernel-pool';
@@ -60,6 +60,7 @@ export function patchWasm(to: WasmPatchLevel = 'all'): string[] {
     replace(batchMatMulConfig(original('BatchMatMul')));
     replace(fusedMatMulConfig(original('_FusedMatMul')));
     replace(fusedConv2DConfig(original('FusedConv2D')));
+    replace(conv2DConfig(original('Conv2D')));
     replace(fusedBatchNormConfig(original('FusedBatchNorm')));
     replace(hostKernelConfig(maxPoolGradKernel, 'wasm', original('MaxPoolGrad')));
     replace(hostKernelConfig(sumKernel, 'wasm', original('Sum')));

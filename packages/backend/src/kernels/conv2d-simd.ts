@@ -2,6 +2,7 @@ import { backend_util, type KernelBackend, type TensorInfo, util } from '@tensor
 import type { SimdKernels } from './simd/simd-module';
 import { callKernel, release } from './call-kernel';
 import { chunkCount, splitRange } from './simd/kernel-pool';
+import { winogradApplies, winogradConv2D, winogradConv2DBackpropFilter } from './conv2d-winograd';
 import { kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike } from './wasm-backend-like';
 
 // Stride-1 convolutions on our SIMD implicit GEMM (assembly/conv2d.ts). Each function returns
@@ -98,6 +99,7 @@ export function simdConv2D(
   const c = info(x.shape, filter.shape, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode);
   if (!unit(c) || c.inChannels < MIN_CHANNELS || (bias && util.sizeFromShape(bias.shape) !== c.outChannels)) return undefined;
   const { top, bottom, left, right } = c.padInfo;
+  if (winogradApplies(c.filterHeight, c.filterWidth, c.inChannels)) return winogradConv2D(backend, k, x, filter, false, top, left, c.outHeight, c.outWidth, bias, relu);
   const xp = pad(backend, x, [
     [0, 0],
     [top, bottom],
@@ -126,8 +128,13 @@ export function simdConv2DBackpropInput(
   const k = simdFor(b);
   if (!k || dy.dtype !== 'float32' || filter.dtype !== 'float32' || !unit(c) || c.outChannels < MIN_CHANNELS) return undefined;
   const { filterHeight: kh, filterWidth: kw } = c;
-  const dyp = pad(backend, dy, paddings);
   const swapped = callKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+  if (winogradApplies(kh, kw, c.outChannels)) {
+    const dx = winogradConv2D(backend, k, dy, swapped, true, paddings[1][0], paddings[2][0], c.inHeight, c.inWidth, undefined, false);
+    release(backend, swapped);
+    return dx;
+  }
+  const dyp = pad(backend, dy, paddings);
   const out = b.makeOutput([c.batchSize, c.inHeight, c.inWidth, c.inChannels], 'float32');
   convRows(b, k, dyp, swapped, kh, kw, true, out, undefined, false);
   release(backend, dyp, swapped);
@@ -142,6 +149,7 @@ export function simdConv2DBackpropFilter(backend: KernelBackend, x: TensorInfo, 
   const c = info(x.shape, filterShape, a.strides, a.pad, 1, a.dimRoundingMode);
   if (!unit(c) || c.batchSize === 0) return undefined;
   const { top, bottom, left, right } = c.padInfo;
+  if (winogradApplies(c.filterHeight, c.filterWidth, c.inChannels)) return winogradConv2DBackpropFilter(backend, k, x, dy, top, left);
   // One extra zero row at the bottom: the GEMM's k loop runs over whole padded rows and may read up
   // to kw - 1 pixels past an image's last row.
   const xp = pad(backend, x, [

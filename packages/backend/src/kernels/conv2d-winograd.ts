@@ -1,0 +1,160 @@
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import type { SimdKernels } from './simd/simd-module';
+import { callKernel, release } from './call-kernel';
+import { chunkCount, splitRange } from './simd/kernel-pool';
+import { kernelThreads, offsetOf, runParallel, type WasmBackendLike, wasmMemory, withScratch } from './wasm-backend-like';
+
+// 3x3 stride-1 convolutions by Winograd F(4x4, 3x3) (assembly/winograd.ts): 36 multiplies per 4x4
+// output tile and channel pair instead of 144. Measured error: see conv2d-winograd.test.ts.
+
+/** Below this many reduction channels the transforms cost more than the multiplies they save. */
+export const WINOGRAD_MIN_CHANNELS = 16;
+
+let enabled: boolean | undefined;
+
+/** Whether 3x3 convolutions use Winograd: on unless `setWinograd(false)` or FMNIST_WINOGRAD=0. */
+export function winogradEnabled(): boolean {
+  if (enabled === undefined) {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+    enabled = env?.FMNIST_WINOGRAD !== '0';
+  }
+  return enabled;
+}
+
+/** Turns Winograd on or off for later convolutions (off: direct convolution's rounding). */
+export function setWinograd(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether a convolution with this filter and reduction width takes the Winograd path. */
+export function winogradApplies(kh: number, kw: number, reduction: number): boolean {
+  return kh === 3 && kw === 3 && reduction >= WINOGRAD_MIN_CHANNELS && winogradEnabled();
+}
+
+const E = 36;
+/** Per-chunk scratch ahead of the transformed tiles: the transforms' temporaries. */
+const TMP_BYTES = 1024;
+/** Whole vectors are read past the last channel of a transformed row: slack after each buffer. */
+const SLACK = 16;
+/** A tile block's transformed input and output should stay in a core's L2 (floats). */
+const BLOCK_FLOATS = 96 * 1024;
+
+const chunksFor = (b: WasmBackendLike) => chunkCount(kernelThreads(b));
+const tiles = (n: number) => Math.ceil(n / 4);
+
+function pad(b: KernelBackend, x: TensorInfo, rows: [number, number], cols: [number, number]): TensorInfo {
+  return callKernel(b, 'PadV2', { x }, { paddings: [[0, 0], rows, cols, [0, 0]], constantValue: 0 });
+}
+
+/** U [36, cin, cout] of filter [3, 3, cin, cout] (rotated 180° with `flip`), into `u`. */
+function transformFilter(b: WasmBackendLike, k: SimdKernels, filter: TensorInfo, u: number, flip: boolean): void {
+  const [, , cin, cout] = filter.shape;
+  const w = offsetOf(b, filter);
+  const parts = splitRange(cin, chunksFor(b), 1);
+  withScratch(b, TMP_BYTES * parts.length, (tmp) => {
+    runParallel(
+      b,
+      k,
+      'winogradFilter',
+      parts.map(([c0, cc], i) => [w, u, cin, cout, c0, cc, flip ? 1 : 0, tmp + i * TMP_BYTES]),
+    );
+  });
+}
+
+/**
+ * A stride-1 3x3 convolution of x [N, H, W, cin] with `filter` [3, 3, cin, cout] (read rotated 180°
+ * with `flip`), x padded by `top`/`left` (and zeros below and to the right as the tiles need), into
+ * a new [N, outH, outW, cout] tensor (+ bias [cout]) (ReLU).
+ */
+export function winogradConv2D(
+  backend: KernelBackend,
+  k: SimdKernels,
+  x: TensorInfo,
+  filter: TensorInfo,
+  flip: boolean,
+  top: number,
+  left: number,
+  outH: number,
+  outW: number,
+  bias: TensorInfo | undefined,
+  relu: boolean,
+): TensorInfo {
+  const b = backend as unknown as WasmBackendLike;
+  const [batch, h, w, cin] = x.shape;
+  const cout = filter.shape[3];
+  const [tH, tW] = [tiles(outH), tiles(outW)];
+  const xp = pad(backend, x, [top, 4 * tH + 2 - h - top], [left, 4 * tW + 2 - w - left]);
+  const out = b.makeOutput([batch, outH, outW, cout], 'float32');
+  const total = batch * tH * tW;
+  const tb = Math.max(4, Math.min(64, 4 * Math.floor(BLOCK_FLOATS / (E * (cin + cout)) / 4)));
+  const parts = splitRange(total, chunksFor(b), tb);
+  const chunkBytes = TMP_BYTES + 4 * E * tb * (cin + cout) + SLACK;
+  const uBytes = 4 * E * cin * cout + SLACK;
+  withScratch(b, 64 + uBytes + chunkBytes * parts.length, (scratch) => {
+    const u = scratch + 64;
+    transformFilter(b, k, filter, u, flip);
+    const params = [offsetOf(b, xp), tH, tW, cin, u, cout, offsetOf(b, out), outH, outW, bias ? offsetOf(b, bias) : 0, relu ? 1 : 0, tb];
+    // Read after the mallocs: a grown memory has a new buffer.
+    new Int32Array((wasmMemory(b) as WebAssembly.Memory).buffer, scratch, params.length).set(params);
+    const chunks = scratch + 64 + uBytes;
+    runParallel(
+      b,
+      k,
+      'winogradConv',
+      parts.map(([t0, count], i) => [scratch, t0, count, chunks + i * chunkBytes]),
+    );
+  });
+  release(backend, xp);
+  return out;
+}
+
+/**
+ * dW [3, 3, cin, cout] of a stride-1 3x3 convolution of x [N, H, W, cin] padded by top/left with
+ * output gradient dy [N, oH, oW, cout]: all tiles transformed (V from x, Z from dy), then for each
+ * of the 36 elements S = Vᵀ Z (a GEMM reducing over every tile), then dW = Gᵀ S G.
+ */
+export function winogradConv2DBackpropFilter(backend: KernelBackend, k: SimdKernels, x: TensorInfo, dy: TensorInfo, top: number, left: number): TensorInfo {
+  const b = backend as unknown as WasmBackendLike;
+  const [batch, h, w, cin] = x.shape;
+  const [, oH, oW, cout] = dy.shape;
+  const [tH, tW] = [tiles(oH), tiles(oW)];
+  const xp = pad(backend, x, [top, 4 * tH + 2 - h - top], [left, 4 * tW + 2 - w - left]);
+  const dyp = pad(backend, dy, [0, 4 * tH - oH], [0, 4 * tW - oW]);
+  const out = b.makeOutput([3, 3, cin, cout], 'float32');
+  const total = batch * tH * tW;
+  const chunks = chunksFor(b);
+  const vBytes = 4 * E * total * cin + SLACK;
+  const zBytes = 4 * E * total * cout + SLACK;
+  const sBytes = 4 * E * cin * cout + SLACK;
+  const tileParts = splitRange(total, chunks, 1);
+  const chanParts = splitRange(cin, chunks, 1);
+  const tmpCount = Math.max(tileParts.length, chanParts.length);
+  withScratch(b, vBytes + zBytes + sBytes + TMP_BYTES * tmpCount, (scratch) => {
+    const [v, z, s] = [scratch, scratch + vBytes, scratch + vBytes + zBytes];
+    const tmp = s + sBytes;
+    const [px, pdy] = [offsetOf(b, xp), offsetOf(b, dyp)];
+    runParallel(
+      b,
+      k,
+      'winogradGradPrepare',
+      tileParts.map(([t0, count], i) => [px, pdy, tH, tW, cin, cout, t0, count, v, z, total, tmp + i * TMP_BYTES]),
+    );
+    // S[e] (cin x cout) = V[e]ᵀ (read in place: sam 1, sak cin) · Z[e]; threads take (e, column range).
+    const cols = splitRange(cout, Math.max(1, Math.floor(chunks / E)), 8);
+    const gemms: number[][] = [];
+    for (let e = 0; e < E; e++) {
+      for (const [c0, cc] of cols) {
+        gemms.push([v + 4 * e * total * cin, 1, cin, z + 4 * (e * total * cout + c0), cout, s + 4 * (e * cin * cout + c0), cout, cin, total, cc, 0, 0, 0]);
+      }
+    }
+    runParallel(b, k, 'gemm', gemms);
+    runParallel(
+      b,
+      k,
+      'winogradGradFilter',
+      chanParts.map(([c0, cc], i) => [s, offsetOf(b, out), cin, cout, c0, cc, tmp + i * TMP_BYTES]),
+    );
+  });
+  release(backend, xp, dyp);
+  return out;
+}

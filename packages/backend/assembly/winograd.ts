@@ -11,6 +11,8 @@
 import { gemm } from './gemm';
 
 const E = 36;
+/** Bytes of per-chunk scratch for the transforms' temporaries (at most 72 vectors). */
+const TMP: usize = 2048;
 
 @inline function ld(p: usize, one: bool): v128 {
   return one ? v128.load32_zero(p) : v128.load(p);
@@ -153,50 +155,96 @@ export function winogradFilter(w: usize, u: usize, cin: i32, cout: i32, c0: i32,
   }
 }
 
-/** Tile t of a [batch, tH, tW] grid: the byte offset of its top-left pixel in a [batch, rows, cols, c] tensor. */
-@inline function tileBase(t: i32, tH: i32, tW: i32, rows: i32, cols: i32, c: i32): usize {
-  const per = tH * tW;
-  const n = t / per;
-  const r = t - n * per;
-  const ty = r / tW;
-  const tx = r - ty * tW;
-  return (<usize>((n * rows + ty * 4) * cols + tx * 4) * <usize>c) << 2;
+/**
+ * Copies the size x size window at (y0, x0) of image n of x [batch, H, W, c], channels [ch, ch + 4)
+ * (one with `one`), into `patch` (vectors, row-major), zeros outside the image: edge tiles.
+ */
+@inline function loadPatch(x: usize, n: i32, H: i32, W: i32, c: i32, y0: i32, x0: i32, ch: i32, size: i32, one: bool, patch: usize): void {
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < size; i++) {
+    const y = y0 + i;
+    for (let j = 0; j < size; j++) {
+      const xx = x0 + j;
+      const inside = y >= 0 && y < H && xx >= 0 && xx < W;
+      // Clamped, so the load is always in the tensor (it may become a select, which loads both ways).
+      const p = x + ((<usize>((n * H + min(max(y, 0), H - 1)) * W + min(max(xx, 0), W - 1)) * <usize>c + <usize>ch) << 2);
+      const val = ld(p, one);
+      v128.store(patch + <usize>(i * size + j) * 16, inside ? val : zero);
+    }
+  }
+}
+
+/** One tile's input transform for channels [ch, ch + 4) (one with `one`, a constant at each call: the branches fold). */
+@inline function inputGroup(x: usize, base: usize, inside: bool, n: i32, H: i32, W: i32, c: i32, y0: i32, x0: i32, ch: i32, rs: usize, cs: usize, o: usize, es: usize, tmp: usize, one: bool): void {
+  // Rows: tmp[i][k] = Σ_j Bᵀ[k][j] d[i][j].
+  if (inside) {
+    const p = base + (<usize>ch << 2);
+    for (let i = 0; i < 6; i++) bt6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
+  } else {
+    const patch = tmp + 576;
+    loadPatch(x, n, H, W, c, y0, x0, ch, 6, one, patch);
+    for (let i = 0; i < 6; i++) bt6(patch + <usize>(i * 6) * 16, 16, tmp + <usize>(i * 6) * 16, 16, false, false);
+  }
+  // Columns: V[r * 6 + k] = Σ_i Bᵀ[r][i] tmp[i][k].
+  const oc = o + (<usize>ch << 2);
+  for (let k = 0; k < 6; k++) bt6(tmp + <usize>k * 16, 96, oc + <usize>k * es, 6 * es, false, one);
 }
 
 /**
- * V[e][t - t0][ch] = (Bᵀ d B)[e] for tiles [t0, t0 + count) of xp [batch, 4 tH + 2, 4 tW + 2, c]
- * (zero-padded so every tile is whole). V's tile stride is ldT. tmp: 36 vectors.
+ * V[e][t - t0][ch] = (Bᵀ d B)[e] for tiles [t0, t0 + count) of a [batch, tH, tW] grid over x
+ * [batch, H, W, c] read in place: tile (ty, tx)'s 6x6 window starts at (4 ty - top, 4 tx - left),
+ * zeros outside the image (no padded copy). V's tile stride is ldT. tmp: 72 vectors.
  */
-export function winogradInput(xp: usize, tH: i32, tW: i32, c: i32, t0: i32, count: i32, v: usize, ldT: i32, tmp: usize): void {
-  const rows = tH * 4 + 2;
-  const cols = tW * 4 + 2;
+export function winogradInput(x: usize, H: i32, W: i32, c: i32, top: i32, left: i32, tH: i32, tW: i32, t0: i32, count: i32, v: usize, ldT: i32, tmp: usize): void {
   const cs = <usize>c << 2;
-  const rs = <usize>cols * cs;
+  const rs = <usize>W * cs;
   const es = (<usize>ldT * <usize>c) << 2;
+  const per = tH * tW;
   for (let t = t0; t < t0 + count; t++) {
-    const base = xp + tileBase(t, tH, tW, rows, cols, c);
-    const out = v + ((<usize>(t - t0) * <usize>c) << 2);
-    for (let ch = 0; ch < c; ) {
-      const one = ch + 4 > c;
-      const p = base + (<usize>ch << 2);
-      // Rows: tmp[i][k] = Σ_j Bᵀ[k][j] d[i][j].
-      for (let i = 0; i < 6; i++) bt6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
-      // Columns: V[r * 6 + k] = Σ_i Bᵀ[r][i] tmp[i][k].
-      const o = out + (<usize>ch << 2);
-      for (let k = 0; k < 6; k++) bt6(tmp + <usize>k * 16, 96, o + <usize>k * es, 6 * es, false, one);
-      ch += one ? 1 : 4;
+    const n = t / per;
+    const r = t - n * per;
+    const ty = r / tW;
+    const y0 = ty * 4 - top;
+    const x0 = (r - ty * tW) * 4 - left;
+    const inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= H && x0 + 6 <= W;
+    const base = inside ? x + ((<usize>((n * H + y0) * W + x0) * <usize>c) << 2) : 0;
+    const o = v + ((<usize>(t - t0) * <usize>c) << 2);
+    let ch = 0;
+    for (; ch + 4 <= c; ch += 4) inputGroup(x, base, inside, n, H, W, c, y0, x0, ch, rs, cs, o, es, tmp, false);
+    for (; ch < c; ch++) inputGroup(x, base, inside, n, H, W, c, y0, x0, ch, rs, cs, o, es, tmp, true);
+  }
+}
+
+/** One tile's output transform for channels [co, co + 4) (one with `one`). */
+@inline function outputGroup(src: usize, es: usize, dst: usize, W: i32, cout: i32, co: i32, rowsHere: i32, colsHere: i32, bias: usize, relu: bool, tmp: usize, one: bool): void {
+  const zero = f32x4.splat(0);
+  const s = src + (<usize>co << 2);
+  // Rows: tmp[i][k] = Σ_j Aᵀ[k][j] M[i][j], 6 x 4. The last 1-3 channels load whole vectors from
+  // M (our scratch, with slack at its end) and store one lane.
+  for (let i = 0; i < 6; i++) at4(s + <usize>(i * 6) * es, es, tmp + <usize>(i * 4) * 16, 16);
+  const b = bias != 0 ? ld(bias + (<usize>co << 2), one) : zero;
+  const y = tmp + 384;
+  // Columns: y[r][k] = Σ_i Aᵀ[r][i] tmp[i][k].
+  for (let k = 0; k < 4; k++) at4(tmp + <usize>k * 16, 64, y + <usize>k * 16, 64);
+  const d = dst + (<usize>co << 2);
+  const rowStride = (<usize>W * <usize>cout) << 2;
+  const colStride = <usize>cout << 2;
+  for (let r = 0; r < rowsHere; r++) {
+    for (let k = 0; k < colsHere; k++) {
+      let val = add(v128.load(y + <usize>(r * 4 + k) * 16), b);
+      if (relu) val = f32x4.max(val, zero);
+      st(d + <usize>r * rowStride + <usize>k * colStride, val, one);
     }
   }
 }
 
 /**
  * The output tiles [t0, t0 + count) from M[e][t - t0][co] (tile stride ldT): out = Aᵀ M A (+ bias)
- * (ReLU), clipped to the [batch, H, W, cout] output. tmp: 24 vectors.
+ * (ReLU), clipped to the [batch, H, W, cout] output. tmp: 40 vectors.
  */
 export function winogradOutput(m: usize, ldT: i32, t0: i32, count: i32, tH: i32, tW: i32, cout: i32, out: usize, H: i32, W: i32, bias: usize, relu: bool, tmp: usize): void {
   const es = (<usize>ldT * <usize>cout) << 2;
   const per = tH * tW;
-  const zero = f32x4.splat(0);
   for (let t = t0; t < t0 + count; t++) {
     const n = t / per;
     const r = t - n * per;
@@ -206,88 +254,109 @@ export function winogradOutput(m: usize, ldT: i32, t0: i32, count: i32, tH: i32,
     const colsHere = min(4, W - x0);
     const src = m + ((<usize>(t - t0) * <usize>cout) << 2);
     const dst = out + ((<usize>((n * H + y0) * W + x0) * <usize>cout) << 2);
-    for (let co = 0; co < cout; ) {
-      const one = co + 4 > cout;
-      const s = src + (<usize>co << 2);
-      // The last 1-3 channels load whole vectors from M (its rows are our scratch or the next tile's), stored one lane.
-      for (let i = 0; i < 6; i++) at4(s + <usize>(i * 6) * es, es, tmp + <usize>(i * 4) * 16, 16);
-      const b = bias != 0 ? ld(bias + (<usize>co << 2), one) : zero;
-      for (let k = 0; k < colsHere; k++) {
-        at4(tmp + <usize>k * 16, 64, tmp + 384 + <usize>k * 16, 64);
-      }
-      for (let y = 0; y < rowsHere; y++) {
-        for (let x = 0; x < colsHere; x++) {
-          let val = add(v128.load(tmp + 384 + <usize>(y * 4 + x) * 16), b);
-          if (relu) val = f32x4.max(val, zero);
-          st(dst + ((<usize>(y * W + x) * <usize>cout + <usize>co) << 2), val, one);
-        }
-      }
-      co += one ? 1 : 4;
-    }
+    let co = 0;
+    for (; co + 4 <= cout; co += 4) outputGroup(src, es, dst, W, cout, co, rowsHere, colsHere, bias, relu, tmp, false);
+    for (; co < cout; co++) outputGroup(src, es, dst, W, cout, co, rowsHere, colsHere, bias, relu, tmp, true);
   }
 }
 
 /**
  * One chunk of a forward Winograd convolution: tiles [t0, t0 + count) in blocks of `tb`.
- * params (i32): xp, tH, tW, cin, u, cout, out, H, W, bias, relu, tb. scratch: 1 KiB, then
- * V [36][tb][cin], then M [36][tb][cout].
+ * params (i32): x, H, W, cin, top, left, tH, tW, u, cout, out, outH, outW, bias, relu, tb.
+ * scratch: TMP bytes, then V [36][tb][cin], then M [36][tb][cout].
  */
 export function winogradConv(params: usize, t0: i32, count: i32, scratch: usize): void {
-  const xp = <usize>load<i32>(params);
-  const tH = load<i32>(params, 4);
-  const tW = load<i32>(params, 8);
+  const x = <usize>load<i32>(params);
+  const H = load<i32>(params, 4);
+  const W = load<i32>(params, 8);
   const cin = load<i32>(params, 12);
-  const u = <usize>load<i32>(params, 16);
-  const cout = load<i32>(params, 20);
-  const out = <usize>load<i32>(params, 24);
-  const H = load<i32>(params, 28);
-  const W = load<i32>(params, 32);
-  const bias = <usize>load<i32>(params, 36);
-  const relu = load<i32>(params, 40) != 0;
-  const tb = load<i32>(params, 44);
+  const top = load<i32>(params, 16);
+  const left = load<i32>(params, 20);
+  const tH = load<i32>(params, 24);
+  const tW = load<i32>(params, 28);
+  const u = <usize>load<i32>(params, 32);
+  const cout = load<i32>(params, 36);
+  const out = <usize>load<i32>(params, 40);
+  const outH = load<i32>(params, 44);
+  const outW = load<i32>(params, 48);
+  const bias = <usize>load<i32>(params, 52);
+  const relu = load<i32>(params, 56) != 0;
+  const tb = load<i32>(params, 60);
   const tmp = scratch;
-  const v = scratch + 1024;
+  const v = scratch + TMP;
   const m = v + ((<usize>E * <usize>tb * <usize>cin) << 2);
   const uStride = (<usize>cin * <usize>cout) << 2;
   for (let b0 = t0; b0 < t0 + count; b0 += tb) {
     const nb = min(tb, t0 + count - b0);
-    winogradInput(xp, tH, tW, cin, b0, nb, v, tb, tmp);
+    winogradInput(x, H, W, cin, top, left, tH, tW, b0, nb, v, tb, tmp);
     for (let e = 0; e < E; e++) {
       gemm(v + ((<usize>(e * tb) * <usize>cin) << 2), cin, 1, u + <usize>e * uStride, cout, m + ((<usize>(e * tb) * <usize>cout) << 2), cout, nb, cin, cout, 0, false, false);
     }
-    winogradOutput(m, tb, b0, nb, tH, tW, cout, out, H, W, bias, relu, tmp);
+    winogradOutput(m, tb, b0, nb, tH, tW, cout, out, outH, outW, bias, relu, tmp);
+  }
+}
+
+/** One tile's dY transform for channels [ch, ch + 4) (one with `one`). */
+@inline function gradOutputGroup(dy: usize, base: usize, inside: bool, n: i32, oH: i32, oW: i32, c: i32, y0: i32, x0: i32, ch: i32, rs: usize, cs: usize, o: usize, es: usize, tmp: usize, one: bool): void {
+  // Rows: tmp[i][k] = Σ_j A[k][j] dy[i][j], 4 x 6.
+  if (inside) {
+    const p = base + (<usize>ch << 2);
+    for (let i = 0; i < 4; i++) a6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
+  } else {
+    const patch = tmp + 576;
+    loadPatch(dy, n, oH, oW, c, y0, x0, ch, 4, one, patch);
+    for (let i = 0; i < 4; i++) a6(patch + <usize>(i * 4) * 16, 16, tmp + <usize>(i * 6) * 16, 16, false, false);
+  }
+  const oc = o + (<usize>ch << 2);
+  for (let k = 0; k < 6; k++) a6(tmp + <usize>k * 16, 96, oc + <usize>k * es, 6 * es, false, one);
+}
+
+/**
+ * Z[e][t - t0][co] = (A dY Aᵀ)[e] for tiles [t0, t0 + count) of dy [batch, oH, oW, c] read in
+ * place, zeros beyond the output. Z's tile stride is ldT. tmp: 52 vectors.
+ */
+export function winogradGradOutput(dy: usize, oH: i32, oW: i32, c: i32, tH: i32, tW: i32, t0: i32, count: i32, z: usize, ldT: i32, tmp: usize): void {
+  const cs = <usize>c << 2;
+  const rs = <usize>oW * cs;
+  const es = (<usize>ldT * <usize>c) << 2;
+  const per = tH * tW;
+  for (let t = t0; t < t0 + count; t++) {
+    const n = t / per;
+    const r = t - n * per;
+    const ty = r / tW;
+    const y0 = ty * 4;
+    const x0 = (r - ty * tW) * 4;
+    const inside = y0 + 4 <= oH && x0 + 4 <= oW;
+    const base = dy + ((<usize>((n * oH + y0) * oW + x0) * <usize>c) << 2);
+    const o = z + ((<usize>(t - t0) * <usize>c) << 2);
+    let ch = 0;
+    for (; ch + 4 <= c; ch += 4) gradOutputGroup(dy, base, inside, n, oH, oW, c, y0, x0, ch, rs, cs, o, es, tmp, false);
+    for (; ch < c; ch++) gradOutputGroup(dy, base, inside, n, oH, oW, c, y0, x0, ch, rs, cs, o, es, tmp, true);
   }
 }
 
 /**
- * Z[e][t - t0][co] = (A dY Aᵀ)[e] for tiles [t0, t0 + count) of dyp [batch, 4 tH, 4 tW, c]
- * (zero beyond the real output). Z's tile stride is ldT. tmp: 24 vectors.
+ * Both transforms of the filter gradient for tiles [t0, t0 + count): V from x (padded by top/left,
+ * read in place), Z from dy; tile stride T. params (i32): x, H, W, cin, top, left, dy, oH, oW, cout, tH, tW, v, z, T.
  */
-export function winogradGradOutput(dyp: usize, tH: i32, tW: i32, c: i32, t0: i32, count: i32, z: usize, ldT: i32, tmp: usize): void {
-  const rows = tH * 4;
-  const cols = tW * 4;
-  const cs = <usize>c << 2;
-  const rs = <usize>cols * cs;
-  const es = (<usize>ldT * <usize>c) << 2;
-  for (let t = t0; t < t0 + count; t++) {
-    const base = dyp + tileBase(t, tH, tW, rows, cols, c);
-    const out = z + ((<usize>(t - t0) * <usize>c) << 2);
-    for (let ch = 0; ch < c; ) {
-      const one = ch + 4 > c;
-      const p = base + (<usize>ch << 2);
-      // Rows: tmp[i][k] = Σ_j A[k][j] dy[i][j], 4 x 6.
-      for (let i = 0; i < 4; i++) a6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
-      const o = out + (<usize>ch << 2);
-      for (let k = 0; k < 6; k++) a6(tmp + <usize>k * 16, 96, o + <usize>k * es, 6 * es, false, one);
-      ch += one ? 1 : 4;
-    }
-  }
-}
-
-/** Both transforms of the filter gradient for tiles [t0, t0 + count): V from xp, Z from dyp (tile stride T). */
-export function winogradGradPrepare(xp: usize, dyp: usize, tH: i32, tW: i32, cin: i32, cout: i32, t0: i32, count: i32, v: usize, z: usize, T: i32, tmp: usize): void {
-  winogradInput(xp, tH, tW, cin, t0, count, v + ((<usize>t0 * <usize>cin) << 2), T, tmp);
-  winogradGradOutput(dyp, tH, tW, cout, t0, count, z + ((<usize>t0 * <usize>cout) << 2), T, tmp);
+export function winogradGradPrepare(params: usize, t0: i32, count: i32, tmp: usize): void {
+  const x = <usize>load<i32>(params);
+  const H = load<i32>(params, 4);
+  const W = load<i32>(params, 8);
+  const cin = load<i32>(params, 12);
+  const top = load<i32>(params, 16);
+  const left = load<i32>(params, 20);
+  const dy = <usize>load<i32>(params, 24);
+  const oH = load<i32>(params, 28);
+  const oW = load<i32>(params, 32);
+  const cout = load<i32>(params, 36);
+  const tH = load<i32>(params, 40);
+  const tW = load<i32>(params, 44);
+  const v = <usize>load<i32>(params, 48);
+  const z = <usize>load<i32>(params, 52);
+  const T = load<i32>(params, 56);
+  winogradInput(x, H, W, cin, top, left, tH, tW, t0, count, v + ((<usize>t0 * <usize>cin) << 2), T, tmp);
+  winogradGradOutput(dy, oH, oW, cout, tH, tW, t0, count, z + ((<usize>t0 * <usize>cout) << 2), T, tmp);
 }
 
 /** dW[i][j][ci][co] = (Gᵀ S G)[i][j] for input channels [c0, c0 + cc), S [36][cin][cout]. tmp: 18 vectors. */

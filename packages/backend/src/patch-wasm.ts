@@ -7,6 +7,7 @@ import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input';
 import { fusedBatchNormConfig } from './kernels/fused-batch-norm';
 import { conv2DConfig, fusedConv2DConfig } from './kernels/fused-conv2d';
 import { hostKernelConfig } from './kernels/host-kernel';
+import { identityConfig } from './kernels/identity';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
 import type { SpawnKernelWorkers } from './kernels/simd/kernel-pool';
 import { prepareSimdKernels, type SimdBuild, simdBuild, simdKernelPool, simdKernels, startSimdKernelPool } from './kernels/simd/simd-module';
@@ -61,6 +62,7 @@ export function patchWasm(to: WasmPatchLevel = 'all'): string[] {
     replace(fusedMatMulConfig(original('_FusedMatMul')));
     replace(fusedConv2DConfig(original('FusedConv2D')));
     replace(conv2DConfig(original('Conv2D')));
+    replace(identityConfig(original('Identity')));
     replace(fusedBatchNormConfig(original('FusedBatchNorm')));
     replace(hostKernelConfig(maxPoolGradKernel, 'wasm', original('MaxPoolGrad')));
     replace(hostKernelConfig(sumKernel, 'wasm', original('Sum')));

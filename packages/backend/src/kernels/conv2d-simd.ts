@@ -99,7 +99,8 @@ export function simdConv2D(
   const c = info(x.shape, filter.shape, a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode);
   if (!unit(c) || c.inChannels < MIN_CHANNELS || (bias && util.sizeFromShape(bias.shape) !== c.outChannels)) return undefined;
   const { top, bottom, left, right } = c.padInfo;
-  if (winogradApplies(c.filterHeight, c.filterWidth, c.inChannels)) return winogradConv2D(backend, k, x, filter, false, top, left, c.outHeight, c.outWidth, bias, relu);
+  if (winogradApplies(c.filterHeight, c.filterWidth, c.inChannels))
+    return winogradConv2D(backend, k, x, filter, false, top, left, c.outHeight, c.outWidth, bias, relu);
   const xp = pad(backend, x, [
     [0, 0],
     [top, bottom],

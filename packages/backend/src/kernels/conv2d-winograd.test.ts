@@ -86,7 +86,10 @@ describe('Winograd F(4x4, 3x3) convolutions', () => {
     // Same values to rounding, different rounding: the paths differ.
     wino.forEach((w, i) => {
       expect(relDiff(direct[i], w)).toBeLessThan(BOUND);
-      expect(Array.from(w).some((v, j) => v !== direct[i][j]), `output ${i}`).toBe(true);
+      expect(
+        Array.from(w).some((v, j) => v !== direct[i][j]),
+        `output ${i}`,
+      ).toBe(true);
     });
   });
 

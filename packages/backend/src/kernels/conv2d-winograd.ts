@@ -1,6 +1,5 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import type { SimdKernels } from './simd/simd-module';
-import { callKernel, release } from './call-kernel';
 import { chunkCount, splitRange } from './simd/kernel-pool';
 import { kernelThreads, offsetOf, runParallel, type WasmBackendLike, wasmMemory, withScratch } from './wasm-backend-like';
 
@@ -33,7 +32,7 @@ export function winogradApplies(kh: number, kw: number, reduction: number): bool
 
 const E = 36;
 /** Per-chunk scratch ahead of the transformed tiles: the transforms' temporaries. */
-const TMP_BYTES = 1024;
+const TMP_BYTES = 2048;
 /** Whole vectors are read past the last channel of a transformed row: slack after each buffer. */
 const SLACK = 16;
 /** A tile block's transformed input and output should stay in a core's L2 (floats). */
@@ -42,8 +41,9 @@ const BLOCK_FLOATS = 96 * 1024;
 const chunksFor = (b: WasmBackendLike) => chunkCount(kernelThreads(b));
 const tiles = (n: number) => Math.ceil(n / 4);
 
-function pad(b: KernelBackend, x: TensorInfo, rows: [number, number], cols: [number, number]): TensorInfo {
-  return callKernel(b, 'PadV2', { x }, { paddings: [[0, 0], rows, cols, [0, 0]], constantValue: 0 });
+/** Writes i32 parameters at `at` (after the mallocs: a grown memory has a new buffer). */
+function writeParams(b: WasmBackendLike, at: number, params: number[]): void {
+  new Int32Array((wasmMemory(b) as WebAssembly.Memory).buffer, at, params.length).set(params);
 }
 
 /** U [36, cin, cout] of filter [3, 3, cin, cout] (rotated 180° with `flip`), into `u`. */
@@ -63,8 +63,8 @@ function transformFilter(b: WasmBackendLike, k: SimdKernels, filter: TensorInfo,
 
 /**
  * A stride-1 3x3 convolution of x [N, H, W, cin] with `filter` [3, 3, cin, cout] (read rotated 180°
- * with `flip`), x padded by `top`/`left` (and zeros below and to the right as the tiles need), into
- * a new [N, outH, outW, cout] tensor (+ bias [cout]) (ReLU).
+ * with `flip`), x padded by `top`/`left` (zeros; read in place, never copied), into a new
+ * [N, outH, outW, cout] tensor (+ bias [cout]) (ReLU).
  */
 export function winogradConv2D(
   backend: KernelBackend,
@@ -83,19 +83,33 @@ export function winogradConv2D(
   const [batch, h, w, cin] = x.shape;
   const cout = filter.shape[3];
   const [tH, tW] = [tiles(outH), tiles(outW)];
-  const xp = pad(backend, x, [top, 4 * tH + 2 - h - top], [left, 4 * tW + 2 - w - left]);
   const out = b.makeOutput([batch, outH, outW, cout], 'float32');
   const total = batch * tH * tW;
-  const tb = Math.max(4, Math.min(64, 4 * Math.floor(BLOCK_FLOATS / (E * (cin + cout)) / 4)));
+  const tb = Math.max(16, Math.min(64, 4 * Math.floor(BLOCK_FLOATS / (E * (cin + cout)) / 4)));
   const parts = splitRange(total, chunksFor(b), tb);
   const chunkBytes = TMP_BYTES + 4 * E * tb * (cin + cout) + SLACK;
   const uBytes = 4 * E * cin * cout + SLACK;
   withScratch(b, 64 + uBytes + chunkBytes * parts.length, (scratch) => {
     const u = scratch + 64;
     transformFilter(b, k, filter, u, flip);
-    const params = [offsetOf(b, xp), tH, tW, cin, u, cout, offsetOf(b, out), outH, outW, bias ? offsetOf(b, bias) : 0, relu ? 1 : 0, tb];
-    // Read after the mallocs: a grown memory has a new buffer.
-    new Int32Array((wasmMemory(b) as WebAssembly.Memory).buffer, scratch, params.length).set(params);
+    writeParams(b, scratch, [
+      offsetOf(b, x),
+      h,
+      w,
+      cin,
+      top,
+      left,
+      tH,
+      tW,
+      u,
+      cout,
+      offsetOf(b, out),
+      outH,
+      outW,
+      bias ? offsetOf(b, bias) : 0,
+      relu ? 1 : 0,
+      tb,
+    ]);
     const chunks = scratch + 64 + uBytes;
     runParallel(
       b,
@@ -104,22 +118,20 @@ export function winogradConv2D(
       parts.map(([t0, count], i) => [scratch, t0, count, chunks + i * chunkBytes]),
     );
   });
-  release(backend, xp);
   return out;
 }
 
 /**
  * dW [3, 3, cin, cout] of a stride-1 3x3 convolution of x [N, H, W, cin] padded by top/left with
- * output gradient dy [N, oH, oW, cout]: all tiles transformed (V from x, Z from dy), then for each
- * of the 36 elements S = Vᵀ Z (a GEMM reducing over every tile), then dW = Gᵀ S G.
+ * output gradient dy [N, oH, oW, cout]: all tiles transformed (V from x, Z from dy, both read in
+ * place), then for each of the 36 elements S = Vᵀ Z (a GEMM reducing over every tile), then
+ * dW = Gᵀ S G.
  */
 export function winogradConv2DBackpropFilter(backend: KernelBackend, k: SimdKernels, x: TensorInfo, dy: TensorInfo, top: number, left: number): TensorInfo {
   const b = backend as unknown as WasmBackendLike;
   const [batch, h, w, cin] = x.shape;
   const [, oH, oW, cout] = dy.shape;
   const [tH, tW] = [tiles(oH), tiles(oW)];
-  const xp = pad(backend, x, [top, 4 * tH + 2 - h - top], [left, 4 * tW + 2 - w - left]);
-  const dyp = pad(backend, dy, [0, 4 * tH - oH], [0, 4 * tW - oW]);
   const out = b.makeOutput([3, 3, cin, cout], 'float32');
   const total = batch * tH * tW;
   const chunks = chunksFor(b);
@@ -129,15 +141,16 @@ export function winogradConv2DBackpropFilter(backend: KernelBackend, k: SimdKern
   const tileParts = splitRange(total, chunks, 1);
   const chanParts = splitRange(cin, chunks, 1);
   const tmpCount = Math.max(tileParts.length, chanParts.length);
-  withScratch(b, vBytes + zBytes + sBytes + TMP_BYTES * tmpCount, (scratch) => {
-    const [v, z, s] = [scratch, scratch + vBytes, scratch + vBytes + zBytes];
+  withScratch(b, 64 + vBytes + zBytes + sBytes + TMP_BYTES * tmpCount, (scratch) => {
+    const v = scratch + 64;
+    const [z, s] = [v + vBytes, v + vBytes + zBytes];
     const tmp = s + sBytes;
-    const [px, pdy] = [offsetOf(b, xp), offsetOf(b, dyp)];
+    writeParams(b, scratch, [offsetOf(b, x), h, w, cin, top, left, offsetOf(b, dy), oH, oW, cout, tH, tW, v, z, total]);
     runParallel(
       b,
       k,
       'winogradGradPrepare',
-      tileParts.map(([t0, count], i) => [px, pdy, tH, tW, cin, cout, t0, count, v, z, total, tmp + i * TMP_BYTES]),
+      tileParts.map(([t0, count], i) => [scratch, t0, count, tmp + i * TMP_BYTES]),
     );
     // S[e] (cin x cout) = V[e]ᵀ (read in place: sam 1, sak cin) · Z[e]; threads take (e, column range).
     const cols = splitRange(cout, Math.max(1, Math.floor(chunks / E)), 8);
@@ -155,6 +168,5 @@ export function winogradConv2DBackpropFilter(backend: KernelBackend, k: SimdKern
       chanParts.map(([c0, cc], i) => [s, offsetOf(b, out), cin, cout, c0, cc, tmp + i * TMP_BYTES]),
     );
   });
-  release(backend, xp, dyp);
   return out;
 }

@@ -93,20 +93,7 @@ export interface SimdKernels {
   columnSum(x: number, out: number, rows: number, c: number, scratch: number): void;
   winogradConv(params: number, t0: number, count: number, scratch: number): void;
   winogradFilter(w: number, u: number, cin: number, cout: number, c0: number, cc: number, flip: number, tmp: number): void;
-  winogradGradPrepare(
-    xp: number,
-    dyp: number,
-    tH: number,
-    tW: number,
-    cin: number,
-    cout: number,
-    t0: number,
-    count: number,
-    v: number,
-    z: number,
-    tiles: number,
-    tmp: number,
-  ): void;
+  winogradGradPrepare(params: number, t0: number, count: number, tmp: number): void;
   winogradGradFilter(s: number, dw: number, cin: number, cout: number, c0: number, cc: number, tmp: number): void;
   maxPoolGrad(dy: number, x: number, dx: number, batch: number, h: number, w: number, c: number, oh: number, ow: number, fh: number, fw: number): void;
 }

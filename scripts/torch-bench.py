@@ -4,7 +4,7 @@
 with the fields `fmnist bench --json` prints (backend "torch"). Needs python3-torch (Debian:
 `apt-get install -y python3-torch`); not part of CI.
 
-    /usr/bin/python3 scripts/torch-bench.py [--threads 2] [--min-time 3] [--model mlp-small,cnn]
+    /usr/bin/python3 scripts/torch-bench.py [--threads 2] [--min-time 3] [--model mlp-small,cnn] [--mode train|infer|both]
 """
 import argparse
 import json
@@ -68,6 +68,7 @@ def main():
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--min-time', type=float, default=3.0)
     parser.add_argument('--model', default=','.join(MODELS))
+    parser.add_argument('--mode', choices=['train', 'infer', 'both'], default='both')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -87,10 +88,13 @@ def main():
             optimizer.step()
             loss.item()
 
-        model.train()
-        ips, ms = measure(train_step, 64, args.min_time)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        print(json.dumps({'model': name, 'mode': 'train', 'backend': 'torch', 'batch': 64, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}), flush=True)
+        if args.mode != 'infer':
+            model.train()
+            ips, ms = measure(train_step, 64, args.min_time)
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            print(json.dumps({'model': name, 'mode': 'train', 'backend': 'torch', 'batch': 64, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}), flush=True)
+        if args.mode == 'train':
+            continue
         model.eval()
         xi = torch.rand(1024, *shape)
 

@@ -14,6 +14,8 @@ export interface MachineInfo {
   kernelBuild: string | null;
   /** Our kernels registered on the backend. */
   kernels: string[];
+  /** Whether 3x3 convolutions ran by Winograd (our wasm kernels). */
+  winograd: boolean;
 }
 
 export function machineInfo(backend: BackendInfo): MachineInfo {
@@ -27,6 +29,7 @@ export function machineInfo(backend: BackendInfo): MachineInfo {
     backendPackage: `${backend.package} ${backend.version}`,
     kernelBuild: backend.kernelBuild,
     kernels: backend.patchedKernels,
+    winograd: backend.winograd,
   };
 }
 

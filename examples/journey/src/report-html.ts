@@ -151,7 +151,7 @@ section{border-top:1px solid #eee;margin-top:24px}code{font-size:12px}
 </style></head><body>
 <h1>Fashion-MNIST journey</h1>
 <p>${meta.quick ? 'Quick run (small budgets: accuracies are not the targets). ' : ''}Total ${(meta.seconds / 60).toFixed(1)} min, ${esc(meta.date)}.</p>
-<p>Machine: ${esc(meta.machine.cpu)}, ${meta.machine.cores} cores; Node ${esc(meta.machine.node)}; backend ${esc(meta.machine.backend)} (${esc(meta.machine.backendPackage)}), ${meta.machine.threads} threads${meta.machine.kernelBuild ? `, our kernels built with ${esc(meta.machine.kernelBuild)}: ${esc(meta.machine.kernels.join(', '))}` : ''}.</p>
+<p>Machine: ${esc(meta.machine.cpu)}, ${meta.machine.cores} cores; Node ${esc(meta.machine.node)}; backend ${esc(meta.machine.backend)} (${esc(meta.machine.backendPackage)}), ${meta.machine.threads} threads${meta.machine.kernelBuild ? `, our kernels built with ${esc(meta.machine.kernelBuild)}${meta.machine.winograd ? ', Winograd 3x3 convolutions' : ''}: ${esc(meta.machine.kernels.join(', '))}` : ''}.</p>
 ${summary}
 ${sections.join('\n')}
 </body></html>`;

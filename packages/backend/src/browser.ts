@@ -8,4 +8,5 @@ export {
   type InitBrowserBackendOptions,
   initBackend,
 } from './init-backend-browser';
+export { setWinograd, winogradEnabled } from './kernels/conv2d-winograd';
 export { patchedKernels, patchWasm, registerCpuKernels, type WasmPatchLevel, wasmPatchLevel } from './patch-wasm';

@@ -1,5 +1,6 @@
 import { BROWSER_BACKEND_CHOICES, type BrowserBackendChoice, type BrowserBackendName } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { setWinograd } from './kernels/conv2d-winograd';
 import { BackendError } from './backend-error';
 import { spawnBrowserKernelWorkers } from './kernels/simd/kernel-pool-browser';
 import { installWasmKernels, patchedKernels, registerCpuKernels, type WasmPatchLevel, wasmKernelThreads } from './patch-wasm';
@@ -23,6 +24,8 @@ export interface InitBrowserBackendOptions {
   threads?: number;
   /** Which of our wasm kernels to register. Default `'all'`. */
   wasmPatches?: WasmPatchLevel;
+  /** 3x3 stride-1 convolutions by Winograd F(4x4, 3x3) on wasm. Default true. */
+  winograd?: boolean;
 }
 
 export interface BrowserBackendInfo {
@@ -142,6 +145,7 @@ export async function initBackend(options: InitBrowserBackendOptions = {}): Prom
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new BackendError(`threads: expected a positive integer, got ${options.threads}`);
   }
+  if (options.winograd !== undefined) setWinograd(options.winograd);
   const notes: string[] = [];
   let skipped = 0;
   for (const name of order) {

@@ -2,6 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './init-backend';
+import { winogradEnabled } from './kernels/conv2d-winograd';
 
 describe('initBackend', () => {
   // First: a process initialises wasm once, with its thread count.
@@ -36,6 +37,14 @@ describe('initBackend', () => {
     expect(info.patchedKernels).toContain('Conv2DBackpropFilter');
     expect(info.simd).toBe(true);
     expect(info.reason).toMatch(/wasm/);
+    expect(info.winograd).toBe(true);
+  });
+
+  it('turns Winograd off and on with the winograd option', async () => {
+    expect((await initBackend({ backend: 'wasm', winograd: false })).winograd).toBe(false);
+    expect(winogradEnabled()).toBe(false);
+    expect((await initBackend({ backend: 'wasm', winograd: true })).winograd).toBe(true);
+    expect(winogradEnabled()).toBe(true);
   });
 
   it('gives cpu on request, and a clear error for an unavailable or unknown backend', async () => {

@@ -27,6 +27,8 @@ export const doctorCommand: Command = {
       io.stdout(
         `build:     ${info.kernelBuild}${info.kernelBuild === 'relaxed-simd' ? ' (fused multiply-add; FMNIST_RELAXED_SIMD=0 for plain SIMD)' : info.kernelBuild === 'js' ? ' (no wasm SIMD in this engine)' : ''}`,
       );
+    if (info.kernelBuild && info.kernelBuild !== 'js')
+      io.stdout(`winograd:  ${info.winograd ? 'on (3x3 convolutions; FMNIST_WINOGRAD=0 for direct convolution)' : 'off'}`);
     for (const note of info.notes) io.stdout(`skipped:   ${note}`);
     io.stdout(`node:      ${process.version}`);
     io.stdout(

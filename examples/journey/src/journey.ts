@@ -1,5 +1,5 @@
 import { formatTable } from '@fmnist/core';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@fmnist/backend';
 import { writeFileAtomic } from '@fmnist/core';
@@ -11,6 +11,8 @@ import { run as stage4 } from '@fmnist/example-stage-4-tuning';
 import { run as stage5 } from '@fmnist/example-stage-5-cnn';
 import { run as stage6 } from '@fmnist/example-stage-6-vgg-transfer';
 import { run as stage7 } from '@fmnist/example-stage-7-optimizers-profiling';
+import type { Callback } from '@fmnist/trainer';
+import { journeyCallbacks, stageConfig } from './journey-resume';
 import { reportHtml } from './report-html';
 import type { StageResult } from './stage-result';
 import { imagesPerSecond, machineInfo } from './machine-info';
@@ -22,9 +24,24 @@ export interface JourneyOptions {
   /** Default reports/journey. */
   outDir?: string;
   log?: (line: string) => void;
+  /**
+   * Skip stages whose stage-N.json holds a result of the same configuration, and continue a
+   * stage that was stopped from its fits' last epoch backups (and stage 4's study journal).
+   * Default false: every stage runs afresh.
+   */
+  resume?: boolean;
 }
 
-type StageRun = (o: { quick?: boolean; log?: (l: string) => void; outDir?: string }) => Promise<unknown>;
+/** What the journey passes a stage: its size, log, report directory, and per-fit callbacks (backups, the test's kill switch). */
+export interface StageRunOptions {
+  quick?: boolean;
+  log?: (l: string) => void;
+  outDir?: string;
+  resume?: boolean;
+  fitCallbacks?: (fit: string) => Callback[];
+}
+
+type StageRun = (o: StageRunOptions) => Promise<unknown>;
 const STAGES: Record<number, StageRun> = { 1: stage1, 2: stage2, 3: stage3, 4: stage4, 5: stage5, 6: stage6, 7: stage7 };
 
 const SUMMARY_KEYS = [
@@ -82,10 +99,33 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
   };
   for (const s of stages) {
     const t0 = performance.now();
-    const result = (await STAGES[s]({ quick: options.quick, log, outDir })) as StageResult;
+    const config = stageConfig(s, options.quick === true);
+    const file = join(outDir, `stage-${s}.json`);
+    const backups = join(outDir, 'backups', `stage-${s}`);
+    if (options.resume && existsSync(file)) {
+      const done = JSON.parse(readFileSync(file, 'utf8')) as StageResult & { config?: { hash?: string } };
+      if (done.config?.hash === config.hash) {
+        log(`stage ${s}: done earlier with the same configuration (${file}); skipped`);
+        results.push(done);
+        write();
+        continue;
+      }
+      log(`stage ${s}: ${file} was made with another configuration; running it again`);
+    }
+    // A fresh stage never continues an old one's backups; a resumed one continues its own.
+    if (!options.resume) rmSync(backups, { recursive: true, force: true });
+    const result = (await STAGES[s]({
+      quick: options.quick,
+      log,
+      outDir,
+      resume: options.resume === true,
+      fitCallbacks: (fit) => journeyCallbacks(s, fit, backups),
+    })) as StageResult;
     result.seconds ??= (performance.now() - t0) / 1000;
+    result.config = config;
     results.push(result);
-    writeFileAtomic(join(outDir, `stage-${s}.json`), `${JSON.stringify(result)}\n`);
+    writeFileAtomic(file, `${JSON.stringify(result)}\n`);
+    rmSync(backups, { recursive: true, force: true });
     write(); // the report grows as stages finish, so a long run can be watched
     log(
       `stage ${s} done in ${((performance.now() - t0) / 1000).toFixed(0)} s: test ${(result.testAccuracy * 100).toFixed(2)}% (target ${(result.target * 100).toFixed(1)}%) ${result.met ? 'met' : 'NOT met'}`,

@@ -3,11 +3,13 @@
 import { initBackend } from '@fmnist/backend';
 import { DataLoader, loadFashionMnist, trainValSplit } from '@fmnist/data';
 import { createModel } from '@fmnist/models';
-import { EarlyStopping, evaluate, fit, OneCycleLR, OverfittingMonitor, ProgressBar, runReport } from '@fmnist/trainer';
+import { EarlyStopping, evaluate, fit, OneCycleLR, OverfittingMonitor, ProgressBar, runReport, type Callback } from '@fmnist/trainer';
 
 export interface StageOptions {
   quick?: boolean;
   log?: (line: string) => void;
+  /** Extra callbacks for each of this stage's fits, by fit name (the journey's epoch backups). */
+  fitCallbacks?: (fit: string) => Callback[];
 }
 
 export async function run(options: StageOptions = {}) {
@@ -29,6 +31,7 @@ export async function run(options: StageOptions = {}) {
       new EarlyStopping({ monitor: 'val_loss', patience: 4, restoreBestWeights: true }),
       monitor,
       new ProgressBar({ write: (t) => log(t.trimEnd()), live: false }),
+      ...(options.fitCallbacks?.('main') ?? []),
     ],
   });
   const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false })), { name: 'mlp-small' });

@@ -1,13 +1,13 @@
 // Stage 4: hyperparameter tuning of a dynamic MLP (layers, width, dropout, batch norm, optimizer,
 // lr, batch size, weight decay, epochs) with our Optuna-like tuner: TPE, median pruning, two
 // worker processes sharing one journal file. Then the best configuration is retrained on all data.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@fmnist/backend';
 import { runCli } from '@fmnist/cli';
 import { DataLoader, loadFashionMnist, trainValSplit } from '@fmnist/data';
 import { dynamicMlp } from '@fmnist/models';
-import { CosineAnnealingLR, EarlyStopping, evaluate, fit, type OptimizerName, ProgressBar, runReport } from '@fmnist/trainer';
+import { CosineAnnealingLR, EarlyStopping, evaluate, fit, type OptimizerName, ProgressBar, runReport, type Callback } from '@fmnist/trainer';
 import { loadStudy, plotData } from '@fmnist/tuner';
 
 export interface StageOptions {
@@ -15,13 +15,19 @@ export interface StageOptions {
   log?: (line: string) => void;
   /** Where the study journal goes. Default reports/journey. */
   outDir?: string;
+  /** Continue the study in the journal a stopped run left (else a leftover journal is removed first). Default false. */
+  resume?: boolean;
+  /** Extra callbacks for each of this stage's fits, by fit name (the journey's epoch backups). */
+  fitCallbacks?: (fit: string) => Callback[];
 }
 
 export async function run(options: StageOptions = {}) {
   const log = options.log ?? console.log;
   const outDir = options.outDir ?? join(process.cwd(), 'reports', 'journey');
   mkdirSync(outDir, { recursive: true });
-  const journal = join(outDir, `stage4-study${options.quick ? '-quick' : ''}-${Date.now()}.log`);
+  // One name per configuration, so a resumed journey finds its study again.
+  const journal = join(outDir, `stage4-study${options.quick ? '-quick' : ''}.log`);
+  if (!options.resume) rmSync(journal, { force: true });
   // 30 trials: with 14, one run's winner (plain SGD, found among mostly random startup trials)
   // retrained to 89.06%, under the target; the MLP kernels made a trial cheap enough for more.
   const trials = options.quick ? 4 : 30;
@@ -75,6 +81,7 @@ export async function run(options: StageOptions = {}) {
       new CosineAnnealingLR({ tMax: epochs }),
       new EarlyStopping({ monitor: 'val_accuracy', patience: 5, restoreBestWeights: true }),
       new ProgressBar({ write: (t) => log(t.trimEnd()), live: false }),
+      ...(options.fitCallbacks?.('main') ?? []),
     ],
   });
   const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false })), { name: 'dynamic-mlp' });

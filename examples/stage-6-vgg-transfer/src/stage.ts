@@ -15,11 +15,13 @@ import {
   trainValSplit,
 } from '@fmnist/data';
 import { createModel, freeze, replaceHead, unfreeze } from '@fmnist/models';
-import { CosineAnnealingLR, EarlyStopping, evaluate, fit, OverfittingMonitor, ProgressBar, runReport } from '@fmnist/trainer';
+import { CosineAnnealingLR, EarlyStopping, evaluate, fit, OverfittingMonitor, ProgressBar, runReport, type Callback } from '@fmnist/trainer';
 
 export interface StageOptions {
   quick?: boolean;
   log?: (line: string) => void;
+  /** Extra callbacks for each of this stage's fits, by fit name (the journey's epoch backups). */
+  fitCallbacks?: (fit: string) => Callback[];
 }
 
 /** The images of some classes, relabelled 0..k-1. */
@@ -29,7 +31,7 @@ function classes(ds: ImageDataset, keep: number[]): ImageDataset {
   return { ...sub, labels: sub.labels.map((l) => keep.indexOf(l)), classNames: keep.map((c) => ds.classNames[c]) };
 }
 
-async function transferLearning(train: ImageDataset, test: ImageDataset, quick: boolean, log: (l: string) => void) {
+async function transferLearning(train: ImageDataset, test: ImageDataset, quick: boolean, log: (l: string) => void, fitCallbacks: (fit: string) => Callback[]) {
   const source = [0, 1, 2, 3, 4];
   const target = [5, 6, 7, 8, 9];
   const image = { layout: 'image' as const };
@@ -43,19 +45,20 @@ async function transferLearning(train: ImageDataset, test: ImageDataset, quick: 
   await fit(base, new DataLoader(quick ? stratifiedSubset(classes(train, source), 2000) : classes(train, source), { batchSize: 64, seed: 2, ...image }), {
     epochs: quick ? 1 : 3,
     seed: 2,
+    callbacks: fitCallbacks('base'),
   });
   // 2. Freeze the convolutional base, new 5-class head, train the head.
   freeze(base, { upTo: 'flatten' });
   const tuned = replaceHead(base, { classes: 5, removeLayers: 5, hidden: [128], seed: 3 });
-  await fit(tuned, fewLoader(), { epochs, seed: 3, optimizer: { name: 'adam', lr: 1e-3 } });
+  await fit(tuned, fewLoader(), { epochs, seed: 3, optimizer: { name: 'adam', lr: 1e-3 }, callbacks: fitCallbacks('head') });
   const headOnly = (await evaluate(tuned, targetTest)).accuracy;
   // 3. Unfreeze everything and fine-tune gently.
   unfreeze(tuned);
-  await fit(tuned, fewLoader(), { epochs: quick ? 1 : 5, seed: 4, optimizer: { name: 'adam', lr: 1e-4 } });
+  await fit(tuned, fewLoader(), { epochs: quick ? 1 : 5, seed: 4, optimizer: { name: 'adam', lr: 1e-4 }, callbacks: fitCallbacks('fine-tune') });
   const fineTuned = (await evaluate(tuned, targetTest)).accuracy;
   // 4. The same architecture from scratch on the same 500 labels.
   const scratch = createModel('cnn', { classes: 5, seed: 3 });
-  await fit(scratch, fewLoader(), { epochs: epochs + (quick ? 1 : 5), seed: 3, optimizer: { name: 'adam', lr: 1e-3 } });
+  await fit(scratch, fewLoader(), { epochs: epochs + (quick ? 1 : 5), seed: 3, optimizer: { name: 'adam', lr: 1e-3 }, callbacks: fitCallbacks('scratch') });
   const fromScratch = (await evaluate(scratch, targetTest)).accuracy;
   log(
     `  transfer (${few.count} labels of ${target.map((c) => train.classNames[c]).join(', ')}): scratch ${(fromScratch * 100).toFixed(2)}%, frozen base + new head ${(headOnly * 100).toFixed(2)}%, fine-tuned ${(fineTuned * 100).toFixed(2)}%`,
@@ -101,6 +104,7 @@ export async function run(options: StageOptions = {}) {
         new EarlyStopping({ monitor: 'val_accuracy', patience: 4, restoreBestWeights: true }),
         monitor,
         new ProgressBar({ write: (t) => log(t.trimEnd()), live: false }),
+        ...(options.fitCallbacks?.('main') ?? []),
       ],
     },
   );
@@ -108,7 +112,7 @@ export async function run(options: StageOptions = {}) {
     name: 'vgg-style',
   });
   log(`  test accuracy ${(report.testAccuracy * 100).toFixed(2)}%`);
-  const transfer = await transferLearning(full, test, options.quick === true, log);
+  const transfer = await transferLearning(full, test, options.quick === true, log, (f) => options.fitCallbacks?.(f) ?? []);
   return {
     stage: 6,
     app: 'VGG-style CNN + transfer learning',

@@ -23,7 +23,7 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
       Object.keys(node)
         .filter((k) => !(k in browser))
         .sort(),
-    ).toEqual(['CSVLogger', 'JSONLLogger', 'ModelCheckpoint', 'ProgressBar', 'hasCheckpoint', 'readCheckpoint', 'writeCheckpoint'].sort());
+    ).toEqual(['BackupAndRestore', 'CSVLogger', 'JSONLLogger', 'ModelCheckpoint', 'ProgressBar', 'hasCheckpoint', 'readCheckpoint', 'writeCheckpoint'].sort());
   });
 
   it('trains exactly like the Node fit and refuses file checkpoints by name', async () => {

@@ -1,6 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DataLoader, ImageDataset } from '@fmnist/data';
-import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import { rmSync } from 'node:fs';
+import { BackupAndRestore } from './callbacks/backup-and-restore';
+import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { type CheckpointIO, type FitOptions, fitWith, type History } from './fit-core';
 import type { Trainable } from './trainable';
 
@@ -21,6 +23,11 @@ const nodeIO: CheckpointIO = {
  * clipping, label smoothing, validation each epoch, checkpoints and exact resume. The same seed on
  * the same backend gives the same history, bit for bit.
  */
-export function fit(model: tfl.LayersModel | Trainable, train: DataLoader | ImageDataset, options: FitOptions = {}): Promise<History> {
-  return fitWith(nodeIO, model, train, options);
+export async function fit(model: tfl.LayersModel | Trainable, train: DataLoader | ImageDataset, options: FitOptions = {}): Promise<History> {
+  const backup = options.callbacks?.find((c): c is BackupAndRestore => c instanceof BackupAndRestore);
+  // A BackupAndRestore with a backup resumes from it, unless the caller names a checkpoint itself.
+  const resumeFrom = options.resumeFrom ?? (backup && hasCheckpoint(backup.backupDir) ? backup.backupDir : undefined);
+  const history = await fitWith(nodeIO, model, train, { ...options, resumeFrom });
+  if (backup?.deleteCheckpoint && history.stopReason !== 'interrupted') rmSync(backup.backupDir, { recursive: true, force: true });
+  return history;
 }

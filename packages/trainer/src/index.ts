@@ -1,5 +1,6 @@
 // The Node entry: everything in the browser entry, plus file checkpoints, logs, the terminal progress bar and Ctrl-C.
 export * from './browser';
+export { BackupAndRestore, type BackupAndRestoreOptions } from './callbacks/backup-and-restore';
 export { CSVLogger, JSONLLogger } from './callbacks/csv-logger';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './callbacks/model-checkpoint';
 export { ProgressBar, type ProgressBarOptions } from './callbacks/progress-bar';

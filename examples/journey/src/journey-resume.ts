@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { BackupAndRestore, Callback } from '@fmnist/trainer';
+
+/** What decides a stage's result: the stage, quick or full, and the environment knobs stages read. */
+export interface StageConfig {
+  stage: number;
+  quick: boolean;
+  /** Environment variables that change what a stage does (FMNIST_VGG_EPOCHS, FMNIST_WINOGRAD, ...). */
+  env: Record<string, string>;
+  /** sha256 of the above: a resumed journey skips a stage only when its file has the same. */
+  hash: string;
+}
+
+// Bump when a stage's recipe changes, so resumed journeys do not keep results of the old one.
+const RECIPE_VERSION = 1;
+const KNOBS = ['FMNIST_VGG_EPOCHS', 'FMNIST_WINOGRAD', 'FMNIST_RELAXED_SIMD', 'FMNIST_THREADS', 'FMNIST_BACKEND'];
+
+export function stageConfig(stage: number, quick: boolean): StageConfig {
+  const env = Object.fromEntries(KNOBS.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k] as string]));
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ stage, quick, env, recipe: RECIPE_VERSION }))
+    .digest('hex');
+  return { stage, quick, env, hash };
+}
+
+/**
+ * A deterministic kill point for tests: FMNIST_JOURNEY_KILL_AT=STAGE:FIT:EPOCH:BATCH SIGKILLs the
+ * journey after that batch of that fit (fits are named by their stage: main, base, tuned, ...).
+ */
+class KillAt extends Callback {
+  private epoch = -1;
+  constructor(
+    private readonly epochAt: number,
+    private readonly batchAt: number,
+  ) {
+    super();
+  }
+  onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
+  onBatchEnd(batch: number): void {
+    if (this.epoch === this.epochAt && batch === this.batchAt) process.kill(process.pid, 'SIGKILL');
+  }
+}
+
+/** The callbacks the journey adds to a stage's fit: an epoch backup kept until the stage ends, and the kill switch. */
+export function journeyCallbacks(stage: number, fit: string, backups: string): Callback[] {
+  const callbacks: Callback[] = [new BackupAndRestore({ backupDir: join(backups, fit.replace(/[^\w.-]+/g, '-')), deleteCheckpoint: false })];
+  const kill = process.env.FMNIST_JOURNEY_KILL_AT?.split(':');
+  if (kill && Number(kill[0]) === stage && kill[1] === fit) callbacks.push(new KillAt(Number(kill[2]), Number(kill[3])));
+  return callbacks;
+}

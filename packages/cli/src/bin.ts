@@ -6,7 +6,8 @@ if (process.env.INIT_CWD && process.env.npm_lifecycle_event === 'fmnist') proces
 const code = await runCli(process.argv.slice(2), {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
-  isTTY: process.stdout.isTTY === true && !process.env.CI,
+  isTTY: process.stderr.isTTY === true && !process.env.CI,
+  progress: (text) => process.stderr.write(text),
 });
 process.exitCode = code;
 // Leave even if a library left a handle open (worker threads, sockets): the command is done.

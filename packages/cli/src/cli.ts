@@ -8,6 +8,7 @@ const COMMON = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   debug: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
 } as const;
 
 /**
@@ -50,6 +51,7 @@ function commandHelp(cmd: Command): string {
     ...opts,
     '  --json     machine-readable output',
     '  --debug    print stack traces',
+    '  --quiet    no progress or information on stderr (errors still)',
     '  --help     this text',
   ].join('\n');
 }
@@ -90,7 +92,9 @@ export async function runCli(argv: string[], io: Io, list: Command[] = commands)
     if (parsed.positionals.length < min || parsed.positionals.length > max) {
       throw new UsageError(`expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${parsed.positionals.length}: usage: ${cmd.usage}`);
     }
-    const code = await cmd.run({ values: parsed.values, positionals: parsed.positionals, io, json: parsed.values.json === true });
+    // --quiet: no progress or information on stderr; errors (below) still reach it.
+    const cmdIo: Io = parsed.values.quiet ? { stdout: io.stdout, stderr: () => {}, isTTY: false } : io;
+    const code = await cmd.run({ values: parsed.values, positionals: parsed.positionals, io: cmdIo, json: parsed.values.json === true });
     return code ?? 0;
   } catch (error) {
     const err = error as Error;

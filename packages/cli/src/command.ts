@@ -6,8 +6,10 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export interface Io {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
-  /** True when stdout is an interactive terminal (live progress bars). */
+  /** True when stderr, where progress goes, is an interactive terminal (live progress lines). */
   isTTY: boolean;
+  /** Writes to stderr as is (no newline): live progress frames. Absent: plain lines only. */
+  progress?: (text: string) => void;
 }
 
 export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;

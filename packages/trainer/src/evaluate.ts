@@ -31,6 +31,8 @@ export interface EvaluateOptions {
   loss?: LossName;
   /** Default [1, 3]. */
   topK?: number[];
+  /** Called after each batch with its index and the loader's batch count (progress). */
+  onBatchEnd?: (batch: number, total: number) => void;
 }
 
 /** Loss, accuracy, top-k, confusion matrix and per-class precision/recall/F1 over a whole loader (one pass, in order). */
@@ -45,6 +47,7 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
   let count = 0;
   const predictions: number[] = [];
   const labels: number[] = [];
+  let batch = 0;
   for await (const { xs, ys, size } of data.iterate(0)) {
     // Tensors out of the tidy, read after it: tidy would walk every element of returned arrays.
     const outs = tf.tidy(() => {
@@ -67,6 +70,7 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
       labels.push(truth[i]);
       for (const kk of k) if (ranks[i] < kk) topHits[kk]++;
     }
+    options.onBatchEnd?.(batch++, data.length);
   }
   const perClass = classNames.map((name, c) => {
     const tp = confusion[c][c];

@@ -2,6 +2,7 @@ import { DataLoader, loadFashionMnist, Resize } from '@fmnist/data';
 import { loadModel, modelInput } from '@fmnist/models';
 import { evaluate } from '@fmnist/trainer';
 import { backendFromFlags } from '../backend-flags';
+import { evalProgress } from '../progress';
 import type { Command } from '../command';
 import { formatTable } from '@fmnist/core';
 import { str } from '../options';
@@ -26,7 +27,7 @@ export const evalCommand: Command = {
       normalize: input.normalize,
       transform: input.height !== test.height ? new Resize({ size: [input.height, input.width] }) : undefined,
     });
-    const result = await evaluate(model, loader);
+    const result = await evaluate(model, loader, { onBatchEnd: evalProgress(io, 'test set') });
     if (json) {
       io.stdout(
         JSON.stringify({

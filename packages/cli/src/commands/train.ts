@@ -20,11 +20,11 @@ import {
   OPTIMIZER_NAMES,
   type OptimizerName,
   OverfittingMonitor,
-  ProgressBar,
   runReport,
 } from '@fmnist/trainer';
 import { augmentPlan } from '../augment-flags';
 import { backendFromFlags } from '../backend-flags';
+import { evalProgress, trainProgress } from '../progress';
 import type { Command } from '../command';
 import { choice, int, num, str } from '../options';
 import { SCHEDULES, scheduleCallback } from '../schedule-flags';
@@ -125,7 +125,7 @@ export const trainCommand: Command = {
     if (scheduler) callbacks.push(scheduler);
     if (patience !== undefined) callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience, restoreBestWeights: true }));
     if (checkpointDir) callbacks.push(new ModelCheckpoint({ dir: checkpointDir }));
-    callbacks.push(monitor, new ProgressBar({ write: (t) => io.stderr(t.replace(/\n$/, '')), live: false }));
+    callbacks.push(monitor, trainProgress(io));
     if (!json) io.stderr(`backend ${backend.name} (${backend.reason}); ${name}, ${trainLoader.dataset.count} training images, ${epochs} epochs`);
 
     const history = await fit(model, trainLoader, {
@@ -150,7 +150,7 @@ export const trainCommand: Command = {
       );
       return 130;
     }
-    const result = await evaluate(model, evalLoader(test));
+    const result = await evaluate(model, evalLoader(test), { onBatchEnd: evalProgress(io, 'test set') });
     const summary = {
       ...runReport(model, history, result, { name }),
       seed,

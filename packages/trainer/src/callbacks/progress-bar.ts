@@ -3,8 +3,14 @@ import { Callback, type Logs } from './callback';
 export interface ProgressBarOptions {
   /** Where to write. Default process.stderr. */
   write?: (text: string) => void;
-  /** Live bar (true) or one line per epoch (false). Default: stderr is a TTY and not CI. */
+  /** Live bar (true) or plain lines (false). Default: stderr is a TTY and not CI. */
   live?: boolean;
+  /**
+   * Without a live bar, a plain progress line within an epoch at most every `interval` ms (batch
+   * k/n, ETA, running loss and accuracy, images/s), besides each epoch's line. 0: epoch lines only.
+   * Default 30000.
+   */
+  interval?: number;
 }
 
 function fmt(logs: Logs, keys: string[]): string {
@@ -18,6 +24,7 @@ function fmt(logs: Logs, keys: string[]): string {
 export class ProgressBar extends Callback {
   private readonly write: (text: string) => void;
   private readonly live: boolean;
+  private readonly interval: number;
   private epochStart = 0;
   private lastDraw = 0;
   private epoch = 0;
@@ -25,28 +32,36 @@ export class ProgressBar extends Callback {
   constructor(options: ProgressBarOptions = {}) {
     super();
     this.write = options.write ?? ((t) => process.stderr.write(t));
-    this.live = options.live ?? (process.stderr.isTTY === true && !process.env.CI);
+    this.live = options.live ?? (typeof process !== 'undefined' && process.stderr?.isTTY === true && !process.env.CI);
+    this.interval = options.interval ?? 30_000;
   }
 
   onEpochBegin(epoch: number): void {
     this.epoch = epoch;
     this.epochStart = performance.now();
+    this.lastDraw = this.epochStart;
   }
 
   onBatchEnd(batch: number, logs: Logs): void {
-    if (!this.live) return;
     const now = performance.now();
     const total = this.trainer.stepsPerEpoch;
-    if (now - this.lastDraw < 100 && batch + 1 < total) return;
-    this.lastDraw = now;
     const done = (batch + 1) / total;
-    const width = 24;
-    const bar = '='.repeat(Math.floor(done * width)).padEnd(width, '.');
     const elapsed = (now - this.epochStart) / 1000;
     const eta = (elapsed / done) * (1 - done);
-    this.write(
-      `\rEpoch ${this.epoch + 1}/${this.trainer.epochs} [${bar}] ${batch + 1}/${total} ETA ${eta.toFixed(0)}s · ${fmt(logs, ['loss', 'accuracy'])} · ${Math.round(logs.imagesPerSecond ?? 0)} img/s   `,
-    );
+    const stats = `${batch + 1}/${total} ETA ${eta.toFixed(0)}s · ${fmt(logs, ['loss', 'accuracy'])} · ${Math.round(logs.imagesPerSecond ?? 0)} img/s`;
+    if (!this.live) {
+      // Plain lines (CI, files): at a modest rate, and never for the last batch (the epoch line follows).
+      if (this.interval > 0 && now - this.lastDraw >= this.interval && batch + 1 < total) {
+        this.lastDraw = now;
+        this.write(`Epoch ${this.epoch + 1}/${this.trainer.epochs} ${stats}\n`);
+      }
+      return;
+    }
+    if (now - this.lastDraw < 100 && batch + 1 < total) return;
+    this.lastDraw = now;
+    const width = 24;
+    const bar = '='.repeat(Math.floor(done * width)).padEnd(width, '.');
+    this.write(`\rEpoch ${this.epoch + 1}/${this.trainer.epochs} [${bar}] ${stats}   `);
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {

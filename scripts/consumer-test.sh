@@ -90,7 +90,12 @@ mkdir "$work/npm" && cd "$work/npm" && cp "$work"/app.* "$work/check.ts" .
 npm init -y >/dev/null
 # shellcheck disable=SC2086
 npm install --no-audit --no-fund --loglevel=error $all $peers @tensorflow/tfjs-backend-cpu@4.22.0 typescript@5 @types/node@20 >/dev/null
+# WebGL and WebGPU are optional peers for browsers: a Node project does not get them.
+for b in webgl webgpu; do
+  if [ -e "node_modules/@tensorflow/tfjs-backend-$b" ]; then say "a Node install pulled in tfjs-backend-$b"; exit 1; fi
+done
 run_app
+say "size, every package (npm): $(du -sh node_modules | cut -f1)"
 
 say "pnpm project"
 mkdir "$work/pnpm" && cd "$work/pnpm" && cp "$work"/app.* "$work/check.ts" .
@@ -116,4 +121,12 @@ await study.optimize((t) => (t.suggestFloat('x', -3, 3) + 1) ** 2, { nTrials: 10
 console.log(JSON.stringify({ tuner: true, trials: study.trials.length, best: study.bestValue }));
 EOF
 node tune.mjs
+say "size, the tuner alone: $(du -sh node_modules | cut -f1)"
+
+say "the models alone"
+mkdir "$work/models" && cd "$work/models"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --loglevel=error "$(tgz core)" "$(tgz data)" "$(tgz models)" @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-layers@4.22.0 @tensorflow/tfjs-backend-cpu@4.22.0 >/dev/null
+node --input-type=module -e "import '@tensorflow/tfjs-backend-cpu'; import { createModel } from '@fmnist/models'; console.log(JSON.stringify({ models: createModel('cnn', { seed: 0 }).countParams() }))"
+say "size, @fmnist/models with tfjs-core, -layers and -backend-cpu: $(du -sh node_modules | cut -f1)"
 say "ok"

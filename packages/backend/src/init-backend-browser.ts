@@ -50,6 +50,22 @@ const PACKAGES: Record<BrowserBackendName, string> = {
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
+/**
+ * Imports an optional backend package (WebGPU, WebGL: optional peers, which Node users need not
+ * install); missing, it is one line naming the package.
+ */
+async function optionalBackend(name: 'webgpu' | 'webgl', load: () => Promise<unknown>): Promise<void> {
+  try {
+    await load();
+  } catch (error) {
+    // The loader's words for a missing module (Node, Vite, browsers), in the error or its causes.
+    const messages: string[] = [];
+    for (let e: unknown = error; e instanceof Error && messages.length < 5; e = e.cause) messages.push(e.message);
+    if (!messages.some((m) => /Cannot find (module|package)|Failed to (resolve|fetch)|ERR_MODULE_NOT_FOUND/i.test(m))) throw error;
+    throw new BackendError(`not installed: it is an optional peer of @fmnist/backend (npm i ${PACKAGES[name]})`, { kind: 'failure' });
+  }
+}
+
 /** Starts a backend; returns notes (wasm: how its threads went). */
 async function activate(name: BrowserBackendName, options: InitBrowserBackendOptions): Promise<string[]> {
   let restoreCores = () => {};
@@ -62,14 +78,14 @@ async function activate(name: BrowserBackendName, options: InitBrowserBackendOpt
     if (!gpu) throw new BackendError('navigator.gpu is missing (no WebGPU in this browser)', { kind: 'failure' });
     // Ask first: tfjs would log a stack trace for a browser with WebGPU but no adapter.
     if (!(await gpu.requestAdapter())) throw new BackendError('no WebGPU adapter (GPU blocklisted or absent)', { kind: 'failure' });
-    await import('@tensorflow/tfjs-backend-webgpu');
+    await optionalBackend(name, () => import('@tensorflow/tfjs-backend-webgpu'));
   } else if (name === 'webgl') {
     const renderer = webglRenderer();
     if (renderer === undefined) throw new BackendError('no WebGL context', { kind: 'failure' });
     // A software rasteriser trains 10-50x slower than wasm (measured in headless Chromium): skip it in auto.
     if (options.backend !== 'webgl' && /swiftshader|llvmpipe|software/i.test(renderer))
       throw new BackendError(`software renderer (${renderer}); wasm is faster`, { kind: 'failure' });
-    await import('@tensorflow/tfjs-backend-webgl');
+    await optionalBackend(name, () => import('@tensorflow/tfjs-backend-webgl'));
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as string);

@@ -1,8 +1,30 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '@fmnist/core';
 import { Callback, type Logs } from './callback';
 
-/** One CSV row per epoch (keras.callbacks.CSVLogger); `append` continues a resumed run's file. */
+/**
+ * The lines of a log that a run resumed after `done` epochs keeps: those `keep` accepts, up to the
+ * first it refuses (a killed run may have logged an epoch its checkpoint does not hold).
+ */
+function keepLines(path: string, keep: (line: string, index: number) => boolean): void {
+  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  let n = 0;
+  while (n < lines.length && keep(lines[n], n)) n++;
+  writeFileAtomic(
+    path,
+    lines
+      .slice(0, n)
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
+}
+
+/**
+ * One CSV row per epoch (keras.callbacks.CSVLogger). A resumed run (from a checkpoint or a
+ * BackupAndRestore) keeps the rows of the epochs it resumes after and drops any later ones, so the
+ * file ends as an uninterrupted run's would; `append` keeps an earlier file for a fresh run too.
+ */
 export class CSVLogger extends Callback {
   readonly path: string;
   readonly append: boolean;
@@ -16,8 +38,10 @@ export class CSVLogger extends Callback {
 
   onTrainBegin(): void {
     mkdirSync(dirname(this.path), { recursive: true });
-    if (this.append && existsSync(this.path)) {
+    const done = this.trainer?.history.length ?? 0;
+    if ((done > 0 || this.append) && existsSync(this.path)) {
       this.columns = (readFileSync(this.path, 'utf8').split('\n')[0] ?? '').split(',').filter(Boolean);
+      if (done > 0) keepLines(this.path, (line, i) => i === 0 || Number(line.split(',')[0]) < done);
     } else {
       writeFileSync(this.path, '');
       this.columns = [];
@@ -39,12 +63,29 @@ export class JSONLLogger extends Callback {
   readonly path: string;
   readonly batches: boolean;
 
+  readonly append: boolean;
+
   constructor(options: { path: string; batches?: boolean; append?: boolean }) {
     super();
     this.path = options.path;
     this.batches = options.batches ?? false;
-    if (!options.append) {
-      mkdirSync(dirname(this.path), { recursive: true });
+    this.append = options.append ?? false;
+  }
+
+  /** As CSVLogger: a resumed run keeps the lines of the epochs it resumes after (with their batches). */
+  onTrainBegin(): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const done = this.trainer?.history.length ?? 0;
+    if ((done > 0 || this.append) && existsSync(this.path)) {
+      if (done > 0) {
+        let epochs = 0;
+        keepLines(this.path, (line) => {
+          if (epochs >= done) return false;
+          if ((JSON.parse(line) as { event?: string }).event === 'epoch') epochs++;
+          return true;
+        });
+      }
+    } else {
       writeFileSync(this.path, '');
     }
   }

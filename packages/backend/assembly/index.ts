@@ -7,3 +7,4 @@ export { columnSum } from './column-sum';
 export { gemm } from './gemm';
 export { maxPoolGrad } from './max-pool-grad';
 export { winogradConv, winogradFilter, winogradGradFilter, winogradGradPrepare } from './winograd';
+export { reluGrad } from './relu-grad';

@@ -9,6 +9,7 @@ import { conv2DConfig, fusedConv2DConfig } from './kernels/fused-conv2d';
 import { hostKernelConfig } from './kernels/host-kernel';
 import { identityConfig } from './kernels/identity';
 import { maxPoolGradKernel } from './kernels/max-pool-grad';
+import { reluGradKernel, useReluGradKernel } from './kernels/relu-grad';
 import type { SpawnKernelWorkers } from './kernels/simd/kernel-pool';
 import { prepareSimdKernels, type SimdBuild, simdBuild, simdKernelPool, simdKernels, startSimdKernelPool } from './kernels/simd/simd-module';
 import { sumKernel } from './kernels/sum';
@@ -66,7 +67,8 @@ export function patchWasm(to: WasmPatchLevel = 'all'): string[] {
     replace(fusedBatchNormConfig(original('FusedBatchNorm')));
     replace(hostKernelConfig(maxPoolGradKernel, 'wasm', original('MaxPoolGrad')));
     replace(hostKernelConfig(sumKernel, 'wasm', original('Sum')));
-    for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel]) replace(hostKernelConfig(k, 'wasm'));
+    for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel, reluGradKernel]) replace(hostKernelConfig(k, 'wasm'));
+    useReluGradKernel();
   }
   level = to;
   return patchedKernels();
@@ -83,9 +85,10 @@ export function wasmPatchLevel(): WasmPatchLevel {
 
 /** Adds the fused batch-norm and Adam kernels to the cpu backend (plain JS, exact). Idempotent. */
 export function registerCpuKernels(): void {
-  for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel]) {
+  for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel, reluGradKernel]) {
     if (!getKernel(k.kernelName, 'cpu')) registerKernel(hostKernelConfig(k, 'cpu'));
   }
+  useReluGradKernel();
 }
 
 /**

@@ -21,5 +21,7 @@ export {
   type BatchNormTrainGradInputs,
   type BatchNormTrainInputs,
   CUSTOM_KERNELS,
+  RELU_GRAD,
+  type ReluGradInputs,
 } from './kernel-names';
 export { deriveSeed, Rng } from './rng';

@@ -26,5 +26,9 @@ export interface AdamUpdateAttrs {
   decoupled: boolean;
 }
 
+/** ReLU's gradient in one pass: dx = dy where x > 0, else 0 (tfjs composes Step, Cast and Multiply). */
+export const RELU_GRAD = 'FmnistReluGrad';
+export type ReluGradInputs = 'dy' | 'x';
+
 /** Every custom kernel name: a backend that runs our models registers each of these. */
-export const CUSTOM_KERNELS = [BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, ADAM_UPDATE] as const;
+export const CUSTOM_KERNELS = [BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, ADAM_UPDATE, RELU_GRAD] as const;

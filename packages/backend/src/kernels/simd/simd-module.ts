@@ -91,6 +91,7 @@ export interface SimdKernels {
     ld: number,
   ): void;
   columnSum(x: number, out: number, rows: number, c: number, scratch: number): void;
+  reluGrad(dy: number, x: number, dx: number, n: number): void;
   winogradConv(params: number, t0: number, count: number, scratch: number): void;
   winogradFilter(w: number, u: number, cin: number, cout: number, c0: number, cc: number, flip: number, tmp: number): void;
   winogradGradPrepare(params: number, t0: number, count: number, tmp: number): void;

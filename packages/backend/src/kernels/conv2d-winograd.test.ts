@@ -56,11 +56,11 @@ describe('Winograd F(4x4, 3x3) convolutions', () => {
   for (let i = 0; i < 10; i++) {
     const cin = 15 + rnd(26); // 16..41
     const cout = i === 0 ? 1 : rnd(37);
-    const batch = i < 3 ? 1 : rnd(3);
+    const batch = i < 3 ? 1 : rnd(2);
     cases.push([[batch, 2 + rnd(16), 2 + rnd(16), cin], [3, 3, cin, cout], i % 2 ? 'same' : 'valid']);
   }
-  // The stage 5 and 6 layer shapes, smaller batches.
-  cases.push([[2, 14, 14, 32], [3, 3, 32, 64], 'same'], [[1, 28, 28, 64], [3, 3, 64, 64], 'same'], [[1, 14, 14, 64], [3, 3, 64, 128], 'same']);
+  // Stage 5's second layer; stage 6's widths on smaller images (the cpu reference is slow).
+  cases.push([[2, 14, 14, 32], [3, 3, 32, 64], 'same'], [[1, 16, 20, 64], [3, 3, 64, 64], 'same'], [[1, 9, 7, 64], [3, 3, 64, 128], 'same']);
 
   it.each(cases)('x %j, filter %j, %s: forward, input and filter gradients within the bound', async (xShape, fShape, pad) => {
     patchWasm('all');

@@ -24,19 +24,6 @@ interface Product {
 }
 
 /**
- * How to cut an m x n product into about `chunks` blocks of rows x columns: each block reads its rows
- * of A and its columns of B, so A is read once per column block and B once per row block; the
- * traffic (cols · m + rows · n) · k is least with rows = sqrt(chunks · m / n). Column ranges alone
- * (as before) read all of A once per chunk: 32 times a 3 MB A for an inference batch of 1024.
- */
-export function blockGrid(m: number, n: number, chunks: number): [number, number] {
-  if (chunks <= 1) return [1, 1];
-  const rows = Math.max(1, Math.min(chunks, Math.ceil(m / 4), Math.round(Math.sqrt((chunks * m) / n))));
-  const cols = Math.max(1, Math.min(Math.ceil(n / 8), Math.round(chunks / rows)));
-  return [rows, cols];
-}
-
-/**
  * A·B (+ bias) (ReLU) with our SIMD GEMM (assembly/gemm.ts), which reads its operands in place:
  * XNNPACK packs B first, and in training B (a weight or a gradient) is new at every call, so the
  * packing costs more than the product. Aᵀ is read in place; Bᵀ is transposed first. Batch dims
@@ -62,19 +49,18 @@ function simdProduct(backend: KernelBackend, p: Product): TensorInfo | undefined
   const bias = p.bias ? offsetOf(b, p.bias) : 0;
   const [sam, sak] = p.transposeA ? [1, m] : [k, 1];
   const relu = p.relu ? 1 : 0;
-  // Small products stay on one thread. Several chunks per thread: threads claim them as they
-  // come, so a late one takes fewer.
+  // Threads take column ranges (rows when there are few columns); small products stay on one.
   const threads = m * n * k >= PARALLEL_MACS ? kernelThreads(b) : 1;
-  const [rowParts, colParts] = blockGrid(m, n, chunkCount(threads));
-  const rows = splitRange(m, rowParts, 4);
-  const cols = splitRange(n, colParts, 8);
+  // Several chunks per thread: threads claim them as they come, so a late one takes fewer.
+  const chunks = chunkCount(threads);
+  const byColumns = n >= 8 * chunks;
   for (let i = 0; i < batch; i++) {
     const ai = pa + (batchA === 1 ? 0 : i * m * k * 4);
     const bi = pb + (batchB === 1 ? 0 : i * k * n * 4);
     const ci = pc + i * m * n * 4;
-    const parts = rows.flatMap(([m0, mc]) =>
-      cols.map(([n0, nc]) => [ai + 4 * m0 * sam, sam, sak, bi + 4 * n0, n, ci + 4 * (m0 * n + n0), n, mc, k, nc, bias && bias + 4 * n0, relu, 0]),
-    );
+    const parts = byColumns
+      ? splitRange(n, chunks, 8).map(([n0, nc]) => [ai, sam, sak, bi + 4 * n0, n, ci + 4 * n0, n, m, k, nc, bias && bias + 4 * n0, relu, 0])
+      : splitRange(m, chunks, 4).map(([m0, mc]) => [ai + 4 * m0 * sam, sam, sak, bi, n, ci + 4 * m0 * n, n, mc, k, n, bias, relu, 0]);
     runParallel(b, kernels, 'gemm', parts);
   }
   if (p.transposeB) release(backend, bb);

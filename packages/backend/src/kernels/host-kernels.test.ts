@@ -5,7 +5,6 @@ import { batchNormTrain } from '@fmnist/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchWasm } from '../patch-wasm';
-import { blockGrid } from './batch-mat-mul';
 import { maxDiff, sizes } from './test-utils';
 
 beforeAll(async () => {
@@ -139,16 +138,5 @@ describe('patched wasm kernels agree with the cpu backend', () => {
     for (let i = 0; i < 5; i++) step();
     expect(tf.memory().numTensors).toBe(before.numTensors);
     expect(tf.memory().numBytes).toBe(before.numBytes);
-  });
-});
-
-describe('blockGrid', () => {
-  it('cuts a product into about `chunks` blocks, rows where A is tall, columns where B is wide, never more than asked', () => {
-    expect(blockGrid(1024, 512, 32)).toEqual([8, 4]);
-    expect(blockGrid(64, 6272, 32)).toEqual([1, 32]);
-    expect(blockGrid(6272, 256, 32)).toEqual([28, 1]);
-    expect(blockGrid(100_000, 8, 32)).toEqual([32, 1]);
-    expect(blockGrid(3, 5, 32)).toEqual([1, 1]);
-    expect(blockGrid(512, 512, 1)).toEqual([1, 1]);
   });
 });

@@ -27,6 +27,26 @@ describe('initBackend', () => {
     await tf.setBackend('wasm');
   });
 
+  it('splits products across the threads with the results of the cpu backend', async () => {
+    await initBackend({ backend: 'wasm', threads: 2 });
+    // Shapes whose block grids differ: many rows, many columns, both, few of either.
+    for (const [m, k, n] of [
+      [1024, 300, 200],
+      [70, 50, 1030],
+      [2000, 64, 10],
+      [97, 333, 131],
+    ]) {
+      const run = () =>
+        tf.tidy(() => tf.matMul(tf.randomNormal([m, k], 0, 1, 'float32', m), tf.randomNormal([k, n], 0, 1, 'float32', n)).dataSync() as Float32Array);
+      const ours = run();
+      await tf.setBackend('cpu');
+      const ref = run();
+      await tf.setBackend('wasm');
+      const scale = ref.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      expect(ours.reduce((a, v, i) => Math.max(a, Math.abs(v - ref[i])), 0) / scale).toBeLessThan(1e-5);
+    }
+  });
+
   it('auto falls back to patched wasm when no native backend is installed, saying why', async () => {
     const info = await initBackend();
     expect(info.name).toBe('wasm');

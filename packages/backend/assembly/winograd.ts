@@ -174,28 +174,44 @@ export function winogradFilter(w: usize, u: usize, cin: i32, cout: i32, c0: i32,
   }
 }
 
-/** One tile's input transform for channels [ch, ch + 4) (one with `one`, a constant at each call: the branches fold). */
-@inline function inputGroup(x: usize, base: usize, inside: bool, n: i32, H: i32, W: i32, c: i32, y0: i32, x0: i32, ch: i32, rs: usize, cs: usize, o: usize, es: usize, tmp: usize, one: bool): void {
-  // Rows: tmp[i][k] = Σ_j Bᵀ[k][j] d[i][j].
+/**
+ * One tile's transform for channels [ch, ch + 4) (one with `one`): with `input`, V = Bᵀ d B of a
+ * 6x6 input window; else Z = A dY Aᵀ of a 4x4 output-gradient window. `input` and `one` are
+ * constants at each call, so the branches fold.
+ */
+@inline function tileGroup(x: usize, base: usize, inside: bool, n: i32, H: i32, W: i32, c: i32, y0: i32, x0: i32, ch: i32, rs: usize, cs: usize, o: usize, es: usize, tmp: usize, input: bool, one: bool): void {
+  const size = input ? 6 : 4;
+  // Rows: tmp[i][k] = Σ_j T[k][j] d[i][j] (T = Bᵀ or A), size x 6.
   if (inside) {
     const p = base + (<usize>ch << 2);
-    for (let i = 0; i < 6; i++) bt6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
+    for (let i = 0; i < size; i++) {
+      if (input) bt6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
+      else a6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
+    }
   } else {
     const patch = tmp + 576;
-    loadPatch(x, n, H, W, c, y0, x0, ch, 6, one, patch);
-    for (let i = 0; i < 6; i++) bt6(patch + <usize>(i * 6) * 16, 16, tmp + <usize>(i * 6) * 16, 16, false, false);
+    loadPatch(x, n, H, W, c, y0, x0, ch, size, one, patch);
+    for (let i = 0; i < size; i++) {
+      if (input) bt6(patch + <usize>(i * size) * 16, 16, tmp + <usize>(i * 6) * 16, 16, false, false);
+      else a6(patch + <usize>(i * size) * 16, 16, tmp + <usize>(i * 6) * 16, 16, false, false);
+    }
   }
-  // Columns: V[r * 6 + k] = Σ_i Bᵀ[r][i] tmp[i][k].
+  // Columns: out[r * 6 + k] = Σ_i T[r][i] tmp[i][k].
   const oc = o + (<usize>ch << 2);
-  for (let k = 0; k < 6; k++) bt6(tmp + <usize>k * 16, 96, oc + <usize>k * es, 6 * es, false, one);
+  for (let k = 0; k < 6; k++) {
+    if (input) bt6(tmp + <usize>k * 16, 96, oc + <usize>k * es, 6 * es, false, one);
+    else a6(tmp + <usize>k * 16, 96, oc + <usize>k * es, 6 * es, false, one);
+  }
 }
 
 /**
- * V[e][t - t0][ch] = (Bᵀ d B)[e] for tiles [t0, t0 + count) of a [batch, tH, tW] grid over x
- * [batch, H, W, c] read in place: tile (ty, tx)'s 6x6 window starts at (4 ty - top, 4 tx - left),
- * zeros outside the image (no padded copy). V's tile stride is ldT. tmp: 72 vectors.
+ * The transforms of tiles [t0, t0 + count) of a [batch, tH, tW] grid over x [batch, H, W, c] read
+ * in place, into out[e][t - t0][ch] (tile stride ldT). With `input`, tile (ty, tx)'s 6x6 window
+ * starts at (4 ty - top, 4 tx - left); else its 4x4 window at (4 ty, 4 tx). Zeros outside the
+ * image (no padded copy). tmp: 72 vectors.
  */
-export function winogradInput(x: usize, H: i32, W: i32, c: i32, top: i32, left: i32, tH: i32, tW: i32, t0: i32, count: i32, v: usize, ldT: i32, tmp: usize): void {
+@inline function transformTiles(x: usize, H: i32, W: i32, c: i32, top: i32, left: i32, tH: i32, tW: i32, t0: i32, count: i32, out: usize, ldT: i32, tmp: usize, input: bool): void {
+  const size = input ? 6 : 4;
   const cs = <usize>c << 2;
   const rs = <usize>W * cs;
   const es = (<usize>ldT * <usize>c) << 2;
@@ -206,13 +222,23 @@ export function winogradInput(x: usize, H: i32, W: i32, c: i32, top: i32, left: 
     const ty = r / tW;
     const y0 = ty * 4 - top;
     const x0 = (r - ty * tW) * 4 - left;
-    const inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= H && x0 + 6 <= W;
+    const inside = y0 >= 0 && x0 >= 0 && y0 + size <= H && x0 + size <= W;
     const base = inside ? x + ((<usize>((n * H + y0) * W + x0) * <usize>c) << 2) : 0;
-    const o = v + ((<usize>(t - t0) * <usize>c) << 2);
+    const o = out + ((<usize>(t - t0) * <usize>c) << 2);
     let ch = 0;
-    for (; ch + 4 <= c; ch += 4) inputGroup(x, base, inside, n, H, W, c, y0, x0, ch, rs, cs, o, es, tmp, false);
-    for (; ch < c; ch++) inputGroup(x, base, inside, n, H, W, c, y0, x0, ch, rs, cs, o, es, tmp, true);
+    for (; ch + 4 <= c; ch += 4) tileGroup(x, base, inside, n, H, W, c, y0, x0, ch, rs, cs, o, es, tmp, input, false);
+    for (; ch < c; ch++) tileGroup(x, base, inside, n, H, W, c, y0, x0, ch, rs, cs, o, es, tmp, input, true);
   }
+}
+
+/** V[e][t - t0][ch] = (Bᵀ d B)[e] for tiles [t0, t0 + count) of x padded by top/left (see transformTiles). */
+function winogradInput(x: usize, H: i32, W: i32, c: i32, top: i32, left: i32, tH: i32, tW: i32, t0: i32, count: i32, v: usize, ldT: i32, tmp: usize): void {
+  transformTiles(x, H, W, c, top, left, tH, tW, t0, count, v, ldT, tmp, true);
+}
+
+/** Z[e][t - t0][co] = (A dY Aᵀ)[e] for tiles [t0, t0 + count) of dy [batch, oH, oW, c], zeros beyond the output. */
+function winogradGradOutput(dy: usize, oH: i32, oW: i32, c: i32, tH: i32, tW: i32, t0: i32, count: i32, z: usize, ldT: i32, tmp: usize): void {
+  transformTiles(dy, oH, oW, c, 0, 0, tH, tW, t0, count, z, ldT, tmp, false);
 }
 
 /** One tile's output transform for channels [co, co + 4) (one with `one`). */
@@ -242,7 +268,7 @@ export function winogradInput(x: usize, H: i32, W: i32, c: i32, top: i32, left: 
  * The output tiles [t0, t0 + count) from M[e][t - t0][co] (tile stride ldT): out = Aᵀ M A (+ bias)
  * (ReLU), clipped to the [batch, H, W, cout] output. tmp: 40 vectors.
  */
-export function winogradOutput(m: usize, ldT: i32, t0: i32, count: i32, tH: i32, tW: i32, cout: i32, out: usize, H: i32, W: i32, bias: usize, relu: bool, tmp: usize): void {
+function winogradOutput(m: usize, ldT: i32, t0: i32, count: i32, tH: i32, tW: i32, cout: i32, out: usize, H: i32, W: i32, bias: usize, relu: bool, tmp: usize): void {
   const es = (<usize>ldT * <usize>cout) << 2;
   const per = tH * tW;
   for (let t = t0; t < t0 + count; t++) {
@@ -293,45 +319,6 @@ export function winogradConv(params: usize, t0: i32, count: i32, scratch: usize)
       gemm(v + ((<usize>(e * tb) * <usize>cin) << 2), cin, 1, u + <usize>e * uStride, cout, m + ((<usize>(e * tb) * <usize>cout) << 2), cout, nb, cin, cout, 0, false, false);
     }
     winogradOutput(m, tb, b0, nb, tH, tW, cout, out, outH, outW, bias, relu, tmp);
-  }
-}
-
-/** One tile's dY transform for channels [ch, ch + 4) (one with `one`). */
-@inline function gradOutputGroup(dy: usize, base: usize, inside: bool, n: i32, oH: i32, oW: i32, c: i32, y0: i32, x0: i32, ch: i32, rs: usize, cs: usize, o: usize, es: usize, tmp: usize, one: bool): void {
-  // Rows: tmp[i][k] = Σ_j A[k][j] dy[i][j], 4 x 6.
-  if (inside) {
-    const p = base + (<usize>ch << 2);
-    for (let i = 0; i < 4; i++) a6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
-  } else {
-    const patch = tmp + 576;
-    loadPatch(dy, n, oH, oW, c, y0, x0, ch, 4, one, patch);
-    for (let i = 0; i < 4; i++) a6(patch + <usize>(i * 4) * 16, 16, tmp + <usize>(i * 6) * 16, 16, false, false);
-  }
-  const oc = o + (<usize>ch << 2);
-  for (let k = 0; k < 6; k++) a6(tmp + <usize>k * 16, 96, oc + <usize>k * es, 6 * es, false, one);
-}
-
-/**
- * Z[e][t - t0][co] = (A dY Aᵀ)[e] for tiles [t0, t0 + count) of dy [batch, oH, oW, c] read in
- * place, zeros beyond the output. Z's tile stride is ldT. tmp: 52 vectors.
- */
-export function winogradGradOutput(dy: usize, oH: i32, oW: i32, c: i32, tH: i32, tW: i32, t0: i32, count: i32, z: usize, ldT: i32, tmp: usize): void {
-  const cs = <usize>c << 2;
-  const rs = <usize>oW * cs;
-  const es = (<usize>ldT * <usize>c) << 2;
-  const per = tH * tW;
-  for (let t = t0; t < t0 + count; t++) {
-    const n = t / per;
-    const r = t - n * per;
-    const ty = r / tW;
-    const y0 = ty * 4;
-    const x0 = (r - ty * tW) * 4;
-    const inside = y0 + 4 <= oH && x0 + 4 <= oW;
-    const base = dy + ((<usize>((n * oH + y0) * oW + x0) * <usize>c) << 2);
-    const o = z + ((<usize>(t - t0) * <usize>c) << 2);
-    let ch = 0;
-    for (; ch + 4 <= c; ch += 4) gradOutputGroup(dy, base, inside, n, oH, oW, c, y0, x0, ch, rs, cs, o, es, tmp, false);
-    for (; ch < c; ch++) gradOutputGroup(dy, base, inside, n, oH, oW, c, y0, x0, ch, rs, cs, o, es, tmp, true);
   }
 }
 

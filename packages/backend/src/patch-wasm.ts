@@ -18,6 +18,9 @@ import { BackendError } from './backend-error';
 
 export type WasmPatchLevel = 'none' | 'missing' | 'all';
 
+/** Our host kernels that wasm and cpu both get (custom kernel names: no stock kernel to replace). */
+const HOST_KERNELS = [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel, reluGradKernel];
+
 const originals = new Map<string, KernelConfig | undefined>();
 let level: WasmPatchLevel = 'none';
 
@@ -67,7 +70,7 @@ export function patchWasm(to: WasmPatchLevel = 'all'): string[] {
     replace(fusedBatchNormConfig(original('FusedBatchNorm')));
     replace(hostKernelConfig(maxPoolGradKernel, 'wasm', original('MaxPoolGrad')));
     replace(hostKernelConfig(sumKernel, 'wasm', original('Sum')));
-    for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel, reluGradKernel]) replace(hostKernelConfig(k, 'wasm'));
+    for (const k of HOST_KERNELS) replace(hostKernelConfig(k, 'wasm'));
     useReluGradKernel();
   }
   level = to;
@@ -85,7 +88,7 @@ export function wasmPatchLevel(): WasmPatchLevel {
 
 /** Adds the fused batch-norm and Adam kernels to the cpu backend (plain JS, exact). Idempotent. */
 export function registerCpuKernels(): void {
-  for (const k of [batchNormTrainKernel, batchNormTrainGradKernel, adamUpdateKernel, reluGradKernel]) {
+  for (const k of HOST_KERNELS) {
     if (!getKernel(k.kernelName, 'cpu')) registerKernel(hostKernelConfig(k, 'cpu'));
   }
   useReluGradKernel();

@@ -1,9 +1,9 @@
 import { backend_util, type KernelBackend, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { SimdKernels } from './simd/simd-module';
 import { callKernel, release } from './call-kernel';
-import { chunkCount, splitRange } from './simd/kernel-pool';
+import { splitRange } from './simd/kernel-pool';
 import { winogradApplies, winogradConv2D, winogradConv2DBackpropFilter } from './conv2d-winograd';
-import { kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike } from './wasm-backend-like';
+import { kernelChunks, offsetOf, runParallel, simdFor, type WasmBackendLike } from './wasm-backend-like';
 
 // Stride-1 convolutions on our SIMD implicit GEMM (assembly/conv2d.ts). Each function returns
 // undefined when it does not apply (no SIMD, other strides or dilations, NCHW, too few channels for
@@ -47,9 +47,6 @@ export interface ConvArgs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-/** Several chunks per thread (threads claim them as they come, so a late one takes fewer); one without a pool. */
-const chunksFor = (b: WasmBackendLike) => chunkCount(kernelThreads(b));
-
 /** conv2dRows over a padded input [N, Hq, Wq, Ci] into out [N, H, W, Co], threads taking ranges of images. */
 function convRows(
   b: WasmBackendLike,
@@ -66,7 +63,7 @@ function convRows(
   const [batch, hq, wq, cin] = xp.shape;
   const [, h, wo, cout] = out.shape;
   const [px, pw, po, pb] = [offsetOf(b, xp), offsetOf(b, w), offsetOf(b, out), bias ? offsetOf(b, bias) : 0];
-  const parts = splitRange(batch, chunksFor(b), 1).map(([n0, count]) => [
+  const parts = splitRange(batch, kernelChunks(b), 1).map(([n0, count]) => [
     px + 4 * n0 * hq * wq * cin,
     count,
     hq,
@@ -169,7 +166,7 @@ export function simdConv2DBackpropFilter(backend: KernelBackend, x: TensorInfo, 
   const out = b.makeOutput(filterShape, 'float32');
   const [px, pdy, pw] = [offsetOf(b, xp), offsetOf(b, dyp), offsetOf(b, out)];
   // Threads take output-channel ranges: disjoint columns of dW.
-  const parts = splitRange(c.outChannels, chunksFor(b), 8).map(([c0, cc]) => [
+  const parts = splitRange(c.outChannels, kernelChunks(b), 8).map(([c0, cc]) => [
     px,
     pdy + 4 * c0,
     pw + 4 * c0,

@@ -1,7 +1,7 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import type { SimdKernels } from './simd/simd-module';
-import { chunkCount, splitRange } from './simd/kernel-pool';
-import { kernelThreads, offsetOf, runParallel, type WasmBackendLike, wasmMemory, withScratch } from './wasm-backend-like';
+import { splitRange } from './simd/kernel-pool';
+import { kernelChunks, offsetOf, runParallel, type WasmBackendLike, wasmMemory, withScratch } from './wasm-backend-like';
 
 // 3x3 stride-1 convolutions by Winograd F(4x4, 3x3) (assembly/winograd.ts): 36 multiplies per 4x4
 // output tile and channel pair instead of 144. Measured error: see conv2d-winograd.test.ts.
@@ -38,7 +38,6 @@ const SLACK = 16;
 /** A tile block's transformed input and output should stay in a core's L2 (floats). */
 const BLOCK_FLOATS = 96 * 1024;
 
-const chunksFor = (b: WasmBackendLike) => chunkCount(kernelThreads(b));
 const tiles = (n: number) => Math.ceil(n / 4);
 
 /** Writes i32 parameters at `at` (after the mallocs: a grown memory has a new buffer). */
@@ -50,7 +49,7 @@ function writeParams(b: WasmBackendLike, at: number, params: number[]): void {
 function transformFilter(b: WasmBackendLike, k: SimdKernels, filter: TensorInfo, u: number, flip: boolean): void {
   const [, , cin, cout] = filter.shape;
   const w = offsetOf(b, filter);
-  const parts = splitRange(cin, chunksFor(b), 1);
+  const parts = splitRange(cin, kernelChunks(b), 1);
   withScratch(b, TMP_BYTES * parts.length, (tmp) => {
     runParallel(
       b,
@@ -86,7 +85,7 @@ export function winogradConv2D(
   const out = b.makeOutput([batch, outH, outW, cout], 'float32');
   const total = batch * tH * tW;
   const tb = Math.max(16, Math.min(64, 4 * Math.floor(BLOCK_FLOATS / (E * (cin + cout)) / 4)));
-  const parts = splitRange(total, chunksFor(b), tb);
+  const parts = splitRange(total, kernelChunks(b), tb);
   const chunkBytes = TMP_BYTES + 4 * E * tb * (cin + cout) + SLACK;
   const uBytes = 4 * E * cin * cout + SLACK;
   withScratch(b, 64 + uBytes + chunkBytes * parts.length, (scratch) => {
@@ -134,7 +133,7 @@ export function winogradConv2DBackpropFilter(backend: KernelBackend, k: SimdKern
   const [tH, tW] = [tiles(oH), tiles(oW)];
   const out = b.makeOutput([3, 3, cin, cout], 'float32');
   const total = batch * tH * tW;
-  const chunks = chunksFor(b);
+  const chunks = kernelChunks(b);
   const vBytes = 4 * E * total * cin + SLACK;
   const zBytes = 4 * E * total * cout + SLACK;
   const sBytes = 4 * E * cin * cout + SLACK;

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelPool, SimdKernelName } from './simd/kernel-pool';
+import { chunkCount, type KernelPool, type SimdKernelName } from './simd/kernel-pool';
 import { type SimdKernels, simdKernelPool, simdKernels } from './simd/simd-module';
 import { BackendError } from '../backend-error';
 
@@ -60,4 +60,9 @@ export function kernelThreads(b: WasmBackendLike): number {
   const memory = wasmMemory(b);
   const pool: KernelPool | undefined = memory ? simdKernelPool(memory) : undefined;
   return pool?.threads ?? 1;
+}
+
+/** How many chunks to split a kernel's work into on this backend: several per thread (threads claim them as they come, so a late one takes fewer); one without a pool. */
+export function kernelChunks(b: WasmBackendLike): number {
+  return chunkCount(kernelThreads(b));
 }

@@ -221,18 +221,51 @@ function tile4x1Dot(a: usize, sam: i32, b: usize, ldb: i32, c: usize, ldc: i32, 
  * twice: bias only when C starts from zero). `bias` 0 means none.
  */
 export function gemm(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, bias: usize, relu: bool, accumulate: bool): void {
+  gemmPacked(a, sam, sak, b, ldb, c, ldc, M, K, N, bias, relu, accumulate, 0);
+}
+
+/** Bytes of the scratch gemmPacked needs: one B panel of KC x 8 floats. */
+export function gemmPackBytes(): i32 {
+  return KC * 8 * 4;
+}
+
+/**
+ * gemm, with each KC x 8 panel of B first copied to `pack` (gemmPackBytes(), 16-byte aligned;
+ * 0: read B in place). A panel is read once per 4 rows of A: in place, its rows are `ldb` floats
+ * apart, and at a power-of-two stride (512 floats: a Dense layer of 512 units) they fall in 2 of
+ * L1's 64 sets and evict each other; packed, they are one contiguous 8 KB block that stays in L1.
+ */
+export function gemmPacked(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, bias: usize, relu: bool, accumulate: bool, pack: usize): void {
   // do-while: with K = 0 one pass with no k steps writes the bias (or zeros).
   let k0 = 0;
+  const n8 = N & ~7;
+  const bRow = <usize>ldb << 2;
   do {
     const kb = min(KC, K - k0);
     const first = k0 == 0 && !accumulate;
     const doRelu = relu && k0 + kb >= K;
     const ak = a + ((<usize>k0 * <usize>sak) << 2);
     const bk = b + ((<usize>k0 * <usize>ldb) << 2);
+    if (pack != 0) {
+      // Packed: a panel, then all rows of A past it.
+      for (let n = 0; n < n8; n += 8) {
+        let src = bk + (<usize>n << 2);
+        let dst = pack;
+        for (let k = 0; k < kb; k++) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          src += bRow;
+          dst += 32;
+        }
+        for (let m = 0; m < M; m += 4) {
+          tile4x8(ak + ((<usize>m * <usize>sam) << 2), sam, sak, pack, 8, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, M - m));
+        }
+      }
+    }
     // Rows in blocks of MC so a block of A stays in cache while the B panels go past it.
     for (let m0 = 0; m0 < M; m0 += MC) {
       const mEnd = min(M, m0 + MC);
-      let n = 0;
+      let n = pack != 0 ? n8 : 0;
       for (; n + 8 <= N; n += 8) {
         for (let m = m0; m < mEnd; m += 4) {
           tile4x8(ak + ((<usize>m * <usize>sam) << 2), sam, sak, bk + (<usize>n << 2), ldb, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, mEnd - m));

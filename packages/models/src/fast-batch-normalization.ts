@@ -18,6 +18,9 @@ interface BatchNormFields {
   movingVariance: tfl.LayerVariable;
 }
 
+// Marks our batch-norm layers across bundles (the internal entry), where `instanceof` would not.
+const FAST_BATCH_NORM = Symbol.for('@fmnist/models/fast-batch-norm');
+
 /**
  * BatchNormalization whose training step uses our fused op (one kernel forward, one backward),
  * and whose moving variance is updated with the unbiased batch variance, as PyTorch does.
@@ -26,16 +29,16 @@ interface BatchNormFields {
  */
 export class FastBatchNormalization extends BatchNormBase {
   static className = 'BatchNormalization';
+  readonly [FAST_BATCH_NORM] = true;
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+  /**
+   * Moves the running statistics towards a batch's mean and biased variance over `count` values
+   * per channel (the variance stored is the unbiased one, as PyTorch does).
+   */
+  updateMovingStats(mean: tf.Tensor, variance: tf.Tensor, count: number): void {
     const self = this as unknown as BatchNormFields;
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const lastAxis = self.axis === -1 || self.axis === x.rank - 1;
-    if (kwargs.training !== true || !lastAxis || !self.gamma || !self.beta) return super.call(inputs, kwargs);
-    return tf.tidy(() => {
-      const { y, mean, variance } = batchNormTrain(x, self.gamma.read(), self.beta.read(), self.epsilon);
-      const m = x.size / (x.shape[x.rank - 1] as number);
-      const unbiased = m > 1 ? tf.mul(variance, m / (m - 1)) : variance;
+    tf.tidy(() => {
+      const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
       const decay = 1 - self.momentum;
       for (const [variable, value] of [
         [self.movingMean, mean],
@@ -44,6 +47,17 @@ export class FastBatchNormalization extends BatchNormBase {
         const old = variable.read();
         variable.write(tf.sub(old, tf.mul(tf.sub(old, value), decay)));
       }
+    });
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const self = this as unknown as BatchNormFields;
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const lastAxis = self.axis === -1 || self.axis === x.rank - 1;
+    if (kwargs.training !== true || !lastAxis || !self.gamma || !self.beta) return super.call(inputs, kwargs);
+    return tf.tidy(() => {
+      const { y, mean, variance } = batchNormTrain(x, self.gamma.read(), self.beta.read(), self.epsilon);
+      this.updateMovingStats(mean, variance, x.size / (x.shape[x.rank - 1] as number));
       return y;
     });
   }
@@ -51,4 +65,20 @@ export class FastBatchNormalization extends BatchNormBase {
 
 export function fastBatchNormalization(args: Parameters<typeof tfl.layers.batchNormalization>[0]): tfl.layers.Layer {
   return new FastBatchNormalization(args);
+}
+
+/** The parts of a FastBatchNormalization a fused training step needs, or undefined for any other layer (or one it would not run on batch statistics over the last axis). */
+export function fastBatchNormParts(
+  layer: tfl.layers.Layer,
+  rank: number,
+): { gamma: tf.Variable; beta: tf.Variable; epsilon: number; updateMovingStats: FastBatchNormalization['updateMovingStats'] } | undefined {
+  if ((layer as unknown as Record<symbol, unknown>)[FAST_BATCH_NORM] !== true) return undefined;
+  const self = layer as unknown as BatchNormFields & FastBatchNormalization;
+  if (!(self.axis === -1 || self.axis === rank - 1) || !self.gamma || !self.beta) return undefined;
+  return {
+    gamma: self.gamma.read() as tf.Variable,
+    beta: self.beta.read() as tf.Variable,
+    epsilon: self.epsilon,
+    updateMovingStats: (mean, variance, count) => self.updateMovingStats(mean, variance, count),
+  };
 }

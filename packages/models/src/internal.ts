@@ -3,3 +3,6 @@
 export { type BatchNormTrainResult, batchNormTrain } from './ops/batch-norm-train';
 export { setDropoutStream } from './seeded-dropout';
 export { DropoutStream, type DropoutState, mixSeed, seedDropout } from './seeds';
+export { fastBatchNormParts } from './fast-batch-normalization';
+export { batchNormTrainBackward, batchNormTrainForward, varianceFromInvStd } from './ops/batch-norm-train';
+export { dropoutMultiplier, dropoutParts } from './seeded-dropout';

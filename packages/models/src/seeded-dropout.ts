@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type DropoutStream, defaultDropoutStream } from './seeds';
 
@@ -24,8 +24,15 @@ export class SeededDropout extends DropoutBase {
   /** Set by `setDropoutStream`; undefined means the default stream. Anything with `next()` will do. */
   stream?: Pick<DropoutStream, 'next'>;
 
-  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
-    (this as unknown as { seed: number }).seed = (this.stream ?? defaultDropoutStream).next();
+  /** Draws the seed of the next mask from the run's stream (one per training call). */
+  nextSeed(): number {
+    const seed = (this.stream ?? defaultDropoutStream).next();
+    (this as unknown as { seed: number }).seed = seed;
+    return seed;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    this.nextSeed();
     return super.call(inputs, kwargs);
   }
 }
@@ -52,4 +59,29 @@ export function setDropoutStream(model: tfl.LayersModel, stream: Pick<DropoutStr
   };
   visit(model.layers);
   return count;
+}
+
+/**
+ * tfjs's dropout multiplier, floor(U[0, 1) + keep) / keep with U seeded by `seed`: what
+ * `tf.dropout(x, rate, undefined, seed)` multiplies x by. A fused training step keeps it for the
+ * backward pass; a test holds it to tfjs's own.
+ */
+export function dropoutMultiplier(shape: number[], rate: number, seed: number | undefined): tf.Tensor {
+  return tf.tidy(() => {
+    const keep = 1 - rate;
+    return tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keep)), keep);
+  });
+}
+
+/**
+ * A Dropout layer's rate and the seed of its next training mask (drawn now, as its `call` would),
+ * or undefined for any other layer or one with a noise shape. Rate 0 means the identity.
+ */
+export function dropoutParts(layer: tfl.layers.Layer): { rate: number; seed: number | undefined } | undefined {
+  if (layer.getClassName() !== 'Dropout') return undefined;
+  const self = layer as unknown as { rate: number; seed?: number; noiseShape?: unknown };
+  if (self.noiseShape != null) return undefined;
+  // A seeded layer draws at every call, whatever its rate, so both paths move the stream alike.
+  const seed = (layer as unknown as Record<symbol, unknown>)[SEEDED] === true ? (layer as SeededDropout).nextSeed() : self.seed;
+  return { rate: self.rate > 0 && self.rate < 1 ? self.rate : 0, seed };
 }

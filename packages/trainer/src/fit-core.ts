@@ -42,6 +42,12 @@ export interface FitOptions {
   resumeFrom?: string;
   /** On SIGINT (Ctrl-C), stop after the current batch and save a checkpoint here. Default none. */
   interruptCheckpointDir?: string;
+  /**
+   * Train Sequential stacks of Dense, BatchNormalization, ReLU, Dropout and Flatten layers (the
+   * zoo's MLPs) with the fused step, which computes the tape's gradients without the tape
+   * (fused-backprop.ts); other models always use the tape. false forces the tape. Default true.
+   */
+  fusedStep?: boolean;
 }
 
 export interface History {
@@ -263,6 +269,7 @@ async function runLoop(
             loss: lossName,
             labelSmoothing: options.labelSmoothing,
             gradientClip: options.gradientClip,
+            fused: options.fusedStep,
           }));
         } finally {
           tf.dispose([xs, ys]);

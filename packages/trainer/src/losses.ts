@@ -19,6 +19,24 @@ export function lossFromLogits(name: LossName, targets: tf.Tensor, logits: tf.Te
   });
 }
 
+/**
+ * The gradient of lossFromLogits with respect to the logits, in closed form: (softmax(z) * Σy - y) / n
+ * for softmax cross-entropy (Σy is 1 for one-hot or smoothed labels), (sigmoid(z) - y) / size for
+ * the sigmoid one. What a fused training step starts its backward pass from.
+ */
+export function lossGradFromLogits(name: LossName, targets: tf.Tensor, logits: tf.Tensor, labelSmoothing = 0): tf.Tensor {
+  return tf.tidy(() => {
+    if (name === 'binaryCrossentropy') {
+      const y = labelSmoothing ? tf.add(tf.mul(targets, 1 - labelSmoothing), 0.5 * labelSmoothing) : targets;
+      return tf.div(tf.sub(tf.sigmoid(logits), tf.reshape(y, logits.shape)), logits.size);
+    }
+    const classes = logits.shape[logits.shape.length - 1] as number;
+    const rows = logits.size / classes;
+    const y = labelSmoothing ? tf.add(tf.mul(targets, 1 - labelSmoothing), labelSmoothing / classes) : targets;
+    return tf.div(tf.sub(tf.mul(tf.softmax(logits), tf.sum(y, -1, true)), y), rows);
+  });
+}
+
 /** Number of rows whose arg-max matches the target's arg-max (or sign, for one logit). */
 export function countCorrect(targets: tf.Tensor, logits: tf.Tensor): number {
   return tf.tidy(() => {

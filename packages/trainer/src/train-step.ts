@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { planFusedBackprop } from './fused-backprop';
 import { countCorrect, type LossName, lossFromLogits } from './losses';
 import type { Optimizer } from './optimizers/optimizer';
 import type { Trainable } from './trainable';
@@ -9,6 +10,12 @@ export interface TrainStepOptions {
   gradientClip?: { norm?: number; value?: number };
   /** Count correct predictions (one extra small sync). Default true. */
   accuracy?: boolean;
+  /**
+   * Compute the gradients with the fused step where the model allows it (a Sequential stack of
+   * Dense, BatchNormalization, ReLU, Dropout and Flatten layers: see fused-backprop.ts), else with
+   * tfjs's tape. Both give the same gradients; false always uses the tape. Default true.
+   */
+  fused?: boolean;
 }
 
 /** Clips gradients (PyTorch's clip_grad_value_ then clip_grad_norm_). */
@@ -40,25 +47,27 @@ export function trainStep(
   options: TrainStepOptions = {},
 ): { loss: number; correct: number } {
   const vars = model.trainableVariables();
+  const lossName = options.loss ?? 'categoricalCrossentropy';
+  const labelSmoothing = options.labelSmoothing ?? 0;
+  const fused = options.fused !== false && model.layersModel ? planFusedBackprop(model.layersModel, xs.shape, vars, lossName) : undefined;
+  let value: tf.Scalar;
   let logits: tf.Tensor | undefined;
-  const { value, grads } = tf.variableGrads(() => {
-    logits = tf.keep(model.forward(xs, true));
-    return lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits, options.labelSmoothing ?? 0);
-  }, vars);
+  let grads: tf.Tensor[];
+  if (fused) ({ loss: value, logits, grads } = fused.run(xs, ys, labelSmoothing));
+  else {
+    const taped = tf.variableGrads(() => {
+      logits = tf.keep(model.forward(xs, true));
+      return lossFromLogits(lossName, ys, logits, labelSmoothing);
+    }, vars);
+    value = taped.value;
+    grads = vars.map((v) => taped.grads[v.name]);
+  }
   try {
-    tf.tidy(() =>
-      optimizer.apply(
-        vars,
-        clipGradients(
-          vars.map((v) => grads[v.name]),
-          options.gradientClip,
-        ),
-      ),
-    );
+    tf.tidy(() => optimizer.apply(vars, clipGradients(grads, options.gradientClip)));
     const loss = value.dataSync()[0];
     const correct = options.accuracy === false || !logits ? 0 : countCorrect(ys, logits);
     return { loss, correct };
   } finally {
-    tf.dispose([value, ...(logits ? [logits] : []), ...Object.values(grads)]);
+    tf.dispose([value, ...(logits ? [logits] : []), ...grads]);
   }
 }

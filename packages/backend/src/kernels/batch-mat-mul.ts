@@ -1,13 +1,39 @@
 import { _FusedMatMul, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call-kernel';
 import { chunkCount, splitRange } from './simd/kernel-pool';
-import { kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike } from './wasm-backend-like';
+import { kernelChunks, kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike, withScratch } from './wasm-backend-like';
 
 /** Below this many multiply-adds a product runs on one thread: waking a worker costs microseconds. */
 const PARALLEL_MACS = 1 << 23;
 
-/** Swaps the last two axes with wasm's Transpose (cheap, memory-bound). */
+/** Below this many floats a transpose stays on one thread. */
+const PARALLEL_TRANSPOSE = 1 << 16;
+
+/**
+ * Swaps the last two axes: with our SIMD transpose (4x4 register blocks; threads take ranges of
+ * input rows, 16 at a time so no two write the same cache line), else wasm's Transpose, which
+ * moves one float at a time (1.7 ms for a 512x512 weight, 10x ours).
+ */
 function transposeLast2(backend: KernelBackend, t: TensorInfo): TensorInfo {
+  const b = backend as unknown as WasmBackendLike;
+  const kernels = simdFor(b);
+  const rank = t.shape.length;
+  if (kernels && t.dtype === 'float32') {
+    const [rows, cols] = [t.shape[rank - 2], t.shape[rank - 1]];
+    const out = b.makeOutput([...t.shape.slice(0, -2), cols, rows], 'float32');
+    const [px, po] = [offsetOf(b, t), offsetOf(b, out)];
+    const parts = rows * cols >= PARALLEL_TRANSPOSE ? kernelChunks(b) : 1;
+    for (let i = 0; i < util.sizeFromShape(t.shape.slice(0, -2)); i++) {
+      const at = 4 * i * rows * cols;
+      runParallel(
+        b,
+        kernels,
+        'transpose2d',
+        splitRange(rows, parts, 16).map(([r0, count]) => [px + at, po + at, rows, cols, r0, count]),
+      );
+    }
+    return out;
+  }
   const perm = t.shape.map((_, i) => i);
   [perm[perm.length - 1], perm[perm.length - 2]] = [perm[perm.length - 2], perm[perm.length - 1]];
   return callKernel(backend, 'Transpose', { x: t }, { perm });
@@ -54,15 +80,49 @@ function simdProduct(backend: KernelBackend, p: Product): TensorInfo | undefined
   // Several chunks per thread: threads claim them as they come, so a late one takes fewer.
   const chunks = chunkCount(threads);
   const byColumns = n >= 8 * chunks;
-  for (let i = 0; i < batch; i++) {
-    const ai = pa + (batchA === 1 ? 0 : i * m * k * 4);
-    const bi = pb + (batchB === 1 ? 0 : i * k * n * 4);
-    const ci = pc + i * m * n * 4;
-    const parts = byColumns
-      ? splitRange(n, chunks, 8).map(([n0, nc]) => [ai, sam, sak, bi + 4 * n0, n, ci + 4 * n0, n, m, k, nc, bias && bias + 4 * n0, relu, 0])
-      : splitRange(m, chunks, 4).map(([m0, mc]) => [ai + 4 * m0 * sam, sam, sak, bi, n, ci + 4 * m0 * n, n, mc, k, n, bias, relu, 0]);
-    runParallel(b, kernels, 'gemm', parts);
-  }
+  // Each chunk packs B's panels into its own scratch (chunks of one job run at once).
+  const packBytes = kernels.gemmPackBytes();
+  withScratch(b, chunks * packBytes, (scratch) => {
+    for (let i = 0; i < batch; i++) {
+      const ai = pa + (batchA === 1 ? 0 : i * m * k * 4);
+      const bi = pb + (batchB === 1 ? 0 : i * k * n * 4);
+      const ci = pc + i * m * n * 4;
+      const parts = byColumns
+        ? splitRange(n, chunks, 8).map(([n0, nc], j) => [
+            ai,
+            sam,
+            sak,
+            bi + 4 * n0,
+            n,
+            ci + 4 * n0,
+            n,
+            m,
+            k,
+            nc,
+            bias && bias + 4 * n0,
+            relu,
+            0,
+            scratch + j * packBytes,
+          ])
+        : splitRange(m, chunks, 4).map(([m0, mc], j) => [
+            ai + 4 * m0 * sam,
+            sam,
+            sak,
+            bi,
+            n,
+            ci + 4 * m0 * n,
+            n,
+            mc,
+            k,
+            n,
+            bias,
+            relu,
+            0,
+            scratch + j * packBytes,
+          ]);
+      runParallel(b, kernels, 'gemmPacked', parts);
+    }
+  });
   if (p.transposeB) release(backend, bb);
   return out;
 }

@@ -49,6 +49,23 @@ describe('patched wasm kernels agree with the cpu backend', () => {
     expect(maxDiff(stock[0], ours[0])).toBeLessThan(1e-3);
   });
 
+  // K over one 256-deep block (B's panels are packed per block), batches, odd sizes for the
+  // transpose of B (4x4 blocks and their edges) and broadcast batch dims.
+  it.each([
+    [3, 37, 300, 29, false, true, 3],
+    [2, 9, 517, 70, true, true, 2],
+    [1, 64, 520, 512, false, true, 1],
+    [4, 5, 3, 6, true, false, 1],
+    [2, 33, 257, 17, false, false, 2],
+  ] as const)('BatchMatMul batch %i, %ix%ix%i, transposeA %s transposeB %s, B batch %i', async (batch, m, k, n, ta, tb, batchB) => {
+    const [stock, ours] = await stockVsPatched(() => {
+      const a = tf.randomNormal(ta ? [batch, k, m] : [batch, m, k], 0, 1, 'float32', m + k);
+      const b = tf.randomNormal(tb ? [batchB, n, k] : [batchB, k, n], 0, 1, 'float32', n + k);
+      return [tf.matMul(a, b, ta, tb)];
+    });
+    expect(maxDiff(stock[0], ours[0])).toBeLessThan(1e-3);
+  });
+
   it.each([
     [2, 2, 'valid'],
     [3, 2, 'same'],

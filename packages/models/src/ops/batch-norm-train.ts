@@ -33,6 +33,28 @@ function composedGrad(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, mean: tf.Te
 }
 
 /**
+ * The forward kernel alone (no gradient recorded): y, the batch mean and 1/sqrt(variance + eps).
+ * For callers that compute the gradient themselves (the trainer's fused step).
+ */
+export function batchNormTrainForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor[] {
+  return hasKernel(BATCH_NORM_TRAIN)
+    ? (tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as tf.Tensor[])
+    : composed(x, gamma, beta, epsilon);
+}
+
+/** The closed-form gradient of batchNormTrainForward: [dx, dGamma, dBeta]. */
+export function batchNormTrainBackward(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, mean: tf.Tensor, invStd: tf.Tensor): tf.Tensor[] {
+  return hasKernel(BATCH_NORM_TRAIN_GRAD)
+    ? (tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy, x, gamma, mean, invStd }, {}) as tf.Tensor[])
+    : composedGrad(dy, x, gamma, mean, invStd);
+}
+
+/** The biased batch variance from 1/sqrt(variance + eps). */
+export function varianceFromInvStd(invStd: tf.Tensor, epsilon: number): tf.Tensor1D {
+  return tf.tidy(() => tf.sub(tf.div(1, tf.square(invStd)), epsilon)) as tf.Tensor1D;
+}
+
+/**
  * Batch normalisation with batch statistics over all axes but the last, with a closed-form
  * gradient. One fused kernel forward and one backward where the backend has them; tfjs's own
  * path (moments + batchNorm) runs a dozen kernels and tiles full-size tensors in its gradient.
@@ -40,20 +62,14 @@ function composedGrad(dy: tf.Tensor, x: tf.Tensor, gamma: tf.Tensor, mean: tf.Te
 export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): BatchNormTrainResult {
   let stats: tf.Tensor[] = [];
   const op = tf.customGrad(((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    const outs = hasKernel(BATCH_NORM_TRAIN)
-      ? (tf.engine().runKernel(BATCH_NORM_TRAIN, { x: xx, gamma: g, beta: b }, { epsilon }) as tf.Tensor[])
-      : composed(xx, g, b, epsilon);
-    const [y, mean, invStd] = outs;
+    const [y, mean, invStd] = batchNormTrainForward(xx, g, b, epsilon);
     save([xx, g, mean, invStd]);
     stats = [tf.keep(mean.clone()), tf.keep(invStd.clone())];
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [sx, sg, sm, si] = saved;
-        const grad = dy as tf.Tensor;
-        return hasKernel(BATCH_NORM_TRAIN_GRAD)
-          ? (tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy: grad, x: sx, gamma: sg, mean: sm, invStd: si }, {}) as tf.Tensor[])
-          : composedGrad(grad, sx, sg, sm, si);
+        return batchNormTrainBackward(dy as tf.Tensor, sx, sg, sm, si);
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -61,7 +77,7 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
   // The statistics were kept to leave customGrad's scope; hand copies to the caller's scope.
   const [keptMean, keptInvStd] = stats;
   const mean = tf.clone(keptMean) as tf.Tensor1D;
-  const variance = tf.tidy(() => tf.sub(tf.div(1, tf.square(keptInvStd)), epsilon)) as tf.Tensor1D;
+  const variance = varianceFromInvStd(keptInvStd, epsilon);
   tf.dispose([keptMean, keptInvStd]);
   return { y, mean, variance };
 }

@@ -35,6 +35,24 @@ export interface SimdKernels {
     relu: number,
     accumulate: number,
   ): void;
+  /** gemm with B's panels copied to `pack` first (gemmPackBytes() bytes, 16-byte aligned, one per concurrent call). */
+  gemmPacked(
+    a: number,
+    sam: number,
+    sak: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    m: number,
+    k: number,
+    n: number,
+    bias: number,
+    relu: number,
+    accumulate: number,
+    pack: number,
+  ): void;
+  gemmPackBytes(): number;
   batchNormInference(
     x: number,
     mean: number,
@@ -92,6 +110,8 @@ export interface SimdKernels {
   ): void;
   columnSum(x: number, out: number, rows: number, c: number, scratch: number): void;
   reluGrad(dy: number, x: number, dx: number, n: number): void;
+  /** Rows r0 .. r0 + count of x [rows, cols] into out [cols, rows]. */
+  transpose2d(x: number, out: number, rows: number, cols: number, r0: number, count: number): void;
   winogradConv(params: number, t0: number, count: number, scratch: number): void;
   winogradFilter(w: number, u: number, cin: number, cout: number, c0: number, cc: number, flip: number, tmp: number): void;
   winogradGradPrepare(params: number, t0: number, count: number, tmp: number): void;

@@ -30,6 +30,8 @@ export interface JourneyOptions {
    * Default false: every stage runs afresh.
    */
   resume?: boolean;
+  /** Progress within epochs as a live line on stderr. Default: stderr is a terminal. */
+  live?: boolean;
 }
 
 /** What the journey passes a stage: its size, log, report directory, and per-fit callbacks (backups, the test's kill switch). */
@@ -39,6 +41,7 @@ export interface StageRunOptions {
   outDir?: string;
   resume?: boolean;
   fitCallbacks?: (fit: string) => Callback[];
+  live?: boolean;
 }
 
 type StageRun = (o: StageRunOptions) => Promise<unknown>;
@@ -119,6 +122,7 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
       log,
       outDir,
       resume: options.resume === true,
+      live: options.live ?? (process.stderr.isTTY === true && !options.log),
       fitCallbacks: (fit) => journeyCallbacks(s, fit, backups),
     })) as StageResult;
     result.seconds ??= (performance.now() - t0) / 1000;

@@ -3,9 +3,17 @@ import { journeyTable, runJourney } from './journey';
 
 const parsed = (() => {
   try {
-    return parseArgs({ options: { quick: { type: 'boolean' }, stages: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' } } });
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean' },
+        stages: { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+    });
   } catch (error) {
-    process.stderr.write(`journey: ${(error as Error).message.split(/\.\s/)[0]} (options: --quick, --stages 1,2,..., --out DIR, --resume)\n`);
+    process.stderr.write(`journey: ${(error as Error).message.split(/\.\s/)[0]} (options: --quick, --stages 1,2,..., --out DIR, --resume, --quiet)\n`);
     process.exit(2);
   }
 })();
@@ -17,6 +25,8 @@ if (stages?.some((s) => !Number.isInteger(s) || s < 1 || s > 7)) {
 }
 // pnpm runs scripts from the repo root; write the report where the user typed the command.
 if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
-const results = await runJourney({ quick: values.quick, stages, outDir: values.out, resume: values.resume });
+// --quiet: no progress or stage logs on stderr; the table and the report still come.
+const quiet = values.quiet === true ? { log: () => {}, live: false } : {};
+const results = await runJourney({ quick: values.quick, stages, outDir: values.out, resume: values.resume, ...quiet });
 console.log(journeyTable(results));
 console.log(`report: ${values.out ?? 'reports/journey'}/index.html`);

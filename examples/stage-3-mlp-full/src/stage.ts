@@ -10,6 +10,8 @@ export interface StageOptions {
   log?: (line: string) => void;
   /** Extra callbacks for each of this stage's fits, by fit name (the journey's epoch backups). */
   fitCallbacks?: (fit: string) => Callback[];
+  /** Progress as a live line on stderr (a terminal); default plain lines through `log` every 30 s. */
+  live?: boolean;
 }
 
 export async function run(options: StageOptions = {}) {
@@ -30,7 +32,7 @@ export async function run(options: StageOptions = {}) {
       new OneCycleLR({ maxLr: 3e-3 }),
       new EarlyStopping({ monitor: 'val_loss', patience: 4, restoreBestWeights: true }),
       monitor,
-      new ProgressBar({ write: (t) => log(t.trimEnd()), live: false }),
+      new ProgressBar(options.live ? {} : { write: (t) => log(t.trimEnd()), live: false }),
       ...(options.fitCallbacks?.('main') ?? []),
     ],
   });

@@ -19,6 +19,8 @@ export interface StageOptions {
   resume?: boolean;
   /** Extra callbacks for each of this stage's fits, by fit name (the journey's epoch backups). */
   fitCallbacks?: (fit: string) => Callback[];
+  /** Progress as a live line on stderr (a terminal); default plain lines through `log` every 30 s. */
+  live?: boolean;
 }
 
 export async function run(options: StageOptions = {}) {
@@ -80,7 +82,7 @@ export async function run(options: StageOptions = {}) {
     callbacks: [
       new CosineAnnealingLR({ tMax: epochs }),
       new EarlyStopping({ monitor: 'val_accuracy', patience: 5, restoreBestWeights: true }),
-      new ProgressBar({ write: (t) => log(t.trimEnd()), live: false }),
+      new ProgressBar(options.live ? {} : { write: (t) => log(t.trimEnd()), live: false }),
       ...(options.fitCallbacks?.('main') ?? []),
     ],
   });

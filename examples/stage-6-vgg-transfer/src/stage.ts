@@ -22,6 +22,8 @@ export interface StageOptions {
   log?: (line: string) => void;
   /** Extra callbacks for each of this stage's fits, by fit name (the journey's epoch backups). */
   fitCallbacks?: (fit: string) => Callback[];
+  /** Progress as a live line on stderr (a terminal); default plain lines through `log` every 30 s. */
+  live?: boolean;
 }
 
 /** The images of some classes, relabelled 0..k-1. */
@@ -103,7 +105,7 @@ export async function run(options: StageOptions = {}) {
         new CosineAnnealingLR({ tMax: epochs }),
         new EarlyStopping({ monitor: 'val_accuracy', patience: 4, restoreBestWeights: true }),
         monitor,
-        new ProgressBar({ write: (t) => log(t.trimEnd()), live: false }),
+        new ProgressBar(options.live ? {} : { write: (t) => log(t.trimEnd()), live: false }),
         ...(options.fitCallbacks?.('main') ?? []),
       ],
     },

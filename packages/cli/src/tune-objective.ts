@@ -4,7 +4,7 @@ import { initBackend } from '@fmnist/backend';
 import type { BackendChoice } from '@fmnist/core';
 import { DataLoader, type ImageDataset, loadFashionMnist, stratifiedSubset, trainValSplit } from '@fmnist/data';
 import { dynamicMlp } from '@fmnist/models';
-import { Callback, evaluate, fit, type Logs, type OptimizerName } from '@fmnist/trainer';
+import { Callback, evaluate, fit, type Logs, type OptimizerName, ProgressBar } from '@fmnist/trainer';
 import {
   type FrozenTrial,
   HyperbandPruner,
@@ -94,6 +94,16 @@ class PruningCallback extends Callback {
   }
 }
 
+// Callbacks added to every trial's fit: the tune command's progress display in its own process;
+// in worker processes (FMNIST_TUNE_PROGRESS=plain), plain progress lines that it relays.
+let trialCallbacks: () => Callback[] =
+  process.env.FMNIST_TUNE_PROGRESS === 'plain' ? () => [new ProgressBar({ live: false, write: (t) => process.stderr.write(t) })] : () => [];
+
+/** Sets the callbacks every trial's fit gets from now on (a fresh list per trial). */
+export function setTrialCallbacks(make: () => Callback[]): void {
+  trialCallbacks = make;
+}
+
 /** The stage-4 search space (the original notebook's, with Optuna's names), trained; the caller disposes the model. */
 async function trainTrial(trial: SearchTrial) {
   const config = tuneConfig();
@@ -114,7 +124,7 @@ async function trainTrial(trial: SearchTrial) {
     seed: config.seed + trial.number,
     optimizer: { name: optimizer, lr, weightDecay, momentum: optimizer === 'sgd' ? 0.9 : 0 },
     validation: new DataLoader(val, { batchSize: 1000, shuffle: false }),
-    callbacks: [pruning],
+    callbacks: [pruning, ...trialCallbacks()],
   });
   return { model, history, pruned: pruning.pruned };
 }

@@ -33,9 +33,13 @@ export const benchCommand: Command = {
             io.stderr(`skipping ${setup.label}: ${(error as Error).message}`);
             continue;
           }
+          // On a terminal, a live line says what is being measured (each takes --min-time or more).
+          const status = io.isTTY ? io.progress : undefined;
+          status?.(`\rmeasuring ${name} ${mode} on ${setup.label} (batch ${batch}, at least ${minTimeMs / 1000} s)...`);
           const model = createModel(name as ModelName, { seed: 0 } as never);
           const [r] = await profileModel(model, { mode, batchSizes: [batch], inputs, minTimeMs, warmup: 2, kernels: false, name });
           model.dispose();
+          status?.('\r\u001b[K');
           base ??= r.imagesPerSecond;
           const row = { ...r, backend: setup.label, ratio: r.imagesPerSecond / base };
           all.push(row);

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { createStudy, getParamImportances, runWorkers, type Study, TrialState } from '@fmnist/tuner';
 import type { Command } from '../command';
 import { choice, int, str } from '../options';
-import { createPruner, createSampler, objective, testBestTrial, type TuneConfig } from '../tune-objective';
+import { trainProgress } from '../progress';
+import { createPruner, createSampler, objective, setTrialCallbacks, testBestTrial, type TuneConfig } from '../tune-objective';
 import { UsageError } from '../usage-error';
 
 /** Summary of a finished study, as `fmnist tune --json` prints it; best* are null when no trial completed. */
@@ -91,6 +92,7 @@ export const tuneCommand: Command = {
       );
     const started = performance.now();
     if (jobs === 1) {
+      setTrialCallbacks(() => [trainProgress(io)]);
       await study.optimize(objective, { maxTrials: nTrials });
     } else {
       const here = fileURLToPath(import.meta.url);
@@ -98,6 +100,8 @@ export const tuneCommand: Command = {
       // Each worker process gets its share of the cores: wasm kernel threads spin between calls,
       // so more threads than cores in all slows every job.
       const env: Record<string, string> = process.env.FMNIST_THREADS ? {} : { FMNIST_THREADS: String(Math.max(1, Math.floor(cpus().length / jobs))) };
+      // Workers cannot share one live line: they print plain progress lines, relayed below.
+      env.FMNIST_TUNE_PROGRESS = 'plain';
       await runWorkers({ module, studyName, storage: storage as string, nTrials, nJobs: jobs, env, onLine: (line, w) => io.stderr(`[worker ${w}] ${line}`) });
     }
     await study.refresh();

@@ -11,6 +11,8 @@ export interface ProgressBarOptions {
    * Default 30000.
    */
   interval?: number;
+  /** Text before every line, e.g. the run's name when several run in turn. Default none. */
+  label?: string;
 }
 
 function fmt(logs: Logs, keys: string[]): string {
@@ -25,6 +27,7 @@ export class ProgressBar extends Callback {
   private readonly write: (text: string) => void;
   private readonly live: boolean;
   private readonly interval: number;
+  private readonly label: string;
   private epochStart = 0;
   private lastDraw = 0;
   private epoch = 0;
@@ -34,6 +37,7 @@ export class ProgressBar extends Callback {
     this.write = options.write ?? ((t) => process.stderr.write(t));
     this.live = options.live ?? (typeof process !== 'undefined' && process.stderr?.isTTY === true && !process.env.CI);
     this.interval = options.interval ?? 30_000;
+    this.label = options.label ?? '';
   }
 
   onEpochBegin(epoch: number): void {
@@ -53,7 +57,7 @@ export class ProgressBar extends Callback {
       // Plain lines (CI, files): at a modest rate, and never for the last batch (the epoch line follows).
       if (this.interval > 0 && now - this.lastDraw >= this.interval && batch + 1 < total) {
         this.lastDraw = now;
-        this.write(`Epoch ${this.epoch + 1}/${this.trainer.epochs} ${stats}\n`);
+        this.write(`${this.label}Epoch ${this.epoch + 1}/${this.trainer.epochs} ${stats}\n`);
       }
       return;
     }
@@ -61,12 +65,12 @@ export class ProgressBar extends Callback {
     this.lastDraw = now;
     const width = 24;
     const bar = '='.repeat(Math.floor(done * width)).padEnd(width, '.');
-    this.write(`\rEpoch ${this.epoch + 1}/${this.trainer.epochs} [${bar}] ${stats}   `);
+    this.write(`\r${this.label}Epoch ${this.epoch + 1}/${this.trainer.epochs} [${bar}] ${stats}   `);
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
     const seconds = ((performance.now() - this.epochStart) / 1000).toFixed(1);
-    const line = `Epoch ${epoch + 1}/${this.trainer.epochs} ${seconds}s · ${fmt(logs, ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr'])} · ${Math.round(logs.imagesPerSecond ?? 0)} img/s`;
+    const line = `${this.label}Epoch ${epoch + 1}/${this.trainer.epochs} ${seconds}s · ${fmt(logs, ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr'])} · ${Math.round(logs.imagesPerSecond ?? 0)} img/s`;
     this.write(this.live ? `\r${line}\u001b[K\n` : `${line}\n`);
   }
 }

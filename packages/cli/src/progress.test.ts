@@ -44,7 +44,7 @@ describe.runIf(process.platform === 'linux')('live progress in a terminal', () =
     expect(out).toMatch(/test accuracy/);
   }, 120_000);
 
-  it('fmnist tune draws the live line within each trial's epochs', async () => {
+  it('fmnist tune draws the live line within the epochs of each trial', async () => {
     const tune = ['tune', '--trials', '1', '--max-epochs', '1', '--subset', '300', '--dir', data, '--no-verify', '--backend', 'cpu', '--no-test', '--seed', '1'];
     const out = await inTerminal(tune);
     expect(out).toMatch(/\rEpoch 1\/1 \[[=.]{24}\] \d+\/\d+ ETA \d+s/);

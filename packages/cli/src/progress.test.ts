@@ -45,7 +45,23 @@ describe.runIf(process.platform === 'linux')('live progress in a terminal', () =
   }, 120_000);
 
   it('fmnist tune draws the live line within the epochs of each trial', async () => {
-    const tune = ['tune', '--trials', '1', '--max-epochs', '1', '--subset', '300', '--dir', data, '--no-verify', '--backend', 'cpu', '--no-test', '--seed', '1'];
+    const tune = [
+      'tune',
+      '--trials',
+      '1',
+      '--max-epochs',
+      '1',
+      '--subset',
+      '300',
+      '--dir',
+      data,
+      '--no-verify',
+      '--backend',
+      'cpu',
+      '--no-test',
+      '--seed',
+      '1',
+    ];
     const out = await inTerminal(tune);
     expect(out).toMatch(/\rEpoch 1\/1 \[[=.]{24}\] \d+\/\d+ ETA \d+s/);
     expect(out).toMatch(/best trial 0/);
@@ -53,7 +69,7 @@ describe.runIf(process.platform === 'linux')('live progress in a terminal', () =
 
   it('fmnist bench says on a live line what it is measuring, and clears it', async () => {
     const out = await inTerminal(['bench', '--model', 'mlp-small', '--mode', 'infer', '--backend', 'cpu', '--min-time', '200', '--batch', '64']);
-    expect(out).toMatch(/\rmeasuring mlp-small infer on cpu \(batch 64, at least 0\.2 s\)\.\.\.\r\u001b\[K/);
+    expect(out).toContain('\rmeasuring mlp-small infer on cpu (batch 64, at least 0.2 s)...\r\u001b[K');
     expect(out).toMatch(/mlp-small infer cpu: \d+ img\/s/);
   }, 120_000);
 

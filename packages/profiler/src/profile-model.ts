@@ -32,6 +32,8 @@ export interface ProfileOptions {
   optimizer?: () => Optimizer;
   /** Name in results. Default model.name. */
   name?: string;
+  /** Training steps on the fused step where the model allows it (trainStep's `fused`). Default true. */
+  fusedStep?: boolean;
 }
 
 export interface ProfileResult {
@@ -90,7 +92,7 @@ export async function profileModelOn(host: Host, model: tfl.LayersModel, options
     const { xs, ys } = inputs(batch);
     const optimizer = mode === 'train' ? (options.optimizer?.() ?? new Adam({ lr: 1e-3 })) : undefined;
     const step = () => {
-      if (optimizer) trainStep(trainable, optimizer, xs, ys, { accuracy: false });
+      if (optimizer) trainStep(trainable, optimizer, xs, ys, { accuracy: false, fused: options.fusedStep });
       else {
         // One forward pass over the whole batch, as PyTorch's model(x) under no_grad: predict()
         // would also slice the input into batches and concatenate the outputs (3 of 8 ms for

@@ -11,8 +11,16 @@ const BENCH_MODELS = ['mlp-small', 'mlp-wide', 'cnn', 'vgg-style'] as const;
 export const benchCommand: Command = {
   path: ['bench'],
   summary: 'Training and inference speed of zoo models per backend (ours vs stock wasm), as ratios',
-  usage: 'fmnist bench [--model M[,M]] [--mode train|infer|both] [--batch B] [--backend wasm,wasm-stock,cpu,tensorflow] [--min-time MS] [--json]',
-  options: { model: { type: 'string' }, mode: { type: 'string' }, batch: { type: 'string' }, backend: { type: 'string' }, 'min-time': { type: 'string' } },
+  usage: 'fmnist bench [--model M[,M]] [--mode train|infer|both] [--batch B] [--backend wasm,wasm-stock,cpu,tensorflow] [--min-time MS] [--no-fused-step] [--json]',
+  options: {
+    model: { type: 'string' },
+    mode: { type: 'string' },
+    batch: { type: 'string' },
+    backend: { type: 'string' },
+    'min-time': { type: 'string' },
+    // Trains MLPs through tfjs's tape instead of the fused step, for comparisons.
+    'no-fused-step': { type: 'boolean' },
+  },
   async run({ values, io, json }) {
     const models = wordList(values, 'model', BENCH_MODELS, [...BENCH_MODELS]);
     const modeFlag = choice(values, 'mode', ['train', 'infer', 'both'] as const, 'both');
@@ -37,7 +45,7 @@ export const benchCommand: Command = {
           const status = io.isTTY ? io.progress : undefined;
           status?.(`\rmeasuring ${name} ${mode} on ${setup.label} (batch ${batch}, at least ${minTimeMs / 1000} s)...`);
           const model = createModel(name as ModelName, { seed: 0 } as never);
-          const [r] = await profileModel(model, { mode, batchSizes: [batch], inputs, minTimeMs, warmup: 2, kernels: false, name });
+          const [r] = await profileModel(model, { mode, batchSizes: [batch], inputs, minTimeMs, warmup: 2, kernels: false, name, fusedStep: values['no-fused-step'] !== true });
           model.dispose();
           status?.('\r\u001b[K');
           base ??= r.imagesPerSecond;

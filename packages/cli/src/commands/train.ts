@@ -50,7 +50,7 @@ export const trainCommand: Command = {
   path: ['train'],
   summary: 'Train a zoo model on the real Fashion-MNIST and report test metrics',
   usage:
-    'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--dir DATA] [--no-verify] [--backend B] [--json]',
+    'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--dir DATA] [--no-verify] [--backend B] [--no-fused-step] [--json]',
   options: {
     model: { type: 'string' },
     epochs: { type: 'string' },
@@ -68,6 +68,8 @@ export const trainCommand: Command = {
     'label-smoothing': { type: 'string' },
     normalize: { type: 'string' },
     'no-verify': { type: 'boolean' },
+    // MLPs through tfjs's tape instead of the fused step (the same gradients), for comparisons.
+    'no-fused-step': { type: 'boolean' },
     'checkpoint-dir': { type: 'string' },
     resume: { type: 'boolean' },
     out: { type: 'string' },
@@ -135,6 +137,7 @@ export const trainCommand: Command = {
       validation: split ? evalLoader(split.val) : undefined,
       callbacks,
       labelSmoothing,
+      fusedStep: values['no-fused-step'] !== true,
       resumeFrom: values.resume ? checkpointDir : undefined,
       interruptCheckpointDir: interruptDir,
     });

@@ -286,3 +286,26 @@ export function gemmPacked(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: 
     k0 += KC;
   } while (k0 < K);
 }
+
+/**
+ * gemm with B already in panels: panel p (columns 8p .. 8p + 7) is a contiguous [K][8] block at
+ * bp + p * K * 32, so every panel read is sequential (what gemmPacked copies B into, done once by
+ * the caller: the Winograd filter transform writes U this way). N must be a multiple of 8.
+ */
+export function gemmPanels(a: usize, sam: i32, sak: i32, bp: usize, c: usize, ldc: i32, M: i32, K: i32, N: i32, bias: usize, relu: bool, accumulate: bool): void {
+  const panelBytes = <usize>K << 5;
+  let k0 = 0;
+  do {
+    const kb = min(KC, K - k0);
+    const first = k0 == 0 && !accumulate;
+    const doRelu = relu && k0 + kb >= K;
+    const ak = a + ((<usize>k0 * <usize>sak) << 2);
+    for (let n = 0; n < N; n += 8) {
+      const pb = bp + <usize>(n >> 3) * panelBytes + (<usize>k0 << 5);
+      for (let m = 0; m < M; m += 4) {
+        tile4x8(ak + ((<usize>m * <usize>sam) << 2), sam, sak, pb, 8, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, M - m));
+      }
+    }
+    k0 += KC;
+  } while (k0 < K);
+}

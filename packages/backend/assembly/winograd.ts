@@ -8,7 +8,7 @@
 //   input gradient:    the forward on dy with the filter rotated 180° and its channel axes swapped.
 //
 // Transformed tensors are [36][tiles][channels]: element e = row * 6 + column of the tile.
-import { gemm } from './gemm';
+import { gemm, gemmPanels } from './gemm';
 
 const E = 36;
 /** Bytes of per-chunk scratch for the transforms' temporaries (at most 72 vectors). */
@@ -123,10 +123,16 @@ const TMP: usize = 2048;
 }
 
 /**
- * U[e][ci][co] = (G g Gᵀ)[e] for input channels [c0, c0 + cc) of w [3, 3, cin, cout]; with `flip`
- * the taps are read rotated by 180° (the input gradient, w then has its channel axes swapped).
- * tmp: 18 vectors of scratch.
+ * U[e] = (G g Gᵀ)[e] for input channels [c0, c0 + cc) of w [3, 3, cin, cout]; with `flip` the taps
+ * are read rotated by 180° (the input gradient, w then has its channel axes swapped). U[e] is
+ * [cin][cout], or, when cout is a multiple of 8 (uPanels), in gemmPanels' layout [cout / 8][cin][8]
+ * so the 36 products read it sequentially. tmp: 18 vectors of scratch.
  */
+/** Whether U is stored in panels of 8 output channels (see winogradFilter). */
+@inline function uPanels(cout: i32): bool {
+  return (cout & 7) == 0;
+}
+
 export function winogradFilter(w: usize, u: usize, cin: i32, cout: i32, c0: i32, cc: i32, flip: bool, tmp: usize): void {
   const eStride = (<usize>cin * <usize>cout) << 2;
   for (let ci = c0; ci < c0 + cc; ci++) {
@@ -145,7 +151,8 @@ export function winogradFilter(w: usize, u: usize, cin: i32, cout: i32, c0: i32,
         }
       }
       // Columns through G: U[r * 6 + c].
-      const o = u + ((<usize>ci * <usize>cout + <usize>co) << 2);
+      const at = uPanels(cout) ? (co >> 3) * cin * 8 + ci * 8 + (co & 7) : ci * cout + co;
+      const o = u + (<usize>at << 2);
       for (let c = 0; c < 6; c++) {
         const p = tmp + <usize>c * 16;
         g6(p, p + 96, p + 192, o + <usize>c * eStride, 6 * eStride, false, one);
@@ -316,7 +323,10 @@ export function winogradConv(params: usize, t0: i32, count: i32, scratch: usize)
     const nb = min(tb, t0 + count - b0);
     winogradInput(x, H, W, cin, top, left, tH, tW, b0, nb, v, tb, tmp);
     for (let e = 0; e < E; e++) {
-      gemm(v + ((<usize>(e * tb) * <usize>cin) << 2), cin, 1, u + <usize>e * uStride, cout, m + ((<usize>(e * tb) * <usize>cout) << 2), cout, nb, cin, cout, 0, false, false);
+      const ve = v + ((<usize>(e * tb) * <usize>cin) << 2);
+      const me = m + ((<usize>(e * tb) * <usize>cout) << 2);
+      if (uPanels(cout)) gemmPanels(ve, cin, 1, u + <usize>e * uStride, me, cout, nb, cin, cout, 0, false, false);
+      else gemm(ve, cin, 1, u + <usize>e * uStride, cout, me, cout, nb, cin, cout, 0, false, false);
     }
     winogradOutput(m, tb, b0, nb, tH, tW, cout, out, outH, outW, bias, relu, tmp);
   }

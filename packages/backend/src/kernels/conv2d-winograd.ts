@@ -151,15 +151,21 @@ export function winogradConv2DBackpropFilter(backend: KernelBackend, k: SimdKern
       'winogradGradPrepare',
       tileParts.map(([t0, count], i) => [scratch, t0, count, tmp + i * TMP_BYTES]),
     );
-    // S[e] (cin x cout) = V[e]ᵀ (read in place: sam 1, sak cin) · Z[e]; threads take (e, column range).
+    // S[e] (cin x cout) = V[e]ᵀ (read in place: sam 1, sak cin) · Z[e]; threads take (e, column
+    // range). Each job packs Z's panels into its own scratch: they are read once per 4 of the
+    // cin rows, and rows cout floats apart (64, 128: power-of-two strides) share a few L1 sets.
     const cols = splitRange(cout, Math.max(1, Math.floor(chunks / E)), 8);
-    const gemms: number[][] = [];
-    for (let e = 0; e < E; e++) {
-      for (const [c0, cc] of cols) {
-        gemms.push([v + 4 * e * total * cin, 1, cin, z + 4 * (e * total * cout + c0), cout, s + 4 * (e * cin * cout + c0), cout, cin, total, cc, 0, 0, 0]);
+    const packBytes = k.gemmPackBytes();
+    withScratch(b, E * cols.length * packBytes, (pack) => {
+      const gemms: number[][] = [];
+      for (let e = 0; e < E; e++) {
+        for (const [c0, cc] of cols) {
+          const p = pack + gemms.length * packBytes;
+          gemms.push([v + 4 * e * total * cin, 1, cin, z + 4 * (e * total * cout + c0), cout, s + 4 * (e * cin * cout + c0), cout, cin, total, cc, 0, 0, 0, p]);
+        }
       }
-    }
-    runParallel(b, k, 'gemm', gemms);
+      runParallel(b, k, 'gemmPacked', gemms);
+    });
     runParallel(
       b,
       k,

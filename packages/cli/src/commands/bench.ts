@@ -11,7 +11,8 @@ const BENCH_MODELS = ['mlp-small', 'mlp-wide', 'cnn', 'vgg-style'] as const;
 export const benchCommand: Command = {
   path: ['bench'],
   summary: 'Training and inference speed of zoo models per backend (ours vs stock wasm), as ratios',
-  usage: 'fmnist bench [--model M[,M]] [--mode train|infer|both] [--batch B] [--backend wasm,wasm-stock,cpu,tensorflow] [--min-time MS] [--no-fused-step] [--json]',
+  usage:
+    'fmnist bench [--model M[,M]] [--mode train|infer|both] [--batch B] [--backend wasm,wasm-stock,cpu,tensorflow] [--min-time MS] [--no-fused-step] [--json]',
   options: {
     model: { type: 'string' },
     mode: { type: 'string' },
@@ -45,7 +46,16 @@ export const benchCommand: Command = {
           const status = io.isTTY ? io.progress : undefined;
           status?.(`\rmeasuring ${name} ${mode} on ${setup.label} (batch ${batch}, at least ${minTimeMs / 1000} s)...`);
           const model = createModel(name as ModelName, { seed: 0 } as never);
-          const [r] = await profileModel(model, { mode, batchSizes: [batch], inputs, minTimeMs, warmup: 2, kernels: false, name, fusedStep: values['no-fused-step'] !== true });
+          const [r] = await profileModel(model, {
+            mode,
+            batchSizes: [batch],
+            inputs,
+            minTimeMs,
+            warmup: 2,
+            kernels: false,
+            name,
+            fusedStep: values['no-fused-step'] !== true,
+          });
           model.dispose();
           status?.('\r\u001b[K');
           base ??= r.imagesPerSecond;

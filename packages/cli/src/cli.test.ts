@@ -149,6 +149,20 @@ describe('fmnist train, eval, predict', () => {
     await expectInputError(['eval'], /--model-dir is required/);
   }, 60_000);
 
+  it('--ema and --tta hflip run, and train --tta scores as eval --tta does', async () => {
+    const fresh = tmp('model-ema');
+    const t = await cli('train', '--model', 'mlp-small', '--epochs', '1', ...small(), '--ema', '0.99', '--tta', 'hflip', '--out', fresh, '--json');
+    expect(t.code, t.err.join(' ')).toBe(0);
+    const plain = await cli('eval', '--model-dir', fresh, ...small(), '--json');
+    const tta = await cli('eval', '--model-dir', fresh, ...small(), '--tta', 'hflip', '--json');
+    expect(tta.json().testAccuracy).toBe(t.json().testAccuracy);
+    // The synthetic images are uniform, so their mirror images score the same (evaluate.test.ts
+    // checks the averaging on images that change).
+    expect(tta.json().testLoss).toBeCloseTo(plain.json().testLoss as number, 5);
+    await expectInputError(['eval', '--model-dir', fresh, '--tta', 'vflip'], /--tta/);
+    await expectInputError(['train', '--model', 'mlp-small', '--ema', '2', ...small()], /--ema: expected a number from 0.5 to 0.99999/);
+  }, 60_000);
+
   it('predict: top-k per image of an IDX file', async () => {
     const r = await cli(
       'predict',

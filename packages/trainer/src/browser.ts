@@ -3,9 +3,10 @@
 export { Callback, type Logs, resolveMode, type TrainerControl } from './callbacks/callback';
 export { CallbackList, type CallbackSnapshot } from './callbacks/callback-list';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
+export { ExponentialMovingAverage, type ExponentialMovingAverageOptions } from './callbacks/exponential-moving-average';
 export { OverfittingMonitor, type OverfittingReport } from './callbacks/overfitting-monitor';
 export { TerminateOnNaN } from './callbacks/terminate-on-nan';
-export { type ClassMetrics, type EvaluateOptions, type Evaluation, evaluate } from './evaluate';
+export { type ClassMetrics, type EvaluateOptions, type Evaluation, evaluate, type TtaView } from './evaluate';
 export { fit } from './fit-browser';
 export type { FitOptions, History } from './fit-core';
 export { countCorrect, type LossName, lossFromLogits } from './losses';

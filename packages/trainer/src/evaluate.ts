@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type LossName, lossFromLogits } from './losses';
 import { type Trainable, toTrainable } from './trainable';
+import { TrainerError } from './trainer-error';
 
 export interface ClassMetrics {
   class: string;
@@ -33,11 +34,32 @@ export interface EvaluateOptions {
   topK?: number[];
   /** Called after each batch with its index and the loader's batch count (progress). */
   onBatchEnd?: (batch: number, total: number) => void;
+  /**
+   * Test-time augmentation: also score each image mirrored left-right ('hflip') and average the
+   * logits, as the CIFAR-10 speed runs do (airbench; "the largest individual effect" there).
+   * Default none.
+   */
+  tta?: TtaView[];
+}
+
+/** A view of each image that test-time augmentation adds. */
+export type TtaView = 'hflip';
+
+/** xs mirrored left-right: [n, h, w, c] along w; [n, f] as square images of `channels` channels. */
+function hflip(xs: tf.Tensor, channels: number): tf.Tensor {
+  if (xs.rank === 4) return tf.reverse(xs, 2);
+  const features = xs.shape[1] as number;
+  const side = Math.round(Math.sqrt(features / channels));
+  if (xs.rank !== 2 || side * side * channels !== features)
+    throw new TrainerError(`evaluate tta 'hflip': expected [n, h, w, c] images or [n, side * side * ${channels}] rows, got [${xs.shape.join(', ')}]`);
+  return tf.reshape(tf.reverse(tf.reshape(xs, [xs.shape[0], side, side, channels]), 2), xs.shape);
 }
 
 /** Loss, accuracy, top-k, confusion matrix and per-class precision/recall/F1 over a whole loader (one pass, in order). */
 export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: DataLoader, options: EvaluateOptions = {}): Promise<Evaluation> {
   const model = toTrainable(modelLike);
+  const views = options.tta ?? [];
+  for (const v of views) if (v !== 'hflip') throw new TrainerError(`evaluate tta: expected 'hflip', got ${JSON.stringify(v)}`);
   const classNames = data.dataset.classNames;
   const k = options.topK ?? [1, 3];
   const classes = classNames.length;
@@ -51,7 +73,8 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
   for await (const { xs, ys, size } of data.iterate(0)) {
     // Tensors out of the tidy, read after it: tidy would walk every element of returned arrays.
     const outs = tf.tidy(() => {
-      const logits = model.forward(xs, false);
+      let logits = model.forward(xs, false);
+      if (views.length > 0) logits = tf.div(tf.addN([logits, ...views.map(() => model.forward(hflip(xs, data.dataset.channels), false))]), views.length + 1);
       const loss = lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits);
       const truthIdx = ys.rank === 1 ? tf.cast(ys, 'int32') : tf.argMax(ys, -1);
       // Rank of the true class = how many logits beat it.

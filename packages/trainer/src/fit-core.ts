@@ -295,7 +295,15 @@ async function runLoop(
         imagesPerSecond: partial.seen / partial.seconds,
       };
       if (valLoader) {
-        const val = await evaluate(model, valLoader, { loss: lossName, topK: [1] });
+        await callbacks.validationBegin(epoch, logs);
+        let val: Awaited<ReturnType<typeof evaluate>>;
+        try {
+          val = await evaluate(model, valLoader, { loss: lossName, topK: [1] });
+        } catch (error) {
+          // A callback that swapped weights in at validationBegin gets to swap them back.
+          await callbacks.validationEnd(epoch, logs);
+          throw error;
+        }
         logs.val_loss = val.loss;
         logs.val_accuracy = val.accuracy;
         await callbacks.validationEnd(epoch, logs);

@@ -5,14 +5,14 @@ import { backendFromFlags } from '../backend-flags';
 import { evalProgress } from '../progress';
 import type { Command } from '../command';
 import { formatTable } from '@fmnist/core';
-import { str } from '../options';
+import { choice, str } from '../options';
 import { UsageError } from '../usage-error';
 
 export const evalCommand: Command = {
   path: ['eval'],
   summary: 'Evaluate a saved model on the test set: accuracy, per-class table, confusion matrix',
-  usage: 'fmnist eval --model-dir D [--backend B] [--dir DATA] [--no-verify] [--json]',
-  options: { 'model-dir': { type: 'string' }, backend: { type: 'string' }, dir: { type: 'string' }, 'no-verify': { type: 'boolean' } },
+  usage: 'fmnist eval --model-dir D [--tta hflip] [--backend B] [--dir DATA] [--no-verify] [--json]',
+  options: { 'model-dir': { type: 'string' }, tta: { type: 'string' }, backend: { type: 'string' }, dir: { type: 'string' }, 'no-verify': { type: 'boolean' } },
   async run({ values, io, json }) {
     const dir = str(values, 'model-dir');
     if (!dir) throw new UsageError('--model-dir is required (a directory written by fmnist train --out)');
@@ -27,7 +27,9 @@ export const evalCommand: Command = {
       normalize: input.normalize,
       transform: input.height !== test.height ? new Resize({ size: [input.height, input.width] }) : undefined,
     });
-    const result = await evaluate(model, loader, { onBatchEnd: evalProgress(io, 'test set') });
+    // Test-time augmentation: the mean of each image's and its mirror image's logits.
+    const tta = values.tta === undefined ? undefined : [choice(values, 'tta', ['hflip'] as const, 'hflip')];
+    const result = await evaluate(model, loader, { onBatchEnd: evalProgress(io, 'test set'), tta });
     if (json) {
       io.stdout(
         JSON.stringify({

@@ -13,6 +13,7 @@ import { createModel, getModelEntry, type ModelName, MODEL_NAMES, saveModel } fr
 import {
   type Callback,
   EarlyStopping,
+  ExponentialMovingAverage,
   evaluate,
   fit,
   hasCheckpoint,
@@ -50,7 +51,7 @@ export const trainCommand: Command = {
   path: ['train'],
   summary: 'Train a zoo model on the real Fashion-MNIST and report test metrics',
   usage:
-    'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--dir DATA] [--no-verify] [--backend B] [--no-fused-step] [--json]',
+    'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--dir DATA] [--no-verify] [--backend B] [--ema DECAY] [--tta hflip] [--no-fused-step] [--json]',
   options: {
     model: { type: 'string' },
     epochs: { type: 'string' },
@@ -68,6 +69,10 @@ export const trainCommand: Command = {
     'label-smoothing': { type: 'string' },
     normalize: { type: 'string' },
     'no-verify': { type: 'boolean' },
+    // An exponential moving average of the weights (validated on, and the model trained ends with it).
+    ema: { type: 'string' },
+    // Test-time augmentation for the final test evaluation.
+    tta: { type: 'string' },
     // MLPs through tfjs's tape instead of the fused step (the same gradients), for comparisons.
     'no-fused-step': { type: 'boolean' },
     'checkpoint-dir': { type: 'string' },
@@ -126,6 +131,7 @@ export const trainCommand: Command = {
     const scheduler = scheduleCallback(schedule, epochs, lr);
     if (scheduler) callbacks.push(scheduler);
     if (patience !== undefined) callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience, restoreBestWeights: true }));
+    if (values.ema !== undefined) callbacks.push(new ExponentialMovingAverage({ decay: num(values, 'ema', 0.999, 0.5, 0.99999) }));
     if (checkpointDir) callbacks.push(new ModelCheckpoint({ dir: checkpointDir }));
     callbacks.push(monitor, trainProgress(io));
     if (!json) io.stderr(`backend ${backend.name} (${backend.reason}); ${name}, ${trainLoader.dataset.count} training images, ${epochs} epochs`);
@@ -153,7 +159,8 @@ export const trainCommand: Command = {
       );
       return 130;
     }
-    const result = await evaluate(model, evalLoader(test), { onBatchEnd: evalProgress(io, 'test set') });
+    const tta = values.tta === undefined ? undefined : [choice(values, 'tta', ['hflip'] as const, 'hflip')];
+    const result = await evaluate(model, evalLoader(test), { onBatchEnd: evalProgress(io, 'test set'), tta });
     const summary = {
       ...runReport(model, history, result, { name }),
       seed,

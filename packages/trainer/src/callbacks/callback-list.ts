@@ -75,6 +75,10 @@ export class CallbackList {
     for (const cb of this.callbacks) await cb.onBatchEnd?.(batch, logs);
   }
 
+  async validationBegin(epoch: number, logs: Logs): Promise<void> {
+    for (const cb of this.callbacks) await cb.onValidationBegin?.(epoch, logs);
+  }
+
   async validationEnd(epoch: number, logs: Logs): Promise<void> {
     for (const cb of this.callbacks) await cb.onValidationEnd?.(epoch, logs);
   }

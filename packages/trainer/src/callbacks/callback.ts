@@ -33,6 +33,8 @@ export interface CallbackHooks {
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** Before the epoch's validation pass (ExponentialMovingAverage swaps its weights in here). */
+  onValidationBegin?(epoch: number, logs: Logs): void | Promise<void>;
   onValidationEnd?(epoch: number, logs: Logs): void | Promise<void>;
   /**
    * Runs after every callback's `onEpochEnd`, so state saved here (ModelCheckpoint) includes

@@ -1,6 +1,9 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -71,4 +74,26 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('README TypeScript blocks', () => {
       });
     expect(errors, `in ${relative(root, out)}`).toEqual([]);
   }, 120_000);
+
+  // The blocks a user would paste first run as written, on the real data (the tuner's and the
+  // trainer's need a training function or 20 epochs). Models: the save block, then the one that
+  // loads what it saved, in the same directory.
+  const RUN = ['packages/backend/README.md', 'packages/data/README.md', 'packages/models/README.md', 'packages/profiler/README.md'];
+  const data = '/usr/share/datasets/fashion-mnist';
+  it.runIf(existsSync(join(data, 'train-images-idx3-ubyte.gz')))(
+    'the backend, data, models and profiler blocks run as written',
+    () => {
+      const blocks = extract().filter((b) => RUN.includes(b.readme));
+      expect(blocks.map((b) => b.readme)).toEqual([RUN[0], RUN[1], RUN[2], RUN[2], RUN[3]]);
+      const cwd = mkdtempSync(join(tmpdir(), 'readme-run-'));
+      const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+      for (const block of blocks) {
+        const run = spawnSync(process.execPath, ['--conditions=@fmnist/source', '--import', tsx, block.file], { cwd, encoding: 'utf8', timeout: 120_000 });
+        expect(run.status, `${block.readme}:${block.line}\n${run.stderr.slice(-2000)}`).toBe(0);
+      }
+      expect(existsSync(join(cwd, 'cnn.onnx'))).toBe(true);
+      rmSync(cwd, { recursive: true, force: true });
+    },
+    300_000,
+  );
 });

@@ -60,6 +60,24 @@ describe('leak check', () => {
     await expect(expectNoLeaks(() => tf.tidy(() => tf.sum(tf.ones([10])).dataSync()))).resolves.toBeUndefined();
     tf.dispose(kept);
   });
+
+  it("does not count what the function returns (the caller's result), only what it leaves behind", async () => {
+    const x = tf.ones([4, 3]);
+    await expect(expectNoLeaks(() => tf.tidy(() => tf.matMul(x, x, false, true)))).resolves.toBeUndefined();
+    await expect(expectNoLeaks(() => ({ a: tf.add(x, 1), b: [tf.mul(x, 2)] }))).resolves.toBeUndefined();
+    // Returned and leaked: only the leak counts.
+    const kept: tf.Tensor[] = [];
+    await expect(
+      expectNoLeaks(() => {
+        kept.push(tf.ones([2]));
+        return tf.add(x, 1);
+      }),
+    ).rejects.toThrow(/1 tensors \(8 bytes\) kept per call/);
+    const before = tf.memory().numTensors;
+    await checkLeaks(() => tf.add(x, 1));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, ...kept]);
+  });
 });
 
 describe('Chrome trace', () => {

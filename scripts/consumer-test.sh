@@ -96,6 +96,13 @@ for b in webgl webgpu; do
 done
 run_app
 say "size, every package (npm): $(du -sh node_modules | cut -f1)"
+# The same project on the Node versions users run (22 and 24 LTS, from the npm registry).
+for version in ${FMNIST_NODE_LEGS:-22 24}; do
+  say "npm project on Node $version"
+  npx -y -p "node@$version" -- node app.mjs | tail -1
+  npx -y -p "node@$version" -- node app.cjs | tail -1
+  npx -y -p "node@$version" -- node node_modules/@fmnist/cli/dist/bin.js --help | grep -q 'Usage: fmnist'
+done
 
 say "pnpm project"
 mkdir "$work/pnpm" && cd "$work/pnpm" && cp "$work"/app.* "$work/check.ts" .

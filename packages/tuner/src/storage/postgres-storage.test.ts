@@ -34,7 +34,8 @@ describe('pg, an optional peer', () => {
   });
 });
 
-describe.runIf(available || process.env.CI)('PostgresStorage (a real PostgreSQL server)', () => {
+// The server and the pg driver do not depend on Node's version: not rerun on the Node legs.
+describe.runIf((available || process.env.CI) && !process.env.FMNIST_NODE_LEG)('PostgresStorage (a real PostgreSQL server)', () => {
   it('stores studies and trials like the journal does', async () => {
     const storage = await PostgresStorage.connect(URL_);
     const name = unique('basic');

@@ -1,6 +1,23 @@
 import { type KernelPool, type SpawnKernelWorkers, startKernelPool } from './kernel-pool';
 import { SIMD_WASM, SIMD_WASM_RELAXED, SIMD_WASM_SHARED, SIMD_WASM_SHARED_RELAXED } from './simd-wasm';
 
+/** C = A·B (+ bias) (ReLU) operands (assembly/gemm.ts): pointers are byte offsets, flags 0 or 1. */
+type GemmArgs = [
+  a: number,
+  sam: number,
+  sak: number,
+  b: number,
+  ldb: number,
+  c: number,
+  ldc: number,
+  m: number,
+  k: number,
+  n: number,
+  bias: number,
+  relu: number,
+  accumulate: number,
+];
+
 /** Our AssemblyScript SIMD kernels (assembly/), bound to one tfjs-backend-wasm memory. Pointers are byte offsets. */
 export interface SimdKernels {
   adamUpdate(
@@ -20,38 +37,9 @@ export interface SimdKernels {
     keep: number,
     l2: number,
   ): void;
-  gemm(
-    a: number,
-    sam: number,
-    sak: number,
-    b: number,
-    ldb: number,
-    c: number,
-    ldc: number,
-    m: number,
-    k: number,
-    n: number,
-    bias: number,
-    relu: number,
-    accumulate: number,
-  ): void;
+  gemm(...args: GemmArgs): void;
   /** gemm with B's panels copied to `pack` first (gemmPackBytes() bytes, 16-byte aligned, one per concurrent call). */
-  gemmPacked(
-    a: number,
-    sam: number,
-    sak: number,
-    b: number,
-    ldb: number,
-    c: number,
-    ldc: number,
-    m: number,
-    k: number,
-    n: number,
-    bias: number,
-    relu: number,
-    accumulate: number,
-    pack: number,
-  ): void;
+  gemmPacked(...args: [...GemmArgs, pack: number]): void;
   gemmPackBytes(): number;
   batchNormInference(
     x: number,

@@ -216,6 +216,13 @@ function tile4x1Dot(a: usize, sam: i32, b: usize, ldb: i32, c: usize, ldc: i32, 
   store<f32>(c, f32x4.extract_lane(x, 0));
 }
 
+/** Columns n .. n + 7 of C for all M rows of A, from one contiguous kb x 8 panel of B at `pb`. */
+@inline function panelColumns(ak: usize, sam: i32, sak: i32, pb: usize, c: usize, ldc: i32, M: i32, kb: i32, bias: usize, n: i32, first: bool, doRelu: bool): void {
+  for (let m = 0; m < M; m += 4) {
+    tile4x8(ak + ((<usize>m * <usize>sam) << 2), sam, sak, pb, 8, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, M - m));
+  }
+}
+
 /**
  * C = A·B (+ bias) (ReLU), or with `accumulate` C += A·B (then neither bias nor ReLU applies
  * twice: bias only when C starts from zero). `bias` 0 means none.
@@ -257,9 +264,7 @@ export function gemmPacked(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: 
           src += bRow;
           dst += 32;
         }
-        for (let m = 0; m < M; m += 4) {
-          tile4x8(ak + ((<usize>m * <usize>sam) << 2), sam, sak, pack, 8, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, M - m));
-        }
+        panelColumns(ak, sam, sak, pack, c, ldc, M, kb, bias, n, first, doRelu);
       }
     }
     // Rows in blocks of MC so a block of A stays in cache while the B panels go past it.
@@ -302,9 +307,7 @@ export function gemmPanels(a: usize, sam: i32, sak: i32, bp: usize, c: usize, ld
     const ak = a + ((<usize>k0 * <usize>sak) << 2);
     for (let n = 0; n < N; n += 8) {
       const pb = bp + <usize>(n >> 3) * panelBytes + (<usize>k0 << 5);
-      for (let m = 0; m < M; m += 4) {
-        tile4x8(ak + ((<usize>m * <usize>sam) << 2), sam, sak, pb, 8, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, M - m));
-      }
+      panelColumns(ak, sam, sak, pb, c, ldc, M, kb, bias, n, first, doRelu);
     }
     k0 += KC;
   } while (k0 < K);

@@ -3,17 +3,24 @@ import * as tf from '@tensorflow/tfjs-core';
 export type LossName = 'categoricalCrossentropy' | 'binaryCrossentropy';
 
 /**
+ * The targets label smoothing trains on: mixed with the uniform distribution over the classes
+ * (0.5 for the sigmoid loss's single logit). Both the loss and its gradient use this one rule.
+ */
+function smoothedTargets(name: LossName, targets: tf.Tensor, classes: number, labelSmoothing: number): tf.Tensor {
+  if (!labelSmoothing) return targets;
+  const share = name === 'binaryCrossentropy' ? 0.5 * labelSmoothing : labelSmoothing / classes;
+  return tf.add(tf.mul(targets, 1 - labelSmoothing), share);
+}
+
+/**
  * Mean loss from logits, as PyTorch's CrossEntropyLoss (softmax) or BCEWithLogitsLoss (sigmoid).
  * `targets` are one-hot or soft labels; label smoothing mixes them with the uniform distribution.
  */
 export function lossFromLogits(name: LossName, targets: tf.Tensor, logits: tf.Tensor, labelSmoothing = 0): tf.Scalar {
   return tf.tidy(() => {
-    if (name === 'binaryCrossentropy') {
-      const y = labelSmoothing ? tf.add(tf.mul(targets, 1 - labelSmoothing), 0.5 * labelSmoothing) : targets;
-      return tf.losses.sigmoidCrossEntropy(tf.reshape(y, logits.shape), logits) as tf.Scalar;
-    }
     const classes = logits.shape[logits.shape.length - 1] as number;
-    const y = labelSmoothing ? tf.add(tf.mul(targets, 1 - labelSmoothing), labelSmoothing / classes) : targets;
+    const y = smoothedTargets(name, targets, classes, labelSmoothing);
+    if (name === 'binaryCrossentropy') return tf.losses.sigmoidCrossEntropy(tf.reshape(y, logits.shape), logits) as tf.Scalar;
     const logp = tf.logSoftmax(logits);
     return tf.neg(tf.mean(tf.sum(tf.mul(y, logp), -1))) as tf.Scalar;
   });
@@ -26,13 +33,10 @@ export function lossFromLogits(name: LossName, targets: tf.Tensor, logits: tf.Te
  */
 export function lossGradFromLogits(name: LossName, targets: tf.Tensor, logits: tf.Tensor, labelSmoothing = 0): tf.Tensor {
   return tf.tidy(() => {
-    if (name === 'binaryCrossentropy') {
-      const y = labelSmoothing ? tf.add(tf.mul(targets, 1 - labelSmoothing), 0.5 * labelSmoothing) : targets;
-      return tf.div(tf.sub(tf.sigmoid(logits), tf.reshape(y, logits.shape)), logits.size);
-    }
     const classes = logits.shape[logits.shape.length - 1] as number;
+    const y = smoothedTargets(name, targets, classes, labelSmoothing);
+    if (name === 'binaryCrossentropy') return tf.div(tf.sub(tf.sigmoid(logits), tf.reshape(y, logits.shape)), logits.size);
     const rows = logits.size / classes;
-    const y = labelSmoothing ? tf.add(tf.mul(targets, 1 - labelSmoothing), labelSmoothing / classes) : targets;
     return tf.div(tf.sub(tf.mul(tf.softmax(logits), tf.sum(y, -1, true)), y), rows);
   });
 }

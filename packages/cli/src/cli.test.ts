@@ -161,6 +161,8 @@ describe('fmnist train, eval, predict', () => {
     expect(tta.json().testLoss).toBeCloseTo(plain.json().testLoss as number, 5);
     await expectInputError(['eval', '--model-dir', fresh, '--tta', 'vflip'], /--tta/);
     await expectInputError(['train', '--model', 'mlp-small', '--ema', '2', ...small()], /--ema: expected a number from 0.5 to 0.99999/);
+    // Refused before training, not after it.
+    await expectInputError(['train', '--model', 'mlp-small', '--tta', 'vflip', ...small()], /--tta/);
   }, 60_000);
 
   it('predict: top-k per image of an IDX file', async () => {

@@ -2,10 +2,11 @@ import { DataLoader, loadFashionMnist, Resize } from '@fmnist/data';
 import { loadModel, modelInput } from '@fmnist/models';
 import { evaluate } from '@fmnist/trainer';
 import { backendFromFlags } from '../backend-flags';
+import { ttaViews } from '../tta-flag';
 import { evalProgress } from '../progress';
 import type { Command } from '../command';
 import { formatTable } from '@fmnist/core';
-import { choice, str } from '../options';
+import { str } from '../options';
 import { UsageError } from '../usage-error';
 
 export const evalCommand: Command = {
@@ -27,9 +28,7 @@ export const evalCommand: Command = {
       normalize: input.normalize,
       transform: input.height !== test.height ? new Resize({ size: [input.height, input.width] }) : undefined,
     });
-    // Test-time augmentation: the mean of each image's and its mirror image's logits.
-    const tta = values.tta === undefined ? undefined : [choice(values, 'tta', ['hflip'] as const, 'hflip')];
-    const result = await evaluate(model, loader, { onBatchEnd: evalProgress(io, 'test set'), tta });
+    const result = await evaluate(model, loader, { onBatchEnd: evalProgress(io, 'test set'), tta: ttaViews(values) });
     if (json) {
       io.stdout(
         JSON.stringify({

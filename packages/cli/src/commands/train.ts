@@ -25,6 +25,7 @@ import {
 } from '@fmnist/trainer';
 import { augmentPlan } from '../augment-flags';
 import { backendFromFlags } from '../backend-flags';
+import { ttaViews } from '../tta-flag';
 import { evalProgress, trainProgress } from '../progress';
 import type { Command } from '../command';
 import { choice, int, num, str } from '../options';
@@ -100,6 +101,9 @@ export const trainCommand: Command = {
     const valFraction = num(values, 'val', 0.1, 0, 0.9);
     const seed = int(values, 'seed', 0, 0, 2 ** 32 - 1);
     const labelSmoothing = num(values, 'label-smoothing', 0, 0, 0.99);
+    // Read before training, so a bad value is refused before, not after, the epochs.
+    const tta = ttaViews(values);
+    const emaDecay = values.ema === undefined ? undefined : num(values, 'ema', 0.999, 0.5, 0.99999);
     const normalize: Normalization =
       choice(values, 'normalize', ['unit', 'standard'] as const, 'unit') === 'standard' ? { mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD } : 'unit';
     const plan = augmentPlan(str(values, 'augment'));
@@ -131,7 +135,7 @@ export const trainCommand: Command = {
     const scheduler = scheduleCallback(schedule, epochs, lr);
     if (scheduler) callbacks.push(scheduler);
     if (patience !== undefined) callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience, restoreBestWeights: true }));
-    if (values.ema !== undefined) callbacks.push(new ExponentialMovingAverage({ decay: num(values, 'ema', 0.999, 0.5, 0.99999) }));
+    if (emaDecay !== undefined) callbacks.push(new ExponentialMovingAverage({ decay: emaDecay }));
     if (checkpointDir) callbacks.push(new ModelCheckpoint({ dir: checkpointDir }));
     callbacks.push(monitor, trainProgress(io));
     if (!json) io.stderr(`backend ${backend.name} (${backend.reason}); ${name}, ${trainLoader.dataset.count} training images, ${epochs} epochs`);
@@ -159,7 +163,6 @@ export const trainCommand: Command = {
       );
       return 130;
     }
-    const tta = values.tta === undefined ? undefined : [choice(values, 'tta', ['hflip'] as const, 'hflip')];
     const result = await evaluate(model, evalLoader(test), { onBatchEnd: evalProgress(io, 'test set'), tta });
     const summary = {
       ...runReport(model, history, result, { name }),

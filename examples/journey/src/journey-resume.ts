@@ -6,6 +6,8 @@ import { BackupAndRestore, Callback } from '@fmnist/trainer';
 export interface StageConfig {
   stage: number;
   quick: boolean;
+  /** `--long` (stage 6's long schedule); recorded for stage 6 only, the one stage it changes. */
+  long?: boolean;
   /** Environment variables that change what a stage does (FMNIST_VGG_EPOCHS, FMNIST_WINOGRAD, ...). */
   env: Record<string, string>;
   /** sha256 of the above: a resumed journey skips a stage only when its file has the same. */
@@ -13,15 +15,16 @@ export interface StageConfig {
 }
 
 // Bump when a stage's recipe changes, so resumed journeys do not keep results of the old one.
-const RECIPE_VERSION = 1;
+const RECIPE_VERSION = 2;
 const KNOBS = ['FMNIST_VGG_EPOCHS', 'FMNIST_WINOGRAD', 'FMNIST_RELAXED_SIMD', 'FMNIST_THREADS', 'FMNIST_BACKEND'];
 
-export function stageConfig(stage: number, quick: boolean): StageConfig {
+export function stageConfig(stage: number, quick: boolean, long = false): StageConfig {
   const env = Object.fromEntries(KNOBS.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k] as string]));
+  const extra = stage === 6 && long ? { long: true } : {};
   const hash = createHash('sha256')
-    .update(JSON.stringify({ stage, quick, env, recipe: RECIPE_VERSION }))
+    .update(JSON.stringify({ stage, quick, ...extra, env, recipe: RECIPE_VERSION }))
     .digest('hex');
-  return { stage, quick, env, hash };
+  return { stage, quick, ...extra, env, hash };
 }
 
 /**

@@ -10,10 +10,11 @@ const parsed = (() => {
         out: { type: 'string' },
         resume: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        long: { type: 'boolean' },
       },
     });
   } catch (error) {
-    process.stderr.write(`journey: ${(error as Error).message.split(/\.\s/)[0]} (options: --quick, --stages 1,2,..., --out DIR, --resume, --quiet)\n`);
+    process.stderr.write(`journey: ${(error as Error).message.split(/\.\s/)[0]} (options: --quick, --stages 1,2,..., --out DIR, --resume, --quiet, --long)\n`);
     process.exit(2);
   }
 })();
@@ -27,6 +28,6 @@ if (stages?.some((s) => !Number.isInteger(s) || s < 1 || s > 7)) {
 if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 // --quiet: no progress or stage logs on stderr; the table and the report still come.
 const quiet = values.quiet === true ? { log: () => {}, live: false } : {};
-const results = await runJourney({ quick: values.quick, stages, outDir: values.out, resume: values.resume, ...quiet });
+const results = await runJourney({ quick: values.quick, stages, outDir: values.out, resume: values.resume, long: values.long, ...quiet });
 console.log(journeyTable(results));
 console.log(`report: ${values.out ?? 'reports/journey'}/index.html`);

@@ -1,5 +1,6 @@
 // Stage 6: a VGG-style CNN (two blocks of two 3x3 convs with batch norm, 64 and 128 filters) with
-// a regularised classifier, augmentation and a cosine schedule; then transfer learning on our own
+// a regularised classifier, flips, a one-cycle schedule, an average of the weights and flipped
+// test-time views; then transfer learning on our own
 // data: pretrain a base on five classes, freeze it, put on a new head, fine-tune on the other five
 // with 100 labels per class, and compare with training from scratch on the same labels.
 import { initBackend } from '@fmnist/backend';
@@ -9,13 +10,15 @@ import {
   type ImageDataset,
   loadFashionMnist,
   RandomCrop,
+  RandomErasing,
   RandomHorizontalFlip,
+  type Transform,
   selectIndices,
   stratifiedSubset,
   trainValSplit,
 } from '@fmnist/data';
 import { createModel, freeze, replaceHead, unfreeze } from '@fmnist/models';
-import { CosineAnnealingLR, EarlyStopping, evaluate, fit, OverfittingMonitor, ProgressBar, runReport, type Callback } from '@fmnist/trainer';
+import { type Callback, EarlyStopping, evaluate, ExponentialMovingAverage, fit, OneCycleLR, OverfittingMonitor, ProgressBar, runReport } from '@fmnist/trainer';
 
 export interface StageOptions {
   quick?: boolean;
@@ -24,6 +27,37 @@ export interface StageOptions {
   fitCallbacks?: (fit: string) => Callback[];
   /** Progress as a live line on stderr (a terminal); default plain lines through `log` every 30 s. */
   live?: boolean;
+  /** The long recipe, for the original's >95% claim (hours on 2 cores). Default false. */
+  long?: boolean;
+}
+
+/** What the VGG-style run trains with; chosen on the validation split (see the README). */
+interface Recipe {
+  epochs: number;
+  /** OneCycleLR's peak for AdamW. */
+  maxLr: number;
+  /** Decoupled, as torch's AdamW: each step multiplies the weights by 1 - lr * weightDecay. */
+  weightDecay: number;
+  labelSmoothing: number;
+  /** ExponentialMovingAverage's decay, per batch. */
+  emaDecay: number;
+  /** Random crops after 2-pixel padding, and random erasing's probability (0: none). */
+  crop: boolean;
+  erasing: number;
+}
+
+// The default fits the journey's hour: flips only, since crops and erasing pay only over long
+// runs; the long one adds them and trains ~6x longer.
+const RECIPES: Record<'default' | 'long', Recipe> = {
+  default: { epochs: 4, maxLr: 2e-3, weightDecay: 0.05, labelSmoothing: 0.1, emaDecay: 0.998, crop: false, erasing: 0 },
+  long: { epochs: 24, maxLr: 2e-3, weightDecay: 0.05, labelSmoothing: 0.1, emaDecay: 0.999, crop: true, erasing: 0.25 },
+};
+
+function augmentation(recipe: Recipe): Transform {
+  const steps: Transform[] = [new RandomHorizontalFlip()];
+  if (recipe.crop) steps.push(new RandomCrop({ size: 28, padding: 2 }));
+  if (recipe.erasing > 0) steps.push(new RandomErasing({ p: recipe.erasing }));
+  return steps.length === 1 ? steps[0] : new Compose(steps);
 }
 
 /** The images of some classes, relabelled 0..k-1. */
@@ -82,38 +116,41 @@ export async function run(options: StageOptions = {}) {
       )
     : fullTest;
   const model = createModel('vgg-style', { seed: 0 });
-  // One epoch is ~15-25 minutes on a 2-core machine without native TensorFlow; set
-  // FMNIST_VGG_EPOCHS (10 or more reaches the mid-90s where the backend allows it).
-  const epochs = options.quick ? 1 : Number(process.env.FMNIST_VGG_EPOCHS ?? 3);
+  const recipe = RECIPES[options.long ? 'long' : 'default'];
+  // One epoch of 54,000 images is ~7 minutes on a 2-core machine (wasm, our kernels); FMNIST_VGG_EPOCHS overrides.
+  const epochs = options.quick ? 1 : Number(process.env.FMNIST_VGG_EPOCHS ?? recipe.epochs);
   const monitor = new OverfittingMonitor();
-  log(`stage 6: vgg-style (1,868,234 params) on ${options.quick ? 640 : train.count} images, flips + crops, cosine schedule, ${epochs} epochs`);
+  const ema = new ExponentialMovingAverage({ decay: recipe.emaDecay });
+  const augments = ['flips', recipe.crop && 'crops', recipe.erasing > 0 && 'random erasing'].filter(Boolean).join(' + ');
+  log(
+    `stage 6: vgg-style (1,868,234 params) on ${options.quick ? 640 : train.count} images, ${augments}, one-cycle AdamW, EMA ${recipe.emaDecay}, flip TTA, ${epochs} epochs${options.long ? ' (long)' : ''}`,
+  );
   const history = await fit(
     model,
-    new DataLoader(options.quick ? stratifiedSubset(train, 640) : train, {
-      batchSize: 64,
-      seed: 0,
-      layout: 'image',
-      transform: new Compose([new RandomHorizontalFlip(), new RandomCrop({ size: 28, padding: 2 })]),
-    }),
+    new DataLoader(options.quick ? stratifiedSubset(train, 640) : train, { batchSize: 64, seed: 0, layout: 'image', transform: augmentation(recipe) }),
     {
       epochs,
       seed: 0,
-      optimizer: { name: 'adamw', lr: 2e-3, weightDecay: 5e-4 },
-      labelSmoothing: 0.05,
+      optimizer: { name: 'adamw', lr: recipe.maxLr, weightDecay: recipe.weightDecay },
+      labelSmoothing: recipe.labelSmoothing,
       validation: new DataLoader(options.quick ? stratifiedSubset(val, 1000) : val, { batchSize: 500, shuffle: false, layout: 'image' }),
       callbacks: [
-        new CosineAnnealingLR({ tMax: epochs }),
+        new OneCycleLR({ maxLr: recipe.maxLr, pctStart: 0.25 }),
+        // Validation sees the averaged weights; the model ends with the average (after any restore).
         new EarlyStopping({ monitor: 'val_accuracy', patience: 4, restoreBestWeights: true }),
+        ema,
         monitor,
         new ProgressBar(options.live ? {} : { write: (t) => log(t.trimEnd()), live: false }),
         ...(options.fitCallbacks?.('main') ?? []),
       ],
     },
   );
-  const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 500, shuffle: false, layout: 'image' })), {
-    name: 'vgg-style',
-  });
-  log(`  test accuracy ${(report.testAccuracy * 100).toFixed(2)}%`);
+  ema.dispose();
+  const testLoader = new DataLoader(test, { batchSize: 500, shuffle: false, layout: 'image' });
+  const report = runReport(model, history, await evaluate(model, testLoader, { tta: ['hflip'] }), { name: 'vgg-style' });
+  // The single-view figure too, so the flips' share of the result is on record.
+  const singleView = (await evaluate(model, testLoader)).accuracy;
+  log(`  test accuracy ${(report.testAccuracy * 100).toFixed(2)}% with flip TTA, ${(singleView * 100).toFixed(2)}% without`);
   const transfer = await transferLearning(full, test, options.quick === true, log, (f) => options.fitCallbacks?.(f) ?? []);
   return {
     stage: 6,
@@ -122,6 +159,8 @@ export async function run(options: StageOptions = {}) {
     referenceAccuracy: 0.95,
     target: 0.94,
     met: report.testAccuracy >= 0.94,
+    testAccuracySingleView: singleView,
+    recipe: { ...recipe, epochs },
     overfitting: monitor.report(),
     transfer,
   };

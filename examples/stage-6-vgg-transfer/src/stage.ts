@@ -46,11 +46,12 @@ interface Recipe {
   erasing: number;
 }
 
-// The default fits the journey's hour: flips only, since crops and erasing pay only over long
-// runs; the long one adds them and trains ~6x longer.
+// Flips only by default: crops and erasing pay only over long runs (the old 3-epoch recipe with
+// crops reached 89.7% val). 4 epochs of this one reached 93.98% val, 93.37% test: short of 94%.
+// The long one adds crops and erasing and trains 2.5x longer.
 const RECIPES: Record<'default' | 'long', Recipe> = {
-  default: { epochs: 4, maxLr: 2e-3, weightDecay: 0.05, labelSmoothing: 0.1, emaDecay: 0.998, crop: false, erasing: 0 },
-  long: { epochs: 24, maxLr: 2e-3, weightDecay: 0.05, labelSmoothing: 0.1, emaDecay: 0.999, crop: true, erasing: 0.25 },
+  default: { epochs: 8, maxLr: 2e-3, weightDecay: 0.05, labelSmoothing: 0.1, emaDecay: 0.998, crop: false, erasing: 0 },
+  long: { epochs: 20, maxLr: 2e-3, weightDecay: 0.05, labelSmoothing: 0.1, emaDecay: 0.999, crop: true, erasing: 0.25 },
 };
 
 function augmentation(recipe: Recipe): Transform {

@@ -4,8 +4,8 @@ import { writeFileAtomic } from '@fmnist/core';
 import { Callback, type Logs } from './callback';
 
 /**
- * The lines of a log that a run resumed after `done` epochs keeps: those `keep` accepts, up to the
- * first it refuses (a killed run may have logged an epoch its checkpoint does not hold).
+ * Cuts the log at `path` for a resumed run: it keeps the lines `keep` accepts, up to the first it
+ * refuses (a killed run may have logged an epoch its checkpoint does not hold).
  */
 function keepLines(path: string, keep: (line: string, index: number) => boolean): void {
   const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);

@@ -3,8 +3,26 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomHorizontalFlip } from './augment/random-horizontal-flip';
 import { MixUp } from './augment/mix-up';
+import type { Transform } from './augment/transform';
 import { DataLoader } from './data-loader';
+import type { ImageBatch } from './image-batch';
 import { syntheticDataset } from './test-utils/synthetic-fashion';
+
+/** A transform that throws on every call from the `from`-th on (0-based), counting its calls. */
+class ThrowingTransform implements Transform {
+  readonly name = 'Throwing';
+  calls = 0;
+  constructor(readonly from: number) {}
+  apply(batch: ImageBatch): ImageBatch {
+    if (this.calls++ >= this.from) throw new Error(`transform failed on call ${this.calls}`);
+    return batch;
+  }
+}
+
+/** Lets every pending macrotask (the prefetched batches) run, and Node report what is unhandled. */
+async function settle(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -87,6 +105,52 @@ describe('DataLoader', () => {
       break;
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('with prefetch >= 2, a failing transform rejects the loop once and leaves no unhandled rejection or tensor behind', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (const prefetch of [2, 4]) {
+        const transform = new ThrowingTransform(1);
+        const loader = new DataLoader(ds, { batchSize: 10, prefetch, transform });
+        const before = tf.memory().numTensors;
+        const seen: number[] = [];
+        await expect(
+          (async () => {
+            for await (const { xs, ys, size } of loader) {
+              seen.push(size);
+              tf.dispose([xs, ys]);
+            }
+          })(),
+        ).rejects.toThrow(/transform failed on call 2/);
+        await settle();
+        expect(seen).toEqual([10]);
+        expect(tf.memory().numTensors).toBe(before);
+        // Cleanup also stops the batches queued behind the failure: none is built after the error.
+        expect(transform.calls).toBe(2);
+      }
+      // A consumer that stops early while prefetched batches are still failing: nothing unhandled either.
+      const loader = new DataLoader(ds, { batchSize: 10, prefetch: 3, transform: new ThrowingTransform(1) });
+      for await (const { xs, ys } of loader) {
+        tf.dispose([xs, ys]);
+        break;
+      }
+      await settle();
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('refuses a dropLast batch larger than the dataset, which would yield no batch', () => {
+    expect(() => new DataLoader(syntheticDataset(20), { batchSize: 32, dropLast: true })).toThrow(
+      /batchSize: 32 is larger than the dataset \(20 images\) with dropLast: true, so an epoch would have no batch/,
+    );
+    expect(new DataLoader(syntheticDataset(20), { batchSize: 32 }).length).toBe(1);
+    expect(new DataLoader(syntheticDataset(20), { batchSize: 20, dropLast: true }).length).toBe(1);
+    expect(() => new DataLoader(syntheticDataset(0), { batchSize: 1 })).toThrow(/dataset: is empty/);
   });
 
   it('rejects bad options with the field name', () => {

@@ -20,7 +20,7 @@ export interface DataLoaderOptions {
   layout?: Layout;
   /** `'unit'` scales bytes to [0, 1]; `{ mean, std }` then standardises; `'none'` keeps 0..255. Default `'unit'`. */
   normalize?: Normalization;
-  /** Drop the last partial batch. Default false. */
+  /** Drop the last partial batch. Default false. With a `batchSize` above the dataset's size, refused (no batch would be left). */
   dropLast?: boolean;
   /** Per-sample augmentation, applied to [0, 1] floats before normalisation. Default none. */
   transform?: Transform;
@@ -52,6 +52,9 @@ export interface HostBatch {
   y: Float32Array | Int32Array;
   yShape: number[];
 }
+
+/** What a batch queued after the consumer stopped resolves to: nobody reads it. */
+const EMPTY_HOST_BATCH: HostBatch = { x: new Float32Array(0), xShape: [0], y: new Float32Array(0), yShape: [0] };
 
 /**
  * Seeded, shuffling batches over an in-memory dataset, like PyTorch's DataLoader (built one
@@ -86,6 +89,12 @@ export class DataLoader implements AsyncIterable<Batch> {
     if (this.options.mix && labels !== 'oneHot') throw new DataError('mix', `${this.options.mix.name} needs labels: 'oneHot'`);
     if (typeof normalize === 'object' && !(normalize.std > 0)) throw new DataError('normalize.std', `expected a positive number, found ${normalize.std}`);
     if (dataset.count === 0) throw new DataError('dataset', 'is empty');
+    if (this.options.dropLast && batchSize > dataset.count) {
+      throw new DataError(
+        'batchSize',
+        `${batchSize} is larger than the dataset (${dataset.count} images) with dropLast: true, so an epoch would have no batch; use batchSize <= ${dataset.count} or dropLast: false`,
+      );
+    }
   }
 
   /** Batches per epoch. */
@@ -118,31 +127,42 @@ export class DataLoader implements AsyncIterable<Batch> {
     };
     const queue: Promise<HostBatch>[] = [];
     let next = startBatch;
+    // Set when the consumer stops (break, return, or a batch that failed): batches still queued
+    // are then neither built nor allowed to reject unhandled.
+    let stopped = false;
     const fill = () => {
-      while (queue.length < Math.max(1, this.options.prefetch) && next < total) {
+      while (!stopped && queue.length < Math.max(1, this.options.prefetch) && next < total) {
         const b = next++;
-        queue.push(
-          new Promise((resolve, reject) =>
-            queueMacrotask(() => {
-              try {
-                resolve(makeHost(b));
-              } catch (error) {
-                reject(error);
-              }
-            }),
-          ),
+        const host = new Promise<HostBatch>((resolve, reject) =>
+          queueMacrotask(() => {
+            if (stopped) return resolve(EMPTY_HOST_BATCH);
+            try {
+              resolve(makeHost(b));
+            } catch (error) {
+              reject(error);
+            }
+          }),
         );
+        // The consumer awaits each promise in turn and sees its rejection; one abandoned behind a
+        // failure or an early stop must not reach 'unhandledRejection' (it would kill the process).
+        host.catch(() => {});
+        queue.push(host);
       }
     };
-    fill();
-    while (queue.length > 0) {
-      const host = await (queue.shift() as Promise<HostBatch>);
+    try {
       fill();
-      yield {
-        xs: tf.tensor(host.x, host.xShape, 'float32'),
-        ys: tf.tensor(host.y, host.yShape, host.y instanceof Int32Array ? 'int32' : 'float32'),
-        size: host.xShape[0],
-      };
+      while (queue.length > 0) {
+        const host = await (queue.shift() as Promise<HostBatch>);
+        fill();
+        yield {
+          xs: tf.tensor(host.x, host.xShape, 'float32'),
+          ys: tf.tensor(host.y, host.yShape, host.y instanceof Int32Array ? 'int32' : 'float32'),
+          size: host.xShape[0],
+        };
+      }
+    } finally {
+      stopped = true;
+      queue.length = 0;
     }
   }
 

@@ -137,7 +137,7 @@ export async function run(options: StageOptions = {}) {
       validation: new DataLoader(options.quick ? stratifiedSubset(val, 1000) : val, { batchSize: 500, shuffle: false, layout: 'image' }),
       callbacks: [
         new OneCycleLR({ maxLr: recipe.maxLr, pctStart: 0.25 }),
-        // Validation sees the averaged weights; the model ends with the average (after any restore).
+        // Validation sees the averaged weights; the model ends with the best epoch's average (the restore wins, whatever the order).
         new EarlyStopping({ monitor: 'val_accuracy', patience: 4, restoreBestWeights: true }),
         ema,
         monitor,

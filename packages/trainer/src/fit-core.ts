@@ -11,7 +11,7 @@ import { createOptimizer, type OptimizerConfig } from './optimizers/create-optim
 import type { Optimizer, OptimizerState } from './optimizers/optimizer';
 import { checkSameRun, runFingerprint } from './run-fingerprint';
 import { trainStep } from './train-step';
-import { type Trainable, toTrainable } from './trainable';
+import { restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
 import { TrainerError } from './trainer-error';
 
 export interface FitOptions {
@@ -211,7 +211,22 @@ async function runLoop(
     },
     history,
     saveCheckpoint: (dir) => saveState(dir),
+    validatedWeights: () => validatedSource().map((t) => tf.clone(t)),
+    withValidatedWeights: async (fn) => {
+      const weights = valLoader ? callbacks.validationWeights() : undefined;
+      if (!weights) return await fn();
+      const raw = snapshotWeights(model);
+      restoreWeights(model, weights);
+      try {
+        return await fn();
+      } finally {
+        restoreWeights(model, raw);
+        tf.dispose(raw);
+      }
+    },
   };
+  // What the epoch's metrics describe: the weights validation measured, else the model's own.
+  const validatedSource = (): readonly tf.Tensor[] => (valLoader ? callbacks.validationWeights() : undefined) ?? model.allVariables();
   callbacks.setTrainer(control);
 
   const saveState = async (dir: string) => {
@@ -298,9 +313,8 @@ async function runLoop(
         await callbacks.validationBegin(epoch, logs);
         let val: Awaited<ReturnType<typeof evaluate>>;
         try {
-          val = await evaluate(model, valLoader, { loss: lossName, topK: [1] });
+          val = await control.withValidatedWeights(() => evaluate(model, valLoader, { loss: lossName, topK: [1] }));
         } catch (error) {
-          // A callback that swapped weights in at validationBegin gets to swap them back.
           await callbacks.validationEnd(epoch, logs);
           throw error;
         }
@@ -319,6 +333,10 @@ async function runLoop(
   } finally {
     unsubscribe();
   }
+  // The weights a callback leaves the model with (an EMA's average) go in before every onTrainEnd,
+  // so a best-weights restore there wins whatever the order of the list (Keras does the same).
+  const final = callbacks.finalWeights();
+  if (final) restoreWeights(model, final);
   await callbacks.trainEnd({});
   return {
     epochs: history,

@@ -49,6 +49,6 @@ export function snapshotWeights(model: Trainable): tf.Tensor[] {
   return model.allVariables().map((v) => tf.clone(v));
 }
 
-export function restoreWeights(model: Trainable, values: tf.Tensor[]): void {
+export function restoreWeights(model: Trainable, values: readonly tf.Tensor[]): void {
   model.allVariables().forEach((v, i) => v.assign(values[i]));
 }

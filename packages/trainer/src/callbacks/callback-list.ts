@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { TrainerError } from '../trainer-error';
 import type { Callback, Logs, TrainerControl } from './callback';
 
 /** One callback's saved state: JSON values and tensors (owned by the callback). */
@@ -61,6 +62,28 @@ export class CallbackList {
 
   snapshot(): CallbackSnapshot[] {
     return this.callbacks.map((cb) => ({ state: cb.getState?.() ?? {}, tensors: cb.getStateTensors?.() ?? [] }));
+  }
+
+  /** The one callback's weights that validation measures, or undefined; two such callbacks are refused. */
+  validationWeights(): readonly tf.Tensor[] | undefined {
+    return this.single('validationWeights');
+  }
+
+  /** The one callback's weights the model ends with, or undefined; two such callbacks are refused. */
+  finalWeights(): readonly tf.Tensor[] | undefined {
+    return this.single('finalWeights');
+  }
+
+  private single(hook: 'validationWeights' | 'finalWeights'): readonly tf.Tensor[] | undefined {
+    const keys = this.keys();
+    let found: { key: string; weights: readonly tf.Tensor[] } | undefined;
+    this.callbacks.forEach((cb, i) => {
+      const weights = cb[hook]?.();
+      if (!weights) return;
+      if (found) throw new TrainerError(`callbacks: ${found.key} and ${keys[i]} both supply the model's ${hook}; a run takes one`);
+      found = { key: keys[i], weights };
+    });
+    return found?.weights;
   }
 
   async epochBegin(epoch: number, logs: Logs = {}): Promise<void> {

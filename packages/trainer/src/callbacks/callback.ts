@@ -22,6 +22,17 @@ export interface TrainerControl {
   readonly history: Logs[];
   /** Writes the full training state (for exact resume) to a directory, atomically. */
   saveCheckpoint(dir: string): Promise<void>;
+  /**
+   * A copy of the weights that the epoch's metrics describe (caller disposes), in `allVariables()`
+   * order: the ones validation measured (ExponentialMovingAverage's average, when it validates),
+   * else the model's own. EarlyStopping's best weights are these, whatever the callbacks' order.
+   */
+  validatedWeights(): tf.Tensor[];
+  /**
+   * Runs `fn` with the validated weights in the model, then puts the training weights back
+   * (ModelCheckpoint saves the model so). Training weights are what checkpoints keep for resume.
+   */
+  withValidatedWeights<T>(fn: () => T | Promise<T>): Promise<T>;
 }
 
 /** The hooks; every one is optional and may be async (Keras' names). */
@@ -33,9 +44,21 @@ export interface CallbackHooks {
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
-  /** Before the epoch's validation pass (ExponentialMovingAverage swaps its weights in here). */
+  /** Before the epoch's validation pass (the model still holds its training weights). */
   onValidationBegin?(epoch: number, logs: Logs): void | Promise<void>;
   onValidationEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /**
+   * Weights that validation measures instead of the model's own, in `allVariables()` order
+   * (ExponentialMovingAverage's average). `fit` swaps them in for the pass and back after it, and
+   * they are what `validatedWeights()` returns until the next batch. At most one callback of a run
+   * may return weights here.
+   */
+  validationWeights?(): readonly tf.Tensor[] | undefined;
+  /**
+   * Weights the model takes when training ends, before any `onTrainEnd` runs (Keras applies its
+   * EMA so), so EarlyStopping's `restoreBestWeights` wins whatever the order. At most one per run.
+   */
+  finalWeights?(): readonly tf.Tensor[] | undefined;
   /**
    * Runs after every callback's `onEpochEnd`, so state saved here (ModelCheckpoint) includes
    * every callback's view of the epoch.

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { restoreWeights, snapshotWeights } from '../trainable';
+import { restoreWeights } from '../trainable';
 import { TrainerError } from '../trainer-error';
 import { Callback, jsonNumber, type Logs, resolveMode, stateNumber } from './callback';
 
@@ -18,7 +18,11 @@ export interface EarlyStoppingOptions {
   restoreBestWeights?: boolean;
 }
 
-/** keras.callbacks.EarlyStopping, including restoreBestWeights (which tfjs-layers lacks). */
+/**
+ * keras.callbacks.EarlyStopping, including restoreBestWeights (which tfjs-layers lacks). The best
+ * weights are the ones the monitored metric measured (`TrainerControl.validatedWeights`: an
+ * ExponentialMovingAverage's average when validation ran on it).
+ */
 export class EarlyStopping extends Callback {
   readonly monitor: string;
   readonly minDelta: number;
@@ -65,7 +69,7 @@ export class EarlyStopping extends Callback {
       this.wait = 0;
       if (this.restoreBestWeights) {
         this.bestWeights?.forEach((t) => t.dispose());
-        this.bestWeights = snapshotWeights(this.trainer.model);
+        this.bestWeights = this.trainer.validatedWeights();
       }
       return;
     }

@@ -20,9 +20,10 @@ export interface ExponentialMovingAverageOptions {
  * An exponential moving average of the model's weights, updated after every batch (timm's
  * ModelEmaV2, Keras' `use_ema`, Lightning's EMA callbacks). It averages every variable, batch-norm
  * statistics included, as timm does. The average is checkpointed, so a resumed run continues it
- * exactly. With early stopping's `restoreBestWeights`, the weights restored are the raw ones of
- * the best epoch, then replaced by the average here when `applyOnTrainEnd` (put this callback
- * first to keep the restored ones). Call `dispose()` when done with it.
+ * exactly. Validation measures the average, and so, whatever the order of the callbacks, do
+ * `ModelCheckpoint` (the model it saves) and `EarlyStopping` (the best weights it keeps and
+ * restores). When training ends the model takes the average first, then any best-weights restore
+ * runs, as in Keras. With `applyOnTrainEnd: false` call `dispose()` when done with it.
  */
 export class ExponentialMovingAverage extends Callback {
   readonly decay: number;
@@ -32,7 +33,6 @@ export class ExponentialMovingAverage extends Callback {
   /** Updates so far (batches). */
   updates = 0;
   private average: tf.Variable[] = [];
-  private swapped: tf.Tensor[] | undefined;
 
   constructor(options: ExponentialMovingAverageOptions = {}) {
     super();
@@ -49,7 +49,9 @@ export class ExponentialMovingAverage extends Callback {
 
   onTrainBegin(): void {
     this.dispose();
-    this.average = this.variables().map((v) => tf.variable(tf.clone(v), false));
+    // A variable made from a tensor shares its data: made from the model's own variable, it
+    // needs no intermediate clone to free (assign later replaces the data, not the model's).
+    this.average = this.variables().map((v) => tf.variable(v, false));
     this.updates = 0;
   }
 
@@ -64,28 +66,22 @@ export class ExponentialMovingAverage extends Callback {
     this.updates++;
   }
 
-  onValidationBegin(): void {
-    if (!this.validate || this.swapped) return;
-    const vars = this.variables();
-    this.swapped = vars.map((v) => tf.clone(v));
-    vars.forEach((v, i) => {
-      v.assign(this.average[i]);
-    });
+  /** The average, for validation to measure (fit swaps it in and back). */
+  validationWeights(): readonly tf.Tensor[] | undefined {
+    return this.validate && this.average.length > 0 ? this.average : undefined;
   }
 
-  onValidationEnd(): void {
-    const raw = this.swapped;
-    if (!raw) return;
-    this.variables().forEach((v, i) => {
-      v.assign(raw[i]);
-    });
-    tf.dispose(raw);
-    this.swapped = undefined;
+  /** The average, which the model takes when training ends (before any onTrainEnd, so a best-weights restore wins). */
+  finalWeights(): readonly tf.Tensor[] | undefined {
+    return this.applyOnTrainEnd && this.average.length > 0 ? this.average : undefined;
   }
 
+  /**
+   * With `applyOnTrainEnd` the model now holds the average, which is freed here (fit after fit
+   * leaks nothing); without it the average stays for `copyTo` until `dispose()`.
+   */
   onTrainEnd(): void {
-    this.onValidationEnd();
-    if (this.applyOnTrainEnd) this.copyTo(this.variables());
+    if (this.applyOnTrainEnd) this.dispose();
   }
 
   /** Writes the averaged weights into `variables` (the model's, in `allVariables()` order). */
@@ -97,7 +93,7 @@ export class ExponentialMovingAverage extends Callback {
     });
   }
 
-  /** The averaged weights (owned by this callback). */
+  /** The averaged weights (owned by this callback; empty after a fit that applied them, or after `dispose()`). */
   get weights(): readonly tf.Variable[] {
     return this.average;
   }
@@ -124,8 +120,6 @@ export class ExponentialMovingAverage extends Callback {
 
   /** Frees the averaged weights. */
   dispose(): void {
-    if (this.swapped) tf.dispose(this.swapped);
-    this.swapped = undefined;
     for (const a of this.average) a.dispose();
     this.average = [];
   }

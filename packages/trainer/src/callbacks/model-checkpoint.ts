@@ -58,7 +58,11 @@ export class ModelCheckpoint extends Callback {
     this.saved.push(epoch);
     await this.trainer.saveCheckpoint(this.dir);
     const layers = this.trainer.model.layersModel;
-    if (layers) await saveModel(layers, join(this.dir, this.saveBestOnly ? 'best' : 'last'), { model: layers.name, training: { epoch, ...logs } });
+    // The saved model is the one the logged metrics measured (an EMA's average, when validation ran on it).
+    if (layers)
+      await this.trainer.withValidatedWeights(() =>
+        saveModel(layers, join(this.dir, this.saveBestOnly ? 'best' : 'last'), { model: layers.name, training: { epoch, ...logs } }),
+      );
   }
 
   getState() {

@@ -63,6 +63,10 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
   const classNames = data.dataset.classNames;
   const k = options.topK ?? [1, 3];
   const classes = classNames.length;
+  if (data.length === 0)
+    throw new TrainerError(
+      `evaluate: the loader yields no batch (${data.dataset.count} images, batchSize ${data.options.batchSize}, dropLast ${data.options.dropLast})`,
+    );
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const topHits: Record<number, number> = Object.fromEntries(k.map((kk) => [kk, 0]));
   let lossSum = 0;
@@ -72,19 +76,28 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
   let batch = 0;
   for await (const { xs, ys, size } of data.iterate(0)) {
     // Tensors out of the tidy, read after it: tidy would walk every element of returned arrays.
-    const outs = tf.tidy(() => {
-      let logits = model.forward(xs, false);
-      if (views.length > 0) logits = tf.div(tf.addN([logits, ...views.map(() => model.forward(hflip(xs, data.dataset.channels), false))]), views.length + 1);
-      const loss = lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits);
-      const truthIdx = ys.rank === 1 ? tf.cast(ys, 'int32') : tf.argMax(ys, -1);
-      // Rank of the true class = how many logits beat it.
-      const trueLogit = tf.sum(tf.mul(logits, tf.oneHot(truthIdx, classes)), -1, true);
-      const rank = tf.sum(tf.cast(tf.greater(logits, trueLogit), 'int32'), -1);
-      return [loss, tf.argMax(logits, -1), truthIdx, rank];
-    });
+    let outs: tf.Tensor[];
+    try {
+      outs = tf.tidy(() => {
+        let logits = model.forward(xs, false);
+        const width = logits.shape[logits.rank - 1];
+        if (logits.rank !== 2 || width !== classes)
+          throw new TrainerError(
+            `evaluate: the model outputs [${logits.shape.join(', ')}] per batch, the data has ${classes} classes (${classNames.join(', ')}): expected [n, ${classes}] logits`,
+          );
+        if (views.length > 0) logits = tf.div(tf.addN([logits, ...views.map(() => model.forward(hflip(xs, data.dataset.channels), false))]), views.length + 1);
+        const loss = lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits);
+        const truthIdx = ys.rank === 1 ? tf.cast(ys, 'int32') : tf.argMax(ys, -1);
+        // Rank of the true class = how many logits beat it.
+        const trueLogit = tf.sum(tf.mul(logits, tf.oneHot(truthIdx, classes)), -1, true);
+        const rank = tf.sum(tf.cast(tf.greater(logits, trueLogit), 'int32'), -1);
+        return [loss, tf.argMax(logits, -1), truthIdx, rank];
+      });
+    } finally {
+      tf.dispose([xs, ys]);
+    }
     const [lossValue, pred, truth, ranks] = [outs[0].dataSync()[0], outs[1].dataSync(), outs[2].dataSync(), outs[3].dataSync()];
     tf.dispose(outs);
-    tf.dispose([xs, ys]);
     lossSum += lossValue * size;
     count += size;
     for (let i = 0; i < size; i++) {

@@ -23,7 +23,11 @@ export interface FitOptions {
   optimizer?: Optimizer | OptimizerConfig | OptimizerConfig['name'];
   /** Default 'categoricalCrossentropy' (softmax cross-entropy on logits). */
   loss?: LossName;
-  /** Validation data, evaluated after every epoch (logs val_loss, val_accuracy). */
+  /**
+   * Validation data, evaluated after every epoch (logs val_loss, val_accuracy). A dataset is
+   * prepared as the training loader prepares its inputs (normalization, layout); a loader must
+   * match them, or fit refuses.
+   */
   validation?: DataLoader | ImageDataset;
   callbacks?: Callback[];
   /** Fixes shuffling, dropout and augmentation (weights are seeded where the model is built). Default 0. */
@@ -89,7 +93,7 @@ function checkOptions(options: FitOptions): void {
   if (clip?.value !== undefined && !(clip.value > 0)) throw new TrainerError(`gradientClip.value: expected a positive number, got ${clip.value}`);
 }
 
-function loaderFor(model: Trainable, data: DataLoader | ImageDataset, options: FitOptions, shuffle: boolean): DataLoader {
+function loaderFor(model: Trainable, data: DataLoader | ImageDataset, options: FitOptions): DataLoader {
   if (data instanceof DataLoader) {
     if (data.options.layout !== model.layout) {
       throw new TrainerError(`data layout '${data.options.layout}' does not match the model's '${model.layout}' inputs`);
@@ -100,9 +104,29 @@ function loaderFor(model: Trainable, data: DataLoader | ImageDataset, options: F
     batchSize: options.batchSize ?? 64,
     seed: options.seed ?? 0,
     layout: model.layout,
-    shuffle,
-    transform: shuffle ? options.transform : undefined,
+    shuffle: true,
+    transform: options.transform,
   });
+}
+
+/**
+ * The validation loader: a dataset is prepared as the training loader prepares its inputs
+ * (normalization, layout, labels); a loader prepared otherwise would make every decision taken on
+ * val metrics (early stopping, checkpoints, plateaus, EMA) on wrong numbers, so it is refused.
+ */
+function validationLoaderFor(model: Trainable, data: DataLoader | ImageDataset, train: DataLoader): DataLoader {
+  const t = train.options;
+  if (!(data instanceof DataLoader)) {
+    return new DataLoader(data, { batchSize: Math.max(256, t.batchSize), shuffle: false, layout: model.layout, normalize: t.normalize });
+  }
+  const v = data.options;
+  if (v.layout !== model.layout) throw new TrainerError(`validation: layout '${v.layout}' does not match the model's '${model.layout}' inputs`);
+  if (JSON.stringify(v.normalize) !== JSON.stringify(t.normalize)) {
+    throw new TrainerError(
+      `validation: normalize is ${JSON.stringify(v.normalize)}, the training loader's is ${JSON.stringify(t.normalize)}; validate on inputs prepared as training prepares them (or pass the dataset)`,
+    );
+  }
+  return data;
 }
 
 /** The training loop behind Node's and the browser's `fit`, with the platform's checkpoint IO. */
@@ -116,10 +140,12 @@ export async function fitWith(
   const model = toTrainable(modelLike);
   const epochs = options.epochs ?? 10;
   const seed = options.seed ?? 0;
-  const trainLoader = loaderFor(model, train, options, true);
-  const valLoader = options.validation
-    ? loaderFor(model, options.validation, { ...options, batchSize: Math.max(256, options.batchSize ?? 64) }, false)
-    : undefined;
+  const trainLoader = loaderFor(model, train, options);
+  if (trainLoader.length === 0) {
+    const o = trainLoader.options;
+    throw new TrainerError(`train: the loader yields no batch (${trainLoader.dataset.count} images, batchSize ${o.batchSize}, dropLast ${o.dropLast})`);
+  }
+  const valLoader = options.validation ? validationLoaderFor(model, options.validation, trainLoader) : undefined;
   const { optimizer, owned } = resolveOptimizer(options.optimizer);
   try {
     return await runLoop(io, model, trainLoader, valLoader, optimizer, options, epochs, seed);

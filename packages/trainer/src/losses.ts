@@ -13,13 +13,24 @@ function smoothedTargets(name: LossName, targets: tf.Tensor, classes: number, la
 }
 
 /**
+ * Targets as one row per example: class indices (`[n]`, DataLoader's `labels: 'index'`, what
+ * nn.CrossEntropyLoss and Keras' sparse loss take) become one-hot rows of the logits' width;
+ * one-hot or soft rows pass through. The sigmoid loss's single logit takes `[n]` as it is.
+ */
+export function targetRows(name: LossName, targets: tf.Tensor, logits: tf.Tensor): tf.Tensor {
+  const classes = logits.shape[logits.shape.length - 1] as number;
+  if (name === 'binaryCrossentropy' || targets.rank !== logits.rank - 1) return targets;
+  return tf.oneHot(tf.cast(targets, 'int32'), classes);
+}
+
+/**
  * Mean loss from logits, as PyTorch's CrossEntropyLoss (softmax) or BCEWithLogitsLoss (sigmoid).
- * `targets` are one-hot or soft labels; label smoothing mixes them with the uniform distribution.
+ * `targets` are one-hot or soft labels, or class indices; label smoothing mixes them with the uniform distribution.
  */
 export function lossFromLogits(name: LossName, targets: tf.Tensor, logits: tf.Tensor, labelSmoothing = 0): tf.Scalar {
   return tf.tidy(() => {
     const classes = logits.shape[logits.shape.length - 1] as number;
-    const y = smoothedTargets(name, targets, classes, labelSmoothing);
+    const y = smoothedTargets(name, targetRows(name, targets, logits), classes, labelSmoothing);
     if (name === 'binaryCrossentropy') return tf.losses.sigmoidCrossEntropy(tf.reshape(y, logits.shape), logits) as tf.Scalar;
     const logp = tf.logSoftmax(logits);
     return tf.neg(tf.mean(tf.sum(tf.mul(y, logp), -1))) as tf.Scalar;
@@ -34,14 +45,14 @@ export function lossFromLogits(name: LossName, targets: tf.Tensor, logits: tf.Te
 export function lossGradFromLogits(name: LossName, targets: tf.Tensor, logits: tf.Tensor, labelSmoothing = 0): tf.Tensor {
   return tf.tidy(() => {
     const classes = logits.shape[logits.shape.length - 1] as number;
-    const y = smoothedTargets(name, targets, classes, labelSmoothing);
+    const y = smoothedTargets(name, targetRows(name, targets, logits), classes, labelSmoothing);
     if (name === 'binaryCrossentropy') return tf.div(tf.sub(tf.sigmoid(logits), tf.reshape(y, logits.shape)), logits.size);
     const rows = logits.size / classes;
     return tf.div(tf.sub(tf.mul(tf.softmax(logits), tf.sum(y, -1, true)), y), rows);
   });
 }
 
-/** Number of rows whose arg-max matches the target's arg-max (or sign, for one logit). */
+/** Number of rows whose arg-max matches the target's arg-max or class index (or sign, for one logit). */
 export function countCorrect(targets: tf.Tensor, logits: tf.Tensor): number {
   return tf.tidy(() => {
     if (logits.shape[logits.shape.length - 1] === 1 || logits.rank === 1) {
@@ -49,6 +60,7 @@ export function countCorrect(targets: tf.Tensor, logits: tf.Tensor): number {
       const truth = tf.greaterEqual(tf.reshape(targets, [-1]), 0.5);
       return tf.sum(tf.cast(tf.equal(pred, truth), 'int32')).dataSync()[0];
     }
-    return tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), tf.argMax(targets, -1)), 'int32')).dataSync()[0];
+    const truth = targets.rank === logits.rank - 1 ? tf.cast(targets, 'int32') : tf.argMax(targets, -1);
+    return tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), truth), 'int32')).dataSync()[0];
   });
 }

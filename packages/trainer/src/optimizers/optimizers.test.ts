@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../test-utils/toy-data';
 import { Adam, AdamW } from './adam';
+import { createOptimizer } from './create-optimizer';
+import type { Optimizer } from './optimizer';
 import { RMSprop } from './rmsprop';
 import { SGD } from './sgd';
 
@@ -78,5 +80,131 @@ describe('optimizers follow PyTorch formulas', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) opt.apply([w], [g]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('state per variable, as torch.optim keeps it', () => {
+  const vars = () => [tf.variable(tf.tensor1d([1, -2])), tf.variable(tf.tensor1d([0.5, 3]))];
+  const grads = [tf.tensor1d([0.3, -0.1]), tf.tensor1d([-0.2, 0.4])];
+  const values = (vs: tf.Variable[]) => vs.map((v) => Array.from(v.dataSync()));
+
+  it('Adam: a variable first updated at the 4th step gets the first step bias correction (moves by lr)', () => {
+    for (const frozen of ['absent', 'no gradient'] as const) {
+      const opt = new Adam({ lr: 0.01 });
+      const [a, b] = vars();
+      for (let i = 0; i < 3; i++) {
+        if (frozen === 'absent') opt.apply([a], [grads[0]]);
+        else opt.apply([a, b], [grads[0], undefined]);
+      }
+      expect(Array.from(b.dataSync())).toEqual([0.5, 3]);
+      expect(opt.stepOf(a)).toBe(3);
+      expect(opt.stepOf(b)).toBe(0);
+      opt.apply([a, b], [grads[0], grads[1]]);
+      expect(opt.stepOf(b)).toBe(1);
+      const w = b.dataSync();
+      expect(w[0]).toBeCloseTo(0.5 + 0.01, 6);
+      expect(w[1]).toBeCloseTo(3 - 0.01, 6);
+      opt.dispose();
+      tf.dispose([a, b]);
+    }
+  });
+
+  it('SGD: a variable starts its momentum buffer with its first gradient (dampening applies after)', () => {
+    const opt = new SGD({ lr: 0.1, momentum: 0.9, dampening: 0.5 });
+    const [a, b] = vars();
+    opt.apply([a], [grads[0]]);
+    opt.apply([a], [grads[0]]);
+    opt.apply([a, b], [grads[0], grads[1]]);
+    // First update of b: buf = g, w = w0 - lr * g.
+    const w = b.dataSync();
+    expect(w[0]).toBeCloseTo(0.5 + 0.02, 6);
+    expect(w[1]).toBeCloseTo(3 - 0.04, 6);
+    // Second: buf = 0.9 g + 0.5 g = 1.4 g.
+    opt.apply([a, b], [grads[0], grads[1]]);
+    expect(b.dataSync()[0]).toBeCloseTo(0.52 + 0.1 * 0.2 * 1.4, 6);
+    opt.dispose();
+    tf.dispose([a, b]);
+  });
+
+  for (const make of [
+    () => new Adam({ lr: 0.05, amsgrad: true }),
+    () => new AdamW({ lr: 0.05 }),
+    () => new SGD({ lr: 0.1, momentum: 0.9, dampening: 0.1 }),
+    () => new RMSprop({ lr: 0.01, momentum: 0.5, centered: true }),
+  ] as (() => Optimizer)[]) {
+    it(`${make().name}: a resumed state (per-variable steps and slots) continues exactly`, async () => {
+      const run = make();
+      const x = vars();
+      for (let i = 0; i < 3; i++) run.apply([x[0]], [grads[0]]);
+      run.apply(x, grads);
+      const state = JSON.parse(JSON.stringify(await run.getState(x)));
+      const resumed = make();
+      const y = x.map((v) => tf.variable(tf.clone(v)));
+      resumed.setState(state, y);
+      expect(resumed.stepOf(y[0])).toBe(4);
+      expect(resumed.stepOf(y[1])).toBe(1);
+      for (let i = 0; i < 3; i++) {
+        run.apply(x, grads);
+        resumed.apply(y, grads);
+      }
+      expect(values(y)).toEqual(values(x));
+      run.dispose();
+      resumed.dispose();
+      tf.dispose([...x, ...y]);
+    });
+  }
+
+  it('reads a state saved before per-variable steps: every variable with slots took `step` steps', () => {
+    const opt = new Adam({ lr: 0.01 });
+    const [a, b] = vars();
+    const zeros = { shape: [2], values: [0, 0] };
+    opt.setState({ name: 'adam', lr: 0.01, step: 5, slots: { 0: { m: zeros, v: zeros } } }, [a, b]);
+    expect(opt.stepOf(a)).toBe(5);
+    expect(opt.stepOf(b)).toBe(0);
+    opt.dispose();
+    tf.dispose([a, b]);
+  });
+
+  it('refuses a slot whose shape is not its variable\'s, naming it', () => {
+    const opt = new Adam();
+    const [a] = vars();
+    expect(() => opt.setState({ name: 'adam', lr: 0.01, step: 1, slots: { 0: { m: { shape: [3], values: [0, 0, 0] } } } }, [a])).toThrow(
+      /slot m of variable 0 has shape \[3\], expected \[2\]/,
+    );
+    a.dispose();
+  });
+
+  it('setState disposes the slots it replaces: no tensor leaks across repeated resumes (defect 8)', async () => {
+    const x = vars();
+    const source = new Adam({ lr: 0.01 });
+    source.apply(x, grads);
+    const state = await source.getState(x);
+    const opt = new Adam({ lr: 0.01 });
+    opt.setState(state, x);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 4; i++) {
+      opt.setState(state, x);
+      const fresh = new Adam({ lr: 0.01 });
+      fresh.setState(state, x);
+      fresh.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    opt.dispose();
+    source.dispose();
+    tf.dispose(x);
+  });
+});
+
+describe('createOptimizer', () => {
+  it('passes every option through and refuses one the optimizer lacks, naming it', () => {
+    const adam = createOptimizer({ name: 'adam', amsgrad: true, betas: [0.8, 0.99], eps: 1e-6 }) as Adam;
+    expect([adam.amsgrad, adam.betas, adam.eps]).toEqual([true, [0.8, 0.99], 1e-6]);
+    const rms = createOptimizer({ name: 'rmsprop', centered: true, alpha: 0.9 }) as RMSprop;
+    expect([rms.centered, rms.alpha]).toEqual([true, 0.9]);
+    const sgd = createOptimizer({ name: 'sgd', momentum: 0.9, dampening: 0.1, maximize: true }) as SGD;
+    expect([sgd.momentum, sgd.dampening, sgd.maximize]).toEqual([0.9, 0.1, true]);
+    // A neutral value of an option it lacks is accepted (the CLI passes momentum 0 to every optimizer).
+    expect(createOptimizer({ name: 'adam', momentum: 0 }).name).toBe('adam');
+    expect(() => createOptimizer({ name: 'adam', momentum: 0.9 })).toThrow(/optimizer.momentum: adam has no such option/);
   });
 });

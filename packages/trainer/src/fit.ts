@@ -1,6 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DataLoader, ImageDataset } from '@fmnist/data';
-import { rmSync } from 'node:fs';
 import { BackupAndRestore } from './callbacks/backup-and-restore';
 import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { type CheckpointIO, type FitOptions, fitWith, type History } from './fit-core';
@@ -28,6 +27,7 @@ export async function fit(model: tfl.LayersModel | Trainable, train: DataLoader 
   // A BackupAndRestore with a backup resumes from it, unless the caller names a checkpoint itself.
   const resumeFrom = options.resumeFrom ?? (backup && hasCheckpoint(backup.backupDir) ? backup.backupDir : undefined);
   const history = await fitWith(nodeIO, model, train, { ...options, resumeFrom });
-  if (backup?.deleteCheckpoint && history.stopReason !== 'interrupted') rmSync(backup.backupDir, { recursive: true, force: true });
+  // Only the backup's own files (and the directories it created, once empty): never a user's.
+  if (backup?.deleteCheckpoint && history.stopReason !== 'interrupted') backup.removeBackup();
   return history;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataLoader } from '@fmnist/data';
@@ -8,7 +8,9 @@ import { fit } from '../fit';
 import { toyDataset, useCpu } from '../test-utils/toy-data';
 import { BackupAndRestore } from './backup-and-restore';
 import { Callback } from './callback';
+import { CSVLogger } from './csv-logger';
 import { EarlyStopping } from './early-stopping';
+import { ModelCheckpoint } from './model-checkpoint';
 
 beforeAll(useCpu);
 
@@ -73,5 +75,37 @@ describe('BackupAndRestore', () => {
     const dir = join(tmp('backup-other'), 'b');
     await expect(run([new BackupAndRestore({ backupDir: dir }), new Epochs(2)])).rejects.toThrow('crash');
     await expect(run([new BackupAndRestore({ backupDir: dir })], 6)).rejects.toThrow(/seed/);
+  });
+
+  it("removes only what it wrote: the user's notes, a CSV log and a ModelCheckpoint folder in backupDir survive", async () => {
+    const dir = tmp('backup-shared');
+    writeFileSync(join(dir, 'notes.txt'), 'my notes');
+    mkdirSync(join(dir, 'runs'));
+    writeFileSync(join(dir, 'runs', 'old.csv'), 'epoch,loss\n');
+    const mine = () => [new CSVLogger({ path: join(dir, 'log.csv') }), new ModelCheckpoint({ dir: join(dir, 'best-ckpt') })];
+    await expect(run([new BackupAndRestore({ backupDir: dir }), ...mine(), new Epochs(3)])).rejects.toThrow('crash');
+    expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
+    await run([new BackupAndRestore({ backupDir: dir }), ...mine()], 5, 99);
+    expect(readdirSync(dir).sort()).toEqual(['best-ckpt', 'log.csv', 'notes.txt', 'runs']);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('my notes');
+    expect(readFileSync(join(dir, 'runs', 'old.csv'), 'utf8')).toBe('epoch,loss\n');
+    expect(readFileSync(join(dir, 'log.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 5);
+    expect(existsSync(join(dir, 'best-ckpt', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(dir, 'best-ckpt', 'last', 'model.json'))).toBe(true);
+  });
+
+  it('removes the directories it created (once empty), never one that was there before', async () => {
+    const root = tmp('backup-levels');
+    // Created by the crashed run, two levels deep: the resumed run removes both.
+    const dir = join(root, 'a', 'b');
+    await expect(run([new BackupAndRestore({ backupDir: dir }), new Epochs(2)])).rejects.toThrow('crash');
+    await run([new BackupAndRestore({ backupDir: dir })], 5, 99);
+    expect(readdirSync(root)).toEqual([]);
+    // A directory the user made (empty) stays.
+    const theirs = join(root, 'theirs');
+    mkdirSync(theirs);
+    await run([new BackupAndRestore({ backupDir: theirs })]);
+    expect(readdirSync(root)).toEqual(['theirs']);
+    expect(readdirSync(theirs)).toEqual([]);
   });
 });

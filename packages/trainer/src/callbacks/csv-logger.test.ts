@@ -80,3 +80,59 @@ describe('CSVLogger and JSONLLogger on resume', () => {
     expect(rows(dir)).toHaveLength(6);
   });
 });
+
+/** Writes a checkpoint after batch `saveAt` of epoch `epoch` (mid-epoch, as an interrupt does), then crashes after batch `crashAt`. */
+class SaveMidEpochThenCrash extends Callback {
+  private epoch = -1;
+  constructor(
+    private readonly dir: string,
+    private readonly at?: { epoch: number; saveAt: number; crashAt: number },
+  ) {
+    super();
+  }
+  onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
+  async onBatchEnd(batch: number): Promise<void> {
+    if (this.at?.epoch !== this.epoch) return;
+    if (batch === this.at.saveAt) await this.trainer.saveCheckpoint(this.dir);
+    if (batch === this.at.crashAt) throw new Error('crash');
+  }
+}
+
+async function runMidEpoch(dir: string, at?: { epoch: number; saveAt: number; crashAt: number }, resume = false) {
+  const model = mlp({ inputs: 64, hidden: [8], outputs: 4, seed: 1 });
+  await fit(model, new DataLoader(toyDataset(96), { batchSize: 16, seed: 1 }), {
+    epochs: 4,
+    seed: 1,
+    validation: toyDataset(32, 9),
+    callbacks: [
+      new CSVLogger({ path: join(dir, 'log.csv') }),
+      new JSONLLogger({ path: join(dir, 'log.jsonl'), batches: true }),
+      new SaveMidEpochThenCrash(join(dir, 'mid'), at),
+    ],
+    resumeFrom: resume ? join(dir, 'mid') : undefined,
+  });
+  model.dispose();
+}
+
+describe('CSVLogger and JSONLLogger on a mid-epoch resume', () => {
+  // 96 images in batches of 16: 6 batches an epoch.
+  for (const at of [
+    { epoch: 0, saveAt: 2, crashAt: 4 },
+    { epoch: 2, saveAt: 1, crashAt: 3 },
+  ]) {
+    it(`checkpoint after batch ${at.saveAt} of epoch ${at.epoch}, crash after batch ${at.crashAt}: the files end as the uninterrupted run's`, async () => {
+      const full = tmp('log-mid-full');
+      await runMidEpoch(full);
+      const dir = tmp('log-mid');
+      await expect(runMidEpoch(dir, at)).rejects.toThrow('crash');
+      // The crashed run logged batches past its checkpoint: the resume drops them, keeps the others.
+      expect(events(dir).at(-1)).toMatch(new RegExp(`^batch ${at.crashAt} `));
+      await runMidEpoch(dir, undefined, true);
+      expect(events(dir)).toEqual(events(full));
+      expect(events(dir).filter((e) => e.startsWith('batch'))).toHaveLength(4 * 6);
+      expect(rows(dir)).toEqual(rows(full));
+    });
+  }
+});

@@ -1,7 +1,20 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '@fmnist/core';
-import { Callback, type Logs } from './callback';
+import { Callback, type Logs, type TrainerControl } from './callback';
+
+/**
+ * Where a run resumes: the epochs its checkpoint holds and the batches of the next epoch it holds
+ * too (a checkpoint written mid-epoch, by an interrupt or a callback). The batches are the steps
+ * past the completed epochs, each of `stepsPerEpoch` steps (an epoch a callback cut short and a
+ * later run trained on from is not told apart). A fresh run is at { epochs: 0, batches: 0 }.
+ */
+function resumedAt(trainer: TrainerControl | undefined): { epochs: number; batches: number } {
+  const epochs = trainer?.history.length ?? 0;
+  if (!trainer) return { epochs, batches: 0 };
+  const batches = trainer.globalStep - epochs * trainer.stepsPerEpoch;
+  return { epochs, batches: Math.min(Math.max(batches, 0), trainer.stepsPerEpoch) };
+}
 
 /**
  * Cuts the log at `path` for a resumed run: it keeps the lines `keep` accepts, up to the first it
@@ -38,8 +51,9 @@ export class CSVLogger extends Callback {
 
   onTrainBegin(): void {
     mkdirSync(dirname(this.path), { recursive: true });
-    const done = this.trainer?.history.length ?? 0;
-    if ((done > 0 || this.append) && existsSync(this.path)) {
+    const at = resumedAt(this.trainer);
+    const done = at.epochs;
+    if ((done > 0 || at.batches > 0 || this.append) && existsSync(this.path)) {
       this.columns = (readFileSync(this.path, 'utf8').split('\n')[0] ?? '').split(',').filter(Boolean);
       if (done > 0) keepLines(this.path, (line, i) => i === 0 || Number(line.split(',')[0]) < done);
     } else {
@@ -72,17 +86,25 @@ export class JSONLLogger extends Callback {
     this.append = options.append ?? false;
   }
 
-  /** As CSVLogger: a resumed run keeps the lines of the epochs it resumes after (with their batches). */
+  /**
+   * As CSVLogger: a resumed run keeps the lines of the epochs it resumes after (with their batches)
+   * and, resumed mid-epoch, the batch lines of the epoch it resumes in that its checkpoint holds;
+   * the lines a killed run wrote after its checkpoint go.
+   */
   onTrainBegin(): void {
     mkdirSync(dirname(this.path), { recursive: true });
-    const done = this.trainer?.history.length ?? 0;
-    if ((done > 0 || this.append) && existsSync(this.path)) {
-      if (done > 0) {
+    const at = resumedAt(this.trainer);
+    if ((at.epochs > 0 || at.batches > 0 || this.append) && existsSync(this.path)) {
+      if (at.epochs > 0 || at.batches > 0) {
         let epochs = 0;
         keepLines(this.path, (line) => {
-          if (epochs >= done) return false;
-          if ((JSON.parse(line) as { event?: string }).event === 'epoch') epochs++;
-          return true;
+          const event = JSON.parse(line) as { event?: string; batch?: number };
+          if (epochs < at.epochs) {
+            if (event.event === 'epoch') epochs++;
+            return true;
+          }
+          // In the epoch the run resumes in: its batches up to where the checkpoint was written.
+          return event.event === 'batch' && typeof event.batch === 'number' && event.batch < at.batches;
         });
       }
     } else {

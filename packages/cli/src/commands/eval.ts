@@ -6,6 +6,7 @@ import { ttaViews } from '../tta-flag';
 import { evalProgress } from '../progress';
 import type { Command } from '../command';
 import { formatTable } from '@fmnist/core';
+import { evalClassNames } from '../model-classes';
 import { str } from '../options';
 import { UsageError } from '../usage-error';
 
@@ -20,14 +21,19 @@ export const evalCommand: Command = {
     await backendFromFlags(values);
     const { model, metadata } = await loadModel(dir);
     const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir'), verify: values['no-verify'] !== true });
+    // The model's class names (checked against its outputs and the test labels) name the rows.
+    const classNames = evalClassNames(dir, model, metadata, test.classNames);
     const input = modelInput(model, metadata);
-    const loader = new DataLoader(test, {
-      batchSize: 500,
-      shuffle: false,
-      layout: input.layout,
-      normalize: input.normalize,
-      transform: input.height !== test.height ? new Resize({ size: [input.height, input.width] }) : undefined,
-    });
+    const loader = new DataLoader(
+      { ...test, classNames },
+      {
+        batchSize: 500,
+        shuffle: false,
+        layout: input.layout,
+        normalize: input.normalize,
+        transform: input.height !== test.height ? new Resize({ size: [input.height, input.width] }) : undefined,
+      },
+    );
     const result = await evaluate(model, loader, { onBatchEnd: evalProgress(io, 'test set'), tta: ttaViews(values) });
     if (json) {
       io.stdout(
@@ -51,8 +57,8 @@ export const evalCommand: Command = {
     io.stdout('\nconfusion matrix (rows: true, columns: predicted)');
     io.stdout(
       formatTable(
-        ['', ...test.classNames.map((_, i) => String(i))],
-        result.confusionMatrix.map((row, i) => [`${i} ${test.classNames[i]}`, ...row]),
+        ['', ...classNames.map((_, i) => String(i))],
+        result.confusionMatrix.map((row, i) => [`${i} ${classNames[i]}`, ...row]),
       ),
     );
   },

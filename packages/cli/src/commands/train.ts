@@ -27,32 +27,26 @@ import { augmentPlan } from '../augment-flags';
 import { backendFromFlags } from '../backend-flags';
 import { ttaViews } from '../tta-flag';
 import { evalProgress, trainProgress } from '../progress';
-import type { Command } from '../command';
+import type { Command, Values } from '../command';
+import { modelFlagOptions } from '../model-flags';
 import { choice, int, num, str } from '../options';
 import { SCHEDULES, scheduleCallback } from '../schedule-flags';
 import { UsageError } from '../usage-error';
 
-/** Model options from flags, fitted to the input size (resize makes 32x32 inputs). */
-function modelOptions(name: ModelName, size: number, values: Record<string, unknown>, seed: number): Record<string, unknown> {
+/** Model options from flags (a flag the model does not take is refused), fitted to the input size (resize makes 32x32 inputs). */
+function modelOptions(name: ModelName, size: number, values: Values, seed: number): Record<string, unknown> {
   const entry = getModelEntry(name);
-  const options: Record<string, unknown> = { seed };
+  const options: Record<string, unknown> = { ...entry.defaults, seed };
   if (entry.layout === 'image') options.inputShape = [size, size, 1];
   else options.inputs = size * size;
-  if (name === 'mlp' && typeof values.hidden === 'string') options.hidden = values.hidden.split(',').map(Number);
-  if (typeof values.dropout === 'string') options.dropout = Number(values.dropout);
-  if (name === 'dynamic-mlp') {
-    options.nLayers = int(values as never, 'layers', 2, 1, 10);
-    options.width = int(values as never, 'width', 256, 1, 4096);
-    options.batchNorm = values['batch-norm'] === true;
-  }
-  return options;
+  return { ...options, ...modelFlagOptions(name, values) };
 }
 
 export const trainCommand: Command = {
   path: ['train'],
   summary: 'Train a zoo model on the real Fashion-MNIST and report test metrics',
   usage:
-    'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--dir DATA] [--no-verify] [--backend B] [--ema DECAY] [--tta hflip] [--no-fused-step] [--json]',
+    'fmnist train --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--dir DATA] [--no-verify] [--backend B] [--ema DECAY] [--tta hflip] [--no-fused-step] [--json]; model options: [--hidden 128,64 (mlp)] [--layers N] [--width W] (dynamic-mlp) [--batch-norm] (the MLPs) [--dropout R]',
   options: {
     model: { type: 'string' },
     epochs: { type: 'string' },

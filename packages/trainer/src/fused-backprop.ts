@@ -142,8 +142,8 @@ function batchNorm(parts: NonNullable<ReturnType<typeof fastBatchNormParts>>): S
 
 /**
  * The fused step for `model` on inputs shaped like `inputShape`, training `variables`; undefined
- * when the model is not a Sequential stack of supported layers, a layer is frozen, or the
- * variables are not exactly its weights.
+ * when the model is not a Sequential stack of supported layers, a layer is frozen or used twice or
+ * regularized, or the variables are not exactly its weights.
  */
 export function planFusedBackprop(model: tfl.LayersModel, inputShape: number[], variables: tf.Variable[], loss: LossName): FusedBackprop | undefined {
   if (model.getClassName() !== 'Sequential') return undefined;
@@ -151,6 +151,9 @@ export function planFusedBackprop(model: tfl.LayersModel, inputShape: number[], 
   const owned = new Set<tf.Variable>();
   let rank = inputShape.length;
   const layers = model.layers;
+  // A layer used twice would need its gradients summed; a regularizer adds to the loss: the tape does both.
+  if (new Set(layers).size !== layers.length) return undefined;
+  if (layers.some((l) => l.losses.length > 0)) return undefined;
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i];
     const kind = layer.getClassName();

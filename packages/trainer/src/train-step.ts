@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { planFusedBackprop } from './fused-backprop';
 import { countCorrect, type LossName, lossFromLogits } from './losses';
 import type { Optimizer } from './optimizers/optimizer';
-import type { Trainable } from './trainable';
+import { runsLayersModelAsIs, type Trainable } from './trainable';
 
 export interface TrainStepOptions {
   loss?: LossName;
@@ -49,7 +49,9 @@ export function trainStep(
   const vars = model.trainableVariables();
   const lossName = options.loss ?? 'categoricalCrossentropy';
   const labelSmoothing = options.labelSmoothing ?? 0;
-  const fused = options.fused !== false && model.layersModel ? planFusedBackprop(model.layersModel, xs.shape, vars, lossName) : undefined;
+  // The fused step computes what the layers model computes: never past a custom forward.
+  const fused =
+    options.fused !== false && model.layersModel && runsLayersModelAsIs(model) ? planFusedBackprop(model.layersModel, xs.shape, vars, lossName) : undefined;
   let value: tf.Scalar;
   let logits: tf.Tensor | undefined;
   let grads: tf.Tensor[];
@@ -57,7 +59,10 @@ export function trainStep(
   else {
     const taped = tf.variableGrads(() => {
       logits = tf.keep(model.forward(xs, true));
-      return lossFromLogits(lossName, ys, logits, labelSmoothing);
+      const dataLoss = lossFromLogits(lossName, ys, logits, labelSmoothing);
+      // Regularizer penalties, as tfjs-layers' model.fit adds them (the logged loss includes them).
+      const penalties = model.regularizationLosses?.() ?? [];
+      return penalties.length > 0 ? (tf.addN([dataLoss, ...penalties]) as tf.Scalar) : dataLoss;
     }, vars);
     value = taped.value;
     grads = vars.map((v) => taped.grads[v.name]);

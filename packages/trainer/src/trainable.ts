@@ -19,25 +19,85 @@ export interface Trainable {
   layersModel?: tfl.LayersModel;
   /** Makes the model's dropout draw from this run's stream (models without dropout need not implement it). */
   setDropoutStream?(stream: DropoutStream): void;
+  /**
+   * Penalties the training loss adds, each a scalar computed from the current weights (a layers
+   * model's kernel and bias regularizers, as tfjs-layers' `model.fit` adds `calculateLosses()`).
+   * Called inside the gradient tape. Default none.
+   */
+  regularizationLosses?(): tf.Scalar[];
 }
 
 export function isLayersModel(m: unknown): m is tfl.LayersModel {
   return typeof m === 'object' && m !== null && 'layers' in m && typeof (m as tfl.LayersModel).apply === 'function';
 }
 
-/** Wraps a tfjs layers model as a Trainable. */
+/** Each variable once, in order: a layer used twice lists its weights twice in tfjs' `model.weights`. */
+function uniqueVariables(weights: readonly tfl.LayerVariable[]): tf.Variable[] {
+  return [...new Set(weights.map((w) => w.read() as tf.Variable))];
+}
+
+/** The activation the model's single output ends with, when it turns scores into probabilities. */
+function outputProbabilities(model: tfl.LayersModel): 'softmax' | 'sigmoid' | undefined {
+  if (model.outputs.length !== 1) return undefined;
+  const layer = model.outputs[0].sourceLayer as unknown as { activation?: { getClassName(): string }; name: string };
+  const name = layer.activation?.getClassName();
+  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+  if (name === 'softmax') return 'softmax';
+  if (name === 'sigmoid' && units === 1) return 'sigmoid';
+  return undefined;
+}
+
+// Keras' epsilon: probabilities are clipped to [eps, 1 - eps] before their log.
+const EPSILON = 1e-7;
+
+/**
+ * Scores whose softmax (sigmoid) gives back the model's probabilities: log p (log-odds). Our
+ * losses take logits, so a model that ends in softmax trains on its probabilities as Keras'
+ * `from_logits=False` losses do, instead of being softmaxed twice; arg-max predictions are unchanged.
+ */
+function scoresFromProbabilities(p: tf.Tensor, kind: 'softmax' | 'sigmoid'): tf.Tensor {
+  return tf.tidy(() => {
+    const clipped = tf.clipByValue(p, EPSILON, 1 - EPSILON);
+    return kind === 'softmax' ? tf.log(clipped) : tf.sub(tf.log(clipped), tf.log1p(tf.neg(clipped)));
+  });
+}
+
+// Trainables that run their layers model as it is: only those may train with the fused step.
+const plainLayersTrainables = new WeakSet<Trainable>();
+
+/** Whether `model` is `fromLayersModel`'s own wrapper, whose forward the fused step computes identically. */
+export function runsLayersModelAsIs(model: Trainable): boolean {
+  return plainLayersTrainables.has(model);
+}
+
+/**
+ * Wraps a tfjs layers model as a Trainable. Its variables are listed once each (a layer used twice
+ * is updated once per step, as tfjs' `model.fit` does); its kernel and bias regularizers are added
+ * to the training loss; a model whose output applies softmax (or a one-unit sigmoid) trains on its
+ * probabilities as Keras' `from_logits=False` losses do.
+ */
 export function fromLayersModel(model: tfl.LayersModel): Trainable {
   const rank = model.inputs[0].shape.length;
-  return {
+  const probabilities = outputProbabilities(model);
+  const trainable: Trainable = {
     layout: rank === 2 ? 'flat' : 'image',
     layersModel: model,
-    forward: (x, training) => model.apply(x, { training }) as tf.Tensor,
-    trainableVariables: () => model.trainableWeights.map((w) => w.read() as tf.Variable),
-    allVariables: () => model.weights.map((w) => w.read() as tf.Variable),
+    forward: (x, training) => {
+      const y = model.apply(x, { training }) as tf.Tensor;
+      if (!probabilities) return y;
+      const scores = scoresFromProbabilities(y, probabilities);
+      y.dispose();
+      return scores;
+    },
+    trainableVariables: () => uniqueVariables(model.trainableWeights),
+    allVariables: () => uniqueVariables(model.weights),
     setDropoutStream: (stream) => {
       setDropoutStream(model, stream);
     },
+    regularizationLosses: () => model.calculateLosses() as tf.Scalar[],
   };
+  plainLayersTrainables.add(trainable);
+  return trainable;
 }
 
 export function toTrainable(model: tfl.LayersModel | Trainable): Trainable {

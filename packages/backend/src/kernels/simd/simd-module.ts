@@ -31,6 +31,8 @@ export interface SimdKernels {
     n: number,
     beta1: number,
     beta2: number,
+    oneMinusBeta1: number,
+    oneMinusBeta2: number,
     eps: number,
     stepSize: number,
     sqrtC2: number,

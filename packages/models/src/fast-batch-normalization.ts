@@ -24,8 +24,8 @@ const FAST_BATCH_NORM = Symbol.for('@fmnist/models/fast-batch-norm');
 /**
  * BatchNormalization whose training step uses our fused op (one kernel forward, one backward),
  * and whose moving variance is updated with the unbiased batch variance, as PyTorch does.
- * Inference and serialisation are tfjs-layers' own: saved models load anywhere as
- * `BatchNormalization`.
+ * Frozen (`trainable = false`) it runs in inference mode, as Keras' does. Inference and
+ * serialisation are tfjs-layers' own: saved models load anywhere as `BatchNormalization`.
  */
 export class FastBatchNormalization extends BatchNormBase {
   static className = 'BatchNormalization';
@@ -54,6 +54,8 @@ export class FastBatchNormalization extends BatchNormBase {
     const self = this as unknown as BatchNormFields;
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const lastAxis = self.axis === -1 || self.axis === x.rank - 1;
+    // Frozen, it runs in inference mode, as Keras' BatchNormalization does.
+    if (!this.trainable) return super.call(inputs, { ...kwargs, training: false });
     if (kwargs.training !== true || !lastAxis || !self.gamma || !self.beta) return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const { y, mean, variance } = batchNormTrain(x, self.gamma.read(), self.beta.read(), self.epsilon);

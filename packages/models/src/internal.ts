@@ -6,3 +6,4 @@ export { DropoutStream, type DropoutState, mixSeed, seedDropout } from './seeds'
 export { fastBatchNormParts } from './fast-batch-normalization';
 export { batchNormTrainBackward, batchNormTrainForward, varianceFromInvStd } from './ops/batch-norm-train';
 export { dropoutMultiplier, dropoutParts } from './seeded-dropout';
+export { followKerasFrozenBatchNorm, followKerasFrozenBatchNorms } from './frozen-batch-norm';

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { torchInit } from './init';
+import { followKerasFrozenBatchNorms } from './frozen-batch-norm';
 import { ModelError } from './model-error';
 
 function layerIndex(model: tfl.LayersModel, upTo: string | number): number {
@@ -24,6 +25,8 @@ export function freeze(model: tfl.LayersModel, options: { upTo?: string | number
   model.layers.forEach((layer, i) => {
     if (i <= last) layer.trainable = false;
   });
+  // tfjs-layers' own BatchNormalization would keep training on batch statistics: not once frozen here.
+  followKerasFrozenBatchNorms(model);
   return model;
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type DropoutStream, setDropoutStream } from '@fmnist/models/internal';
+import { type DropoutStream, followKerasFrozenBatchNorms, setDropoutStream } from '@fmnist/models/internal';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /**
@@ -74,11 +74,14 @@ export function runsLayersModelAsIs(model: Trainable): boolean {
  * Wraps a tfjs layers model as a Trainable. Its variables are listed once each (a layer used twice
  * is updated once per step, as tfjs' `model.fit` does); its kernel and bias regularizers are added
  * to the training loss; a model whose output applies softmax (or a one-unit sigmoid) trains on its
- * probabilities as Keras' `from_logits=False` losses do.
+ * probabilities as Keras' `from_logits=False` losses do; a frozen BatchNormalization runs in
+ * inference mode, as in Keras.
  */
 export function fromLayersModel(model: tfl.LayersModel): Trainable {
   const rank = model.inputs[0].shape.length;
   const probabilities = outputProbabilities(model);
+  // A batch norm frozen by hand (`layer.trainable = false`) runs in inference mode, as in Keras.
+  followKerasFrozenBatchNorms(model);
   const trainable: Trainable = {
     layout: rank === 2 ? 'flat' : 'image',
     layersModel: model,

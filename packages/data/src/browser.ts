@@ -1,14 +1,18 @@
 // The browser entry: everything that needs no Node built-ins (no fs, zlib, crypto or path).
 // Load the data with `loadFashionMnistFromUrl` or `parseIdxAsync` (a picked File is a Blob).
+export type { AffineMatrix, AffineParams, Interpolation, WarpOptions } from './augment/affine';
 export { Compose } from './augment/compose';
+export type { CropParams, PadOptions, Padding, PaddingMode } from './augment/crop';
 export { CutMix } from './augment/cut-mix';
+export type { EraseParams } from './augment/erase';
+export * as functional from './augment/functional';
 export { MixUp } from './augment/mix-up';
-export { Normalize } from './augment/normalize';
-export { RandomAffine, type RandomAffineOptions, RandomRotation } from './augment/random-affine';
+export { Normalize, type NormalizeOptions } from './augment/normalize';
+export { RandomAffine, type RandomAffineOptions, RandomRotation, type RandomRotationOptions } from './augment/random-affine';
 export { RandomCrop, type RandomCropOptions } from './augment/random-crop';
 export { RandomErasing, type RandomErasingOptions } from './augment/random-erasing';
 export { RandomHorizontalFlip, RandomVerticalFlip } from './augment/random-horizontal-flip';
-export { Resize } from './augment/resize';
+export { Resize, type ResizeOptions } from './augment/resize';
 export type { MixTransform, Transform } from './augment/transform';
 export { drawText, textWidth } from './bitmap-font';
 export { DataError } from './data-error';

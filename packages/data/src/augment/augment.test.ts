@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createImageBatch, type ImageBatch } from '../image-batch';
 import { Rng } from '../rng';
+import * as browser from '../browser';
+import { affine, rotate } from './affine';
 import { Compose } from './compose';
+import { crop, pad } from './crop';
+import { erase } from './erase';
 import { CutMix } from './cut-mix';
 import { MixUp, sampleBeta } from './mix-up';
 import { Normalize } from './normalize';
@@ -86,12 +90,54 @@ describe('Resize', () => {
     expect(Array.from(out.data)).toEqual([0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3]);
   });
 
+  it('antialiases when downscaling, as torchvision (>= 0.17 by default), and takes one number as the smaller edge', () => {
+    const b = createImageBatch(1, 4, 4, 1);
+    b.data.set(Array.from({ length: 16 }, (_, i) => i));
+    // torchvision.transforms.functional.resize(torch.arange(16.).reshape(1, 1, 4, 4), [2, 2], antialias=True / False)
+    const aa = new Resize({ size: 2 }).apply({ ...b, data: b.data.slice() });
+    [3.5714287757873535, 5.142857551574707, 9.85714340209961, 11.428571701049805].forEach((v, i) => expect(aa.data[i]).toBeCloseTo(v, 5));
+    expect(Array.from(new Resize({ size: 2, antialias: false }).apply(b).data)).toEqual([2.5, 4.5, 10.5, 12.5]);
+    const wide = new Resize({ size: 9 }).apply(createImageBatch(2, 20, 28, 1));
+    expect([wide.height, wide.width]).toEqual([9, 12]);
+    expect(() => new Resize({ size: 0 })).toThrow(/Resize: size must be a positive integer or \[height, width\]/);
+  });
+
   it('resizes 28 -> 32 keeping a constant image constant', () => {
     const b = createImageBatch(2, 28, 28, 1);
     b.data.fill(0.5);
     const out = new Resize({ size: [32, 32] }).apply(b);
     expect([out.n, out.height, out.width]).toEqual([2, 32, 32]);
     expect(out.data.every((v) => Math.abs(v - 0.5) < 1e-6)).toBe(true);
+  });
+});
+
+describe('pad, crop, erase (torchvision.transforms.functional)', () => {
+  const img = () => {
+    const b = createImageBatch(1, 2, 3, 1);
+    b.data.set([1, 2, 3, 4, 5, 6]);
+    return b;
+  };
+
+  it('pads each side in every mode, and crops beyond the border with zeros', () => {
+    const row = (mode: 'constant' | 'edge' | 'reflect' | 'symmetric') =>
+      Array.from(pad(img(), { padding: [2, 0], paddingMode: mode, fill: 9 }).data.subarray(0, 7));
+    expect(row('constant')).toEqual([9, 9, 1, 2, 3, 9, 9]);
+    expect(row('edge')).toEqual([1, 1, 1, 2, 3, 3, 3]);
+    expect(row('reflect')).toEqual([3, 2, 1, 2, 3, 2, 1]);
+    expect(row('symmetric')).toEqual([2, 1, 1, 2, 3, 3, 2]);
+    const sides = pad(img(), { padding: [1, 0, 0, 1] });
+    expect([sides.height, sides.width, ...sides.data]).toEqual([3, 4, 0, 1, 2, 3, 0, 4, 5, 6, 0, 0, 0, 0]);
+    expect(Array.from(crop(img(), { top: 1, left: 1, height: 2, width: 3 }).data)).toEqual([5, 6, 0, 0, 0, 0]);
+    expect(() => pad(img(), { padding: -1 })).toThrow(/pad: padding must be a non-negative integer/);
+    expect(() => new RandomCrop({ size: 2, paddingMode: 'wrap' as 'edge' })).toThrow(/RandomCrop: paddingMode must be/);
+  });
+
+  it('erases a box, clipped to the image', () => {
+    expect(Array.from(erase(img(), { top: 1, left: 1, height: 5, width: 5, value: 0 }).data)).toEqual([1, 2, 3, 4, 0, 0]);
+  });
+
+  it('are exported as one namespace, as torchvision.transforms.functional', () => {
+    expect(Object.keys(browser.functional).sort()).toEqual(['affine', 'crop', 'erase', 'hflip', 'normalize', 'pad', 'resize', 'rotate', 'vflip']);
   });
 });
 
@@ -113,6 +159,42 @@ describe('RandomAffine / RandomRotation', () => {
   it('0 degrees and no shift is the identity', () => {
     const b = randomBatch(2);
     expect(new RandomAffine({ degrees: 0 }).apply(copy(b), new Rng()).data).toEqual(b.data);
+  });
+
+  it("turns as torchvision does: RandomAffine's angles clockwise, RandomRotation's counter-clockwise, nearest by default", () => {
+    const dot = createImageBatch(1, 3, 3, 1);
+    dot.data[1] = 1; // top middle
+    // torchvision: F.affine(dot, 90, ...) -> middle right; F.rotate(dot, 90) -> middle left.
+    expect(Array.from(new RandomAffine({ degrees: [90, 90] }).apply(copy(dot), new Rng()).data)).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0]);
+    expect(Array.from(new RandomRotation({ degrees: [90, 90] }).apply(copy(dot), new Rng()).data)).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(Array.from(affine(copy(dot), { angle: 90 }).data)).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0]);
+    expect(Array.from(rotate(copy(dot), 90).data)).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(new RandomAffine().interpolation).toBe('nearest');
+    expect(new RandomRotation({ degrees: 10 }).interpolation).toBe('nearest');
+  });
+
+  it('blends the fill at the border as torchvision: in-image weight m gives m * sampled + (1 - m) * fill', () => {
+    const ones = createImageBatch(1, 3, 3, 1);
+    ones.data.fill(1);
+    const out = rotate(ones, 45, { interpolation: 'bilinear', fill: 0.5 });
+    // torchvision.transforms.functional.rotate(torch.ones(1, 1, 3, 3), 45, BILINEAR, fill=[0.5])
+    [0.5502525568008423, 1, 0.5502524375915527, 1, 1, 1, 0.5502525568008423, 1, 0.5502524375915527].forEach((v, i) => expect(out.data[i]).toBeCloseTo(v, 6));
+  });
+
+  it('rejects bad ranges and options with the field name', () => {
+    expect(() => new RandomAffine({ degrees: -5 })).toThrow(/RandomAffine: degrees must be a non-negative number/);
+    expect(() => new RandomAffine({ shear: [10, -10] })).toThrow(/RandomAffine: shear must be a \[min, max\] range/);
+    expect(() => new RandomAffine({ interpolation: 'bicubic' as 'nearest' })).toThrow(/RandomAffine: interpolation must be 'nearest' or 'bilinear'/);
+    expect(() => new RandomRotation({ degrees: [10, 5] })).toThrow(/RandomRotation: degrees must be a \[min, max\] range/);
+    expect(() => affine(createImageBatch(1, 2, 2, 1), { scale: 0 })).toThrow(/affine: scale must be a positive number, found 0/);
+  });
+
+  it('draws shear along x only from one number, and along y too from four', () => {
+    const sx = new RandomAffine({ shear: 10 }).sampleParams(new Rng(1), 28, 28);
+    expect(sx.shear[1]).toBe(0);
+    expect(Math.abs(sx.shear[0])).toBeLessThanOrEqual(10);
+    const sxy = new RandomAffine({ shear: [0, 0, 5, 6] }).sampleParams(new Rng(1), 28, 28);
+    expect(sxy.shear[1]).toBeGreaterThanOrEqual(5);
   });
 
   it('rotating by exactly 90 degrees moves pixels as a rotation should', () => {

@@ -1,6 +1,37 @@
+import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 import type { Transform } from './transform';
-import { DataError } from '../data-error';
+
+export interface NormalizeOptions {
+  /** One mean for every channel, or one per channel. */
+  mean: number | number[];
+  /** One standard deviation for every channel, or one per channel; positive. */
+  std: number | number[];
+}
+
+function checkNormalize(name: string, options: NormalizeOptions): { mean: number[]; std: number[] } {
+  const mean = [options.mean].flat();
+  const std = [options.std].flat();
+  if (std.some((s) => !(s > 0))) throw new DataError(name, `std must be positive, found ${std}`);
+  return { mean, std };
+}
+
+/** `(x - mean) / std` per channel, in place: torchvision's `transforms.functional.normalize`. */
+export function normalize(batch: ImageBatch, options: NormalizeOptions): ImageBatch {
+  const { mean, std } = checkNormalize('normalize', options);
+  const { data, channels } = batch;
+  for (const [field, values] of [
+    ['means', mean],
+    ['stds', std],
+  ] as const) {
+    if (values.length !== 1 && values.length !== channels) throw new DataError('Normalize', `${values.length} ${field} for ${channels} channels`);
+  }
+  for (let i = 0; i < data.length; i++) {
+    const c = i % channels;
+    data[i] = (data[i] - mean[mean.length === 1 ? 0 : c]) / std[std.length === 1 ? 0 : c];
+  }
+  return batch;
+}
 
 /** `(x - mean) / std` per channel (torchvision `Normalize`). Fashion-MNIST: mean 0.2860, std 0.3530. */
 export class Normalize implements Transform {
@@ -8,21 +39,11 @@ export class Normalize implements Transform {
   readonly mean: number[];
   readonly std: number[];
 
-  constructor(options: { mean: number | number[]; std: number | number[] }) {
-    this.mean = [options.mean].flat();
-    this.std = [options.std].flat();
-    if (this.std.some((s) => !(s > 0))) throw new DataError('Normalize', `std must be positive, found ${this.std}`);
+  constructor(options: NormalizeOptions) {
+    ({ mean: this.mean, std: this.std } = checkNormalize(this.name, options));
   }
 
   apply(batch: ImageBatch): ImageBatch {
-    const { data, channels } = batch;
-    if (this.mean.length !== 1 && this.mean.length !== channels) {
-      throw new DataError('Normalize', `${this.mean.length} means for ${channels} channels`);
-    }
-    for (let i = 0; i < data.length; i++) {
-      const c = i % channels;
-      data[i] = (data[i] - this.mean[this.mean.length === 1 ? 0 : c]) / this.std[this.std.length === 1 ? 0 : c];
-    }
-    return batch;
+    return normalize(batch, { mean: this.mean, std: this.std });
   }
 }

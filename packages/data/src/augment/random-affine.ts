@@ -1,77 +1,129 @@
+import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
-import { sampleBilinear } from './sample-bilinear';
+import { type AffineParams, checkWarpOptions, type Interpolation, inverseAffineMatrix, warpAffineImage, type WarpOptions } from './affine';
+import { roundHalfEven } from './round-half-even';
 import type { Transform } from './transform';
-import { DataError } from '../data-error';
 
-export interface RandomAffineOptions {
-  /** Rotation range in degrees: `d` means [-d, d]. Default 0. */
+export interface RandomAffineOptions extends WarpOptions {
+  /** Rotation range in degrees, clockwise as in torchvision: `d >= 0` means [-d, d]. Default 0. */
   degrees?: number | [number, number];
-  /** Maximum shift as fractions of width and height, e.g. [0.1, 0.1]. Default none. */
+  /** Maximum shift as fractions of width and height, e.g. [0.1, 0.1]; the shift is rounded to whole pixels. Default none. */
   translate?: [number, number];
-  /** Scale range, e.g. [0.9, 1.1]. Default none. */
+  /** Scale range, e.g. [0.9, 1.1]. Default none (1). */
   scale?: [number, number];
-  /** Value for pixels coming from outside the image. Default 0. */
-  fill?: number;
+  /**
+   * Shear range in degrees: `s >= 0` shears along x by [-s, s]; `[a, b]` along x by [a, b];
+   * `[a, b, c, d]` along x by [a, b] and along y by [c, d]. Default none.
+   */
+  shear?: number | [number, number] | [number, number, number, number];
 }
 
-/** Random rotation, translation and scaling about the image centre, bilinear (torchvision `RandomAffine`). */
+/** `d` as the range [-d, d] (d must not be negative), or a range as given, checked. */
+export function degreeRange(name: string, field: string, d: number | [number, number]): [number, number] {
+  if (typeof d === 'number') {
+    if (!(d >= 0)) throw new DataError(name, `${field} must be a non-negative number or a [min, max] range, found ${d}`);
+    return [-d, d];
+  }
+  if (!(d.length === 2 && d[0] <= d[1])) throw new DataError(name, `${field} must be a [min, max] range with min <= max, found ${d}`);
+  return [d[0], d[1]];
+}
+
+/**
+ * Random rotation, translation, scaling and shear about the image centre, per image
+ * (torchvision `RandomAffine`: the same parameter ranges, drawing order, clockwise angles,
+ * nearest interpolation by default, and border fill). `affine` applies it at given parameters.
+ */
 export class RandomAffine implements Transform {
-  readonly name: string = 'RandomAffine';
+  readonly name = 'RandomAffine';
   readonly degrees: [number, number];
   readonly translate?: [number, number];
   readonly scale?: [number, number];
+  /** `[xmin, xmax]` (no shear along y) or `[xmin, xmax, ymin, ymax]`, or none. */
+  readonly shear?: [number, number] | [number, number, number, number];
+  readonly interpolation: Interpolation;
   readonly fill: number;
 
   constructor(options: RandomAffineOptions = {}) {
-    const d = options.degrees ?? 0;
-    this.degrees = typeof d === 'number' ? [-Math.abs(d), Math.abs(d)] : d;
+    this.degrees = degreeRange(this.name, 'degrees', options.degrees ?? 0);
     this.translate = options.translate;
     this.scale = options.scale;
-    this.fill = options.fill ?? 0;
-    if (this.translate && !this.translate.every((t) => t >= 0 && t <= 1))
-      throw new DataError(this.name, `translate must be in [0, 1], found ${this.translate}`);
+    ({ interpolation: this.interpolation, fill: this.fill } = checkWarpOptions(this.name, options));
+    if (this.translate && !(this.translate.length === 2 && this.translate.every((t) => t >= 0 && t <= 1)))
+      throw new DataError(this.name, `translate must be two fractions in [0, 1], found ${this.translate}`);
     if (this.scale && !(this.scale[0] > 0 && this.scale[0] <= this.scale[1]))
       throw new DataError(this.name, `scale must satisfy 0 < min <= max, found ${this.scale}`);
+    const shear = options.shear;
+    if (shear !== undefined) {
+      if (typeof shear === 'number' || shear.length === 2) this.shear = degreeRange(this.name, 'shear', shear as number | [number, number]);
+      else if (shear.length === 4 && shear[0] <= shear[1] && shear[2] <= shear[3]) this.shear = [shear[0], shear[1], shear[2], shear[3]];
+      else throw new DataError(this.name, `shear must be a number, [min, max] or [xmin, xmax, ymin, ymax], found ${shear}`);
+    }
+  }
+
+  /**
+   * One image's parameters, drawn as torchvision's `get_params` (angle, translation rounded to
+   * whole pixels, scale, shear, in that order): `affine(image, params)` is what `apply` gives it.
+   */
+  sampleParams(rng: Rng, height: number, width: number): Required<AffineParams> & { shear: [number, number] } {
+    const angle = rng.uniform(this.degrees[0], this.degrees[1]);
+    const translate: [number, number] = this.translate
+      ? [
+          roundHalfEven(rng.uniform(-this.translate[0] * width, this.translate[0] * width)),
+          roundHalfEven(rng.uniform(-this.translate[1] * height, this.translate[1] * height)),
+        ]
+      : [0, 0];
+    const scale = this.scale ? rng.uniform(this.scale[0], this.scale[1]) : 1;
+    const s = this.shear;
+    const shear: [number, number] = s ? [rng.uniform(s[0], s[1]), s.length === 4 ? rng.uniform(s[2], s[3]) : 0] : [0, 0];
+    return { angle, translate, scale, shear };
   }
 
   apply(batch: ImageBatch, rng: Rng): ImageBatch {
     const { data, n, height, width, channels } = batch;
     const out = new Float32Array(data.length);
-    const cy = (height - 1) / 2;
-    const cx = (width - 1) / 2;
     const size = height * width * channels;
     for (let i = 0; i < n; i++) {
-      const angle = (rng.uniform(this.degrees[0], this.degrees[1]) * Math.PI) / 180;
-      const tx = this.translate ? Math.round(rng.uniform(-1, 1) * this.translate[0] * width) : 0;
-      const ty = this.translate ? Math.round(rng.uniform(-1, 1) * this.translate[1] * height) : 0;
-      const s = this.scale ? rng.uniform(this.scale[0], this.scale[1]) : 1;
-      // Inverse map (counter-clockwise for positive angles, y pointing down): for each output
-      // pixel, unshift, rotate back by -angle and unscale.
-      const cos = Math.cos(angle) / s;
-      const sin = Math.sin(angle) / s;
-      const base = i * size;
-      for (let y = 0; y < height; y++) {
-        const dy = y - cy - ty;
-        for (let x = 0; x < width; x++) {
-          const dx = x - cx - tx;
-          const srcX = cos * dx - sin * dy + cx;
-          const srcY = sin * dx + cos * dy + cy;
-          const dst = base + (y * width + x) * channels;
-          for (let c = 0; c < channels; c++) {
-            out[dst + c] = sampleBilinear(data, base, height, width, channels, c, srcY, srcX, this.fill);
-          }
-        }
-      }
+      const matrix = inverseAffineMatrix(this.sampleParams(rng, height, width));
+      warpAffineImage(data, i * size, out, i * size, height, width, channels, matrix, this.interpolation, this.fill);
     }
     return { ...batch, data: out };
   }
 }
 
-/** Random rotation by up to `degrees` (torchvision `RandomRotation`). */
-export class RandomRotation extends RandomAffine {
-  override readonly name = 'RandomRotation';
-  constructor(options: { degrees: number | [number, number]; fill?: number }) {
-    super({ degrees: options.degrees, fill: options.fill });
+export interface RandomRotationOptions extends WarpOptions {
+  /** Rotation range in degrees, counter-clockwise as in torchvision: `d >= 0` means [-d, d]. */
+  degrees: number | [number, number];
+}
+
+/**
+ * Random rotation per image (torchvision `RandomRotation`: counter-clockwise angles, nearest
+ * interpolation by default, `expand=False`, centre of the image). `rotate` applies it at a given angle.
+ */
+export class RandomRotation implements Transform {
+  readonly name = 'RandomRotation';
+  readonly degrees: [number, number];
+  readonly interpolation: Interpolation;
+  readonly fill: number;
+
+  constructor(options: RandomRotationOptions) {
+    this.degrees = degreeRange(this.name, 'degrees', options.degrees);
+    ({ interpolation: this.interpolation, fill: this.fill } = checkWarpOptions(this.name, options));
+  }
+
+  /** One image's angle (counter-clockwise degrees), as torchvision's `get_params`: `rotate(image, angle)` is what `apply` gives it. */
+  sampleParams(rng: Rng): number {
+    return rng.uniform(this.degrees[0], this.degrees[1]);
+  }
+
+  apply(batch: ImageBatch, rng: Rng): ImageBatch {
+    const { data, n, height, width, channels } = batch;
+    const out = new Float32Array(data.length);
+    const size = height * width * channels;
+    for (let i = 0; i < n; i++) {
+      const matrix = inverseAffineMatrix({ angle: -this.sampleParams(rng) });
+      warpAffineImage(data, i * size, out, i * size, height, width, channels, matrix, this.interpolation, this.fill);
+    }
+    return { ...batch, data: out };
   }
 }

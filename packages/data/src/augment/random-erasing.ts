@@ -1,5 +1,7 @@
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
+import { type EraseParams, eraseImage } from './erase';
+import { roundHalfEven } from './round-half-even';
 import { checkProbability, type Transform } from './transform';
 import { DataError } from '../data-error';
 
@@ -14,7 +16,7 @@ export interface RandomErasingOptions {
   value?: number | 'random';
 }
 
-/** Erases a random rectangle of each image with probability p (torchvision `RandomErasing`, Zhong et al. 2017). */
+/** Erases a random rectangle of each image with probability p (torchvision `RandomErasing`, Zhong et al. 2017; `erase` at a given box). */
 export class RandomErasing implements Transform {
   readonly name = 'RandomErasing';
   readonly p: number;
@@ -32,29 +34,33 @@ export class RandomErasing implements Transform {
     if (!(this.ratio[0] > 0 && this.ratio[0] <= this.ratio[1])) throw new DataError('RandomErasing', `ratio must satisfy 0 < min <= max, found ${this.ratio}`);
   }
 
-  apply(batch: ImageBatch, rng: Rng): ImageBatch {
-    const { data, n, height, width, channels } = batch;
+  /**
+   * One image's box, as torchvision's `get_params`: up to 10 tries at an area in `scale` and a
+   * log-uniform aspect ratio in `ratio`; `undefined` when none fits (the image is left unchanged).
+   * `apply` draws it after a uniform number below `p`, and fills the box as `erase` does.
+   */
+  sampleParams(rng: Rng, height: number, width: number): Omit<EraseParams, 'value'> | undefined {
     const area = height * width;
     const logRatio = [Math.log(this.ratio[0]), Math.log(this.ratio[1])];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const eraseArea = area * rng.uniform(this.scale[0], this.scale[1]);
+      const aspect = Math.exp(rng.uniform(logRatio[0], logRatio[1]));
+      const h = roundHalfEven(Math.sqrt(eraseArea * aspect));
+      const w = roundHalfEven(Math.sqrt(eraseArea / aspect));
+      if (!(h < height && w < width)) continue;
+      return { top: rng.int(0, height - h), left: rng.int(0, width - w), height: h, width: w };
+    }
+    return undefined;
+  }
+
+  apply(batch: ImageBatch, rng: Rng): ImageBatch {
+    const { data, n, height, width, channels } = batch;
+    const size = height * width * channels;
+    const value = this.value === 'random' ? () => rng.normal() : this.value;
     for (let i = 0; i < n; i++) {
       if (rng.random() >= this.p) continue;
-      // torchvision tries 10 times to find a box that fits, else leaves the image unchanged.
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const eraseArea = area * rng.uniform(this.scale[0], this.scale[1]);
-        const aspect = Math.exp(rng.uniform(logRatio[0], logRatio[1]));
-        const h = Math.round(Math.sqrt(eraseArea * aspect));
-        const w = Math.round(Math.sqrt(eraseArea / aspect));
-        if (h < 1 || w < 1 || h >= height || w >= width) continue;
-        const top = rng.int(0, height - h);
-        const left = rng.int(0, width - w);
-        for (let y = top; y < top + h; y++) {
-          for (let x = left; x < left + w; x++) {
-            const at = ((i * height + y) * width + x) * channels;
-            for (let c = 0; c < channels; c++) data[at + c] = this.value === 'random' ? rng.normal() : this.value;
-          }
-        }
-        break;
-      }
+      const box = this.sampleParams(rng, height, width);
+      if (box) eraseImage(data, i * size, height, width, channels, box, value);
     }
     return batch;
   }

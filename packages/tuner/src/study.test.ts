@@ -153,6 +153,23 @@ describe('Study', () => {
   });
 });
 
+describe('non-finite objective values (as Optuna takes them)', () => {
+  it('an infinite value completes the trial, NaN fails it; CSV writes inf as pandas does', async () => {
+    const study = await createStudy({ storage: new InMemoryStorage(), logger: quiet });
+    const results = [Number.POSITIVE_INFINITY, Number.NaN, Number.NEGATIVE_INFINITY, 1];
+    let n = 0;
+    await study.optimize(() => results[n++], { nTrials: results.length });
+    expect(study.trials.map((t) => TrialState[t.state])).toEqual(['COMPLETE', 'FAIL', 'COMPLETE', 'COMPLETE']);
+    expect(study.bestValue).toBe(Number.NEGATIVE_INFINITY);
+    expect(
+      study
+        .toCSV()
+        .split('\n')
+        .map((line) => line.split(',')[2]),
+    ).toEqual(['value', 'inf', '', '-inf', '1']);
+  });
+});
+
 describe('importance and plot data', () => {
   it('ranks the parameter that drives the objective first', async () => {
     const study = await createStudy({ sampler: new RandomSampler({ seed: 4 }), logger: quiet });

@@ -116,7 +116,10 @@ export class Study {
     return new Trial(this, frozen, space, relative);
   }
 
-  /** Finishes a trial with its value(s) or a state (study.tell). NaN or a missing value fails it. */
+  /**
+   * Finishes a trial with its value(s) or a state (study.tell). NaN or a missing value fails it;
+   * ±Infinity completes it, as in Optuna. A pruned trial takes its last reported value, unless NaN.
+   */
   async tell(trial: Trial, result?: number | number[] | TrialState): Promise<FrozenTrial> {
     await trial.flush();
     let state: TrialState;
@@ -124,10 +127,10 @@ export class Study {
     if (result === TrialState.PRUNED || result === TrialState.FAIL) {
       state = result;
       const last = lastIntermediate(trial.frozen);
-      if (state === TrialState.PRUNED && last && this.directions.length === 1 && Number.isFinite(last[1])) values = [last[1]];
+      if (state === TrialState.PRUNED && last && this.directions.length === 1 && !Number.isNaN(last[1])) values = [last[1]];
     } else {
       const list = Array.isArray(result) ? result : result === undefined ? [] : [result];
-      const ok = list.length === this.directions.length && list.every((v) => typeof v === 'number' && Number.isFinite(v));
+      const ok = list.length === this.directions.length && list.every((v) => typeof v === 'number' && !Number.isNaN(v));
       state = ok ? TrialState.COMPLETE : TrialState.FAIL;
       values = ok ? list : null;
     }
@@ -226,6 +229,8 @@ export class Study {
     const columns = Object.keys(rows[0]).filter((c) => rows.some((r) => r[c] !== undefined));
     const cell = (v: unknown) => {
       if (v === null || v === undefined) return '';
+      // Non-finite numbers as pandas writes them (trials_dataframe().to_csv()), not JSON's null.
+      if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
       const s = typeof v === 'string' ? v : JSON.stringify(v);
       return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     };

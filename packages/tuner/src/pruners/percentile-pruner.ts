@@ -15,12 +15,30 @@ export interface PercentilePrunerOptions {
   nMinTrials?: number;
 }
 
-/** Percentile of `values` (linear interpolation, like numpy). */
-function percentileOf(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
+/** numpy's `_lerp`, whose order of operations decides what an infinite neighbour gives (often NaN). */
+function lerp(a: number, b: number, t: number): number {
+  const diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+/** `np.nanpercentile(values, q)` (linear method): NaNs left out; NaN when nothing is left. */
+export function nanPercentile(values: number[], q: number): number {
+  const s = values.filter((v) => !Number.isNaN(v)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (s.length === 0) return Number.NaN;
   const rank = (q / 100) * (s.length - 1);
   const lo = Math.floor(rank);
-  return s[lo] + (s[Math.ceil(rank)] - s[lo]) * (rank - lo);
+  return lerp(s[lo], s[Math.min(lo + 1, s.length - 1)], rank - lo);
+}
+
+/**
+ * Optuna's `_is_first_in_interval_step`: whether `step` is the first reported step at or after
+ * the latest pruning step (warm-up plus a multiple of the interval), so each interval is
+ * checked once even when steps are skipped.
+ */
+function isFirstInIntervalStep(step: number, steps: number[], nWarmupSteps: number, intervalSteps: number): boolean {
+  const nearestLowerPruningStep = Math.floor((step - nWarmupSteps) / intervalSteps) * intervalSteps + nWarmupSteps;
+  const secondLastStep = steps.reduce((acc, s) => (s > acc && s !== step ? s : acc), -1);
+  return secondLastStep < nearestLowerPruningStep;
 }
 
 /**
@@ -45,21 +63,28 @@ export class PercentilePruner implements Pruner {
       throw new TunerError(`intervalSteps: expected a positive integer, got ${this.intervalSteps}`);
   }
 
+  /**
+   * Optuna's rule, NaN included: a trial that reported only NaN is pruned; NaNs of the finished
+   * trials are left out of the percentile (np.nanpercentile) but count towards `nMinTrials`;
+   * with no percentile to compare with (all NaN, or too few trials) nothing is pruned.
+   */
   prune(study: StudyView, trial: FrozenTrial): boolean {
     const finished = study.trials.filter((t) => t.state === TrialState.COMPLETE);
-    if (finished.length < this.nStartupTrials) return false;
+    if (finished.length === 0 || finished.length < this.nStartupTrials) return false;
     const last = lastIntermediate(trial);
     if (!last) return false;
     const [step] = last;
     if (step < this.nWarmupSteps) return false;
-    if ((step - this.nWarmupSteps) % this.intervalSteps !== 0) return false;
+    const steps = Object.keys(trial.intermediateValues).map(Number);
+    if (!isFirstInIntervalStep(step, steps, this.nWarmupSteps, this.intervalSteps)) return false;
     const maximize = study.directions[0] === 'maximize';
     const own = Object.values(trial.intermediateValues).filter((v) => !Number.isNaN(v));
-    if (own.length === 0) return true; // only NaNs reported: Optuna prunes
+    if (own.length === 0) return true; // np.nanmin of only NaNs is NaN: Optuna prunes
     const best = maximize ? Math.max(...own) : Math.min(...own);
-    const others = finished.map((t) => t.intermediateValues[step]).filter((v): v is number => v !== undefined && !Number.isNaN(v));
+    const others = finished.filter((t) => step in t.intermediateValues).map((t) => t.intermediateValues[step]);
     if (others.length < this.nMinTrials) return false;
-    const threshold = percentileOf(others, maximize ? 100 - this.percentile : this.percentile);
+    const threshold = nanPercentile(others, maximize ? 100 - this.percentile : this.percentile);
+    if (Number.isNaN(threshold)) return false;
     return maximize ? best < threshold : best > threshold;
   }
 }

@@ -50,6 +50,37 @@ describe('MedianPruner', () => {
   });
 });
 
+describe('NaN, as Optuna treats it', () => {
+  const done = [1, 2, 3, 4, 5].map((v) => trial(TrialState.COMPLETE, [v]));
+
+  it('MedianPruner prunes a trial that reported only NaN, not one with a number among its NaNs', () => {
+    const pruner = new MedianPruner({ nStartupTrials: 1 });
+    expect(pruner.prune(view(done), trial(TrialState.RUNNING, [Number.NaN]))).toBe(true);
+    expect(pruner.prune(view(done), trial(TrialState.RUNNING, [1, Number.NaN]))).toBe(false);
+    // ...but never before a trial has finished (Optuna returns first when none has).
+    expect(new MedianPruner({ nStartupTrials: 0 }).prune(view([]), trial(TrialState.RUNNING, [Number.NaN]))).toBe(false);
+  });
+
+  it("leaves finished trials' NaNs out of the median (np.nanpercentile), and counts them for nMinTrials", () => {
+    const withNaN = [Number.NaN, Number.NaN, Number.NaN, 1, 1].map((v) => trial(TrialState.COMPLETE, [v]));
+    expect(new MedianPruner({ nStartupTrials: 1 }).prune(view(withNaN), trial(TrialState.RUNNING, [0.5]))).toBe(false);
+    expect(new MedianPruner({ nStartupTrials: 1 }).prune(view(withNaN), trial(TrialState.RUNNING, [1.5]))).toBe(true);
+    const oneAndNaN = [Number.NaN, 1].map((v) => trial(TrialState.COMPLETE, [v]));
+    expect(new MedianPruner({ nStartupTrials: 1, nMinTrials: 2 }).prune(view(oneAndNaN), trial(TrialState.RUNNING, [1.5]))).toBe(true);
+    const allNaN = [Number.NaN, Number.NaN].map((v) => trial(TrialState.COMPLETE, [v]));
+    expect(new MedianPruner({ nStartupTrials: 1 }).prune(view(allNaN), trial(TrialState.RUNNING, [1.5]))).toBe(false);
+  });
+
+  it('SuccessiveHalvingPruner prunes at a rung whose value is NaN and does not store it', () => {
+    const pruner = new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 });
+    const t = trial(TrialState.RUNNING, [0, Number.NaN]);
+    expect(pruner.prune(view([]), t)).toBe(true);
+    expect(t.systemAttrs.completed_rung_0).toBeUndefined();
+    // Before its first rung a NaN does not prune.
+    expect(pruner.prune(view([]), trial(TrialState.RUNNING, [Number.NaN]))).toBe(false);
+  });
+});
+
 describe('SuccessiveHalvingPruner', () => {
   it('promotes only the top 1/reductionFactor at each rung', () => {
     const pruner = new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 });

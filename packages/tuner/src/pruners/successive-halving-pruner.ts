@@ -38,6 +38,10 @@ export class SuccessiveHalvingPruner implements Pruner {
     if (!(this.minResource >= 1)) throw new TunerError(`minResource: expected >= 1, got ${this.minResource}`);
   }
 
+  /**
+   * Optuna's rule, NaN included: a NaN value at a rung prunes the trial (and is never stored as a
+   * rung value); ±Infinity competes like any other value.
+   */
   prune(study: StudyView, trial: FrozenTrial): boolean {
     const last = lastIntermediate(trial);
     if (!last) return false;
@@ -48,25 +52,20 @@ export class SuccessiveHalvingPruner implements Pruner {
     for (;;) {
       const resource = this.minResource * this.reductionFactor ** (this.minEarlyStoppingRate + rung);
       if (step < resource) return false;
-      trial.systemAttrs[`completed_rung_${rung}`] = value;
+      if (Number.isNaN(value)) return true;
       const key = `completed_rung_${rung}`;
+      trial.systemAttrs[key] = value;
       const competing = study.trials
         .filter((t) => t.trialId !== trial.trialId && this.filter(t) && t.systemAttrs[key] !== undefined && t.state !== TrialState.FAIL)
         .map((t) => t.systemAttrs[key] as number);
       competing.push(value);
       if (competing.length <= this.bootstrapCount) return true;
-      const keep = Math.floor(competing.length / this.reductionFactor);
-      if (keep === 0) {
-        if (competing.length < this.reductionFactor) {
-          // Too few to rank yet: only the single best so far survives (Optuna's rule).
-          const best = maximize ? Math.max(...competing) : Math.min(...competing);
-          if (value !== best) return true;
-        } else return true;
-      } else {
-        const sorted = [...competing].sort((a, b) => (maximize ? b - a : a - b));
-        const threshold = sorted[keep - 1];
-        if (maximize ? value < threshold : value > threshold) return true;
-      }
+      // Optuna's _is_trial_promotable_to_next_rung: the top 1/reductionFactor goes on; with fewer
+      // than reductionFactor values, only the best so far (Optuna cannot pause a trial to wait).
+      const promotable = Math.max(Math.floor(competing.length / this.reductionFactor) - 1, 0);
+      competing.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const promoted = maximize ? value >= competing[competing.length - 1 - promotable] : value <= competing[promotable];
+      if (!promoted) return true;
       rung++;
     }
   }

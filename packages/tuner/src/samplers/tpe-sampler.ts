@@ -59,15 +59,19 @@ export class TPESampler implements Sampler {
   /** Finished (and, with constant liar, running) trials ranked best first, with the running ones last. */
   private rankedTrials(study: StudyView, current: FrozenTrial): FrozenTrial[] {
     const sign = study.directions[0] === 'maximize' ? -1 : 1;
-    const complete = study.trials.filter((t) => t.state === TrialState.COMPLETE && t.value !== null && Number.isFinite(t.value));
-    complete.sort((a, b) => sign * ((a.value as number) - (b.value as number)));
-    // Pruned trials rank after every complete one: deeper (more steps) and better ones first.
+    const order = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0);
+    // ±Infinity ranks like any value (an infinite objective completes a trial, as in Optuna).
+    const complete = study.trials.filter((t) => t.state === TrialState.COMPLETE && t.value !== null && !Number.isNaN(t.value));
+    complete.sort((a, b) => order(sign * (a.value as number), sign * (b.value as number)));
+    // Pruned trials rank after every complete one: deeper (more steps) and better ones first; a
+    // NaN last value ranks last at its step (Optuna scores it +inf).
+    const score = (v: number) => (Number.isNaN(v) ? Number.POSITIVE_INFINITY : sign * v);
     const pruned = study.trials.filter((t) => t.state === TrialState.PRUNED);
     pruned.sort((a, b) => {
       const la = lastIntermediate(a);
       const lb = lastIntermediate(b);
       if (!la || !lb) return la ? -1 : lb ? 1 : 0;
-      return lb[0] - la[0] || sign * (la[1] - lb[1]);
+      return lb[0] - la[0] || order(score(la[1]), score(lb[1]));
     });
     const running = this.options.constantLiar ? study.trials.filter((t) => t.state === TrialState.RUNNING && t.trialId !== current.trialId) : [];
     return [...complete, ...pruned, ...running];

@@ -3,6 +3,7 @@ import { TunerError } from '../tuner-error';
 import { SymlinkLock } from './file-lock';
 import type { JournalBackend } from './journal-backend';
 import type { JournalLog } from './journal-replay';
+import { parsePythonJson, stringifyPythonJson } from './python-json';
 
 const BLOCK = 1 << 16;
 
@@ -24,7 +25,8 @@ export function completeLength(fd: number, size: number): number {
 
 /**
  * Optuna's JournalFileStorage format: one JSON object per line, appended under the symlink lock
- * and fsynced. Readers keep a byte offset and read only new complete lines, so a torn last line
+ * and fsynced. JSON as Python's json module writes it: NaN and ±Infinity are bare `NaN`,
+ * `Infinity`, `-Infinity`, read and written. Readers keep a byte offset and read only new complete lines, so a torn last line
  * (a writer killed mid-write) is ignored, and it is cut off before the next append.
  */
 export class FileJournalBackend implements JournalBackend {
@@ -58,7 +60,7 @@ export class FileJournalBackend implements JournalBackend {
       for (const [i, line] of lines.entries()) {
         if (line.trim() === '') continue;
         try {
-          parsed.push(JSON.parse(line) as JournalLog);
+          parsed.push(parsePythonJson(line) as JournalLog);
         } catch {
           throw new TunerError(`journal ${this.path}: line ${this.logIndex + i + 1} is not valid JSON`);
         }
@@ -86,7 +88,7 @@ export class FileJournalBackend implements JournalBackend {
         ftruncateSync(fd, complete);
         size = complete;
       }
-      const text = Buffer.from(`${logs.map((l) => JSON.stringify(l)).join('\n')}\n`);
+      const text = Buffer.from(`${logs.map((l) => stringifyPythonJson(l)).join('\n')}\n`);
       let written = 0;
       while (written < text.length) written += writeSync(fd, text, written, text.length - written, size + written);
       fsyncSync(fd);

@@ -1,4 +1,5 @@
 import type { JournalLog } from './journal-replay';
+import { parsePythonJson, stringifyPythonJson } from './python-json';
 
 /** Where journal logs are kept. `exclusive` runs read-check-append sequences atomically. */
 export interface JournalBackend {
@@ -19,7 +20,8 @@ export class MemoryJournalBackend implements JournalBackend {
   }
 
   appendLogs(logs: JournalLog[]): void {
-    this.logs.push(...logs.map((l) => JSON.parse(JSON.stringify(l)) as JournalLog));
+    // Through the file's encoding, so a study in memory keeps what a journal file keeps (NaN included).
+    this.logs.push(...logs.map((l) => parsePythonJson(stringifyPythonJson(l)) as JournalLog));
   }
 
   exclusive<T>(fn: () => Promise<T> | T): Promise<T> {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createStudy, loadStudy } from '../create-study';
+import { MedianPruner } from '../pruners/percentile-pruner';
 import { NopPruner } from '../pruners/pruner';
 import { RandomSampler } from '../samplers/random-sampler';
 import { runWorkers } from '../run-workers';
@@ -14,6 +15,8 @@ import { TrialState } from '../trial-state';
 import { FileJournalBackend } from './file-journal-backend';
 import { SymlinkLock } from './file-lock';
 import { JournalFileStorage } from './journal-file-storage';
+import { InMemoryStorage } from './journal-storage';
+import { parsePythonJson } from './python-json';
 
 const quiet = () => {};
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,6 +48,85 @@ async function sampleStudy(path: string) {
   );
   return study;
 }
+
+/** Trials with NaN and ±Infinity where Optuna keeps them: intermediate values, objective values, a pruned trial's value. */
+async function nonFiniteStudy(storage: string | InMemoryStorage) {
+  const study = await createStudy({ studyName: 'nan', direction: 'minimize', storage, pruner: new NopPruner(), logger: quiet });
+  const curves = [[Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY], [1, Number.NaN], [2, Number.POSITIVE_INFINITY], [3, 4], [5]];
+  const results = [Number.POSITIVE_INFINITY, 'prune', 'prune', Number.NaN, Number.NEGATIVE_INFINITY] as const;
+  let n = 0;
+  await study.optimize(
+    (trial) => {
+      const i = n++;
+      curves[i].forEach((v, step) => trial.report(v, step));
+      const r = results[i];
+      if (r === 'prune') throw new TrialPruned();
+      return r;
+    },
+    { nTrials: curves.length },
+  );
+  return study;
+}
+
+describe('NaN and ±Infinity in the journal (as Optuna keeps them)', () => {
+  it("survive a reload: intermediate values, objective values and a pruned trial's last value", async () => {
+    const path = journal();
+    const study = await nonFiniteStudy(`journal:${path}`);
+    const t = study.trials;
+    // Optuna: an infinite objective completes the trial, NaN fails it; a pruned trial takes its last value unless NaN.
+    expect(t.map((x) => TrialState[x.state])).toEqual(['COMPLETE', 'PRUNED', 'PRUNED', 'FAIL', 'COMPLETE']);
+    expect(t.map((x) => x.value)).toEqual([Number.POSITIVE_INFINITY, null, Number.POSITIVE_INFINITY, null, Number.NEGATIVE_INFINITY]);
+    expect(t[0].intermediateValues).toEqual({ 0: Number.NaN, 1: Number.POSITIVE_INFINITY, 2: Number.NEGATIVE_INFINITY });
+    expect(t[1].intermediateValues[1]).toBeNaN();
+    expect(study.bestValue).toBe(Number.NEGATIVE_INFINITY);
+    const reloaded = await loadStudy({ studyName: 'nan', storage: new JournalFileStorage(path) });
+    expect(reloaded.trials).toEqual(study.trials);
+    expect(reloaded.trials[0].intermediateValues[0]).toBeNaN();
+    // Written as Python's json.dumps writes them: bare NaN, Infinity, -Infinity (never null).
+    const text = readFileSync(path, 'utf8');
+    expect(text).toMatch(/"intermediate_value":NaN\b/);
+    expect(text).toMatch(/"intermediate_value":Infinity\b/);
+    expect(text).toMatch(/"intermediate_value":-Infinity\b/);
+    expect(text).toMatch(/"values":\[Infinity\]/);
+    expect(text).not.toMatch(/"intermediate_value":null/);
+  });
+
+  it('are kept in memory too (InMemoryStorage)', async () => {
+    const study = await nonFiniteStudy(new InMemoryStorage());
+    await study.refresh();
+    expect(study.trials[0].intermediateValues).toEqual({ 0: Number.NaN, 1: Number.POSITIVE_INFINITY, 2: Number.NEGATIVE_INFINITY });
+    expect(study.trials.map((x) => x.value)).toEqual([Number.POSITIVE_INFINITY, null, Number.POSITIVE_INFINITY, null, Number.NEGATIVE_INFINITY]);
+  });
+
+  it("are left out of a MedianPruner's median, as Optuna does (not counted as 0)", async () => {
+    for (const storage of [`journal:${journal()}`, new InMemoryStorage()]) {
+      const study = await createStudy({ studyName: 'median', direction: 'minimize', storage, pruner: new MedianPruner({ nStartupTrials: 1 }), logger: quiet });
+      // Finished trials reported NaN, NaN, NaN, 1, 1 at step 0: Optuna's median (np.nanpercentile) is 1.
+      const reported = [Number.NaN, Number.NaN, Number.NaN, 1, 1];
+      let n = 0;
+      await study.optimize(
+        (trial) => {
+          trial.report(reported[n++], 0);
+          return 1;
+        },
+        { nTrials: reported.length },
+      );
+      const trial = (await study.ask()) as NonNullable<Awaited<ReturnType<typeof study.ask>>>;
+      trial.report(0.5, 0);
+      await trial.flush();
+      await study.refresh();
+      expect(trial.shouldPrune()).toBe(false);
+    }
+  });
+
+  it('a line of Python-written NaN does not make the study unreadable', () => {
+    const path = journal();
+    writeFileSync(path, '{"op_code": 7, "worker_id": "w", "trial_id": 0, "step": 1, "intermediate_value": NaN}\n{"a": [Infinity, -Infinity, "NaN"]}\n');
+    const logs = new FileJournalBackend(path).readLogs(0);
+    expect(logs[0].intermediate_value).toBeNaN();
+    expect(logs[1]).toEqual({ a: [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 'NaN'] });
+  });
+});
 
 describe('JournalFileStorage', () => {
   it('survives a reload: the same trials, params, states and intermediate values', async () => {
@@ -225,5 +307,52 @@ print(s.best_value)`;
       ).trim(),
     );
     expect(again).toBe(7);
+  });
+
+  it('reads our NaN and ±Infinity as Python floats (NaN intact), with the same states and values', async () => {
+    const path = journal();
+    const study = await nonFiniteStudy(`journal:${path}`);
+    const script = `
+import json, sys, optuna
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+s = optuna.load_study(study_name="nan", storage=optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(sys.argv[1])))
+print(json.dumps({"best_value": s.best_value, "trials": [
+  {"state": t.state.name, "value": t.value, "intermediate": {str(k): v for k, v in t.intermediate_values.items()}} for t in s.trials]}))`;
+    // Python prints NaN and ±Infinity bare, as in the journal.
+    const out = parsePythonJson(execFileSync(python, ['-c', script, path], { encoding: 'utf8' })) as {
+      best_value: number;
+      trials: { state: string; value: number | null; intermediate: Record<string, number> }[];
+    };
+    expect(out.best_value).toBe(Number.NEGATIVE_INFINITY);
+    expect(out.trials.map((t) => t.state)).toEqual(study.trials.map((t) => TrialState[t.state]));
+    expect(out.trials.map((t) => t.value)).toEqual(study.trials.map((t) => t.value));
+    out.trials.forEach((t, i) => {
+      expect(Object.fromEntries(Object.entries(t.intermediate).map(([k, v]) => [Number(k), v]))).toEqual(study.trials[i].intermediateValues);
+    });
+    expect(out.trials[0].intermediate['0']).toBeNaN();
+  });
+
+  it('and we read a journal in which Python wrote NaN and ±Infinity', async () => {
+    const path = journal();
+    const script = `
+import sys, optuna
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+storage = optuna.storages.JournalStorage(optuna.storages.JournalFileStorage(sys.argv[1]))
+s = optuna.create_study(study_name="pynan", storage=storage)
+def obj(t):
+    t.report(float("nan"), 0)
+    t.report(float("inf"), 1)
+    t.report(float("-inf"), 2)
+    return [float("inf"), float("nan"), 1.5][t.number]
+s.optimize(obj, n_trials=3)
+print([t.state.name for t in s.trials])`;
+    const states = execFileSync(python, ['-c', script, path], { encoding: 'utf8' }).trim();
+    expect(states).toBe("['COMPLETE', 'FAIL', 'COMPLETE']");
+    expect(readFileSync(path, 'utf8')).toMatch(/"intermediate_value": NaN/);
+    const study = await loadStudy({ studyName: 'pynan', storage: `journal:${path}`, logger: quiet });
+    expect(study.trials.map((t) => TrialState[t.state])).toEqual(['COMPLETE', 'FAIL', 'COMPLETE']);
+    expect(study.trials.map((t) => t.value)).toEqual([Number.POSITIVE_INFINITY, null, 1.5]);
+    for (const t of study.trials) expect(t.intermediateValues).toEqual({ 0: Number.NaN, 1: Number.POSITIVE_INFINITY, 2: Number.NEGATIVE_INFINITY });
+    expect(study.bestValue).toBe(1.5);
   });
 });

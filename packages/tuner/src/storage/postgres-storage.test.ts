@@ -59,6 +59,33 @@ describe.runIf((available || process.env.CI) && !process.env.FMNIST_NODE_LEG)('P
     await storage.close();
   });
 
+  it('keeps NaN and ±Infinity in intermediate and objective values, as the journal does', async () => {
+    const storage = await PostgresStorage.connect(URL_);
+    const name = unique('nan');
+    const study = await createStudy({ studyName: name, storage, direction: 'minimize', logger: quiet });
+    const results = [Number.POSITIVE_INFINITY, Number.NaN, Number.NEGATIVE_INFINITY];
+    let n = 0;
+    await study.optimize(
+      (t) => {
+        t.report(Number.NaN, 0);
+        t.report(Number.POSITIVE_INFINITY, 1);
+        t.report(Number.NEGATIVE_INFINITY, 2);
+        return results[n++];
+      },
+      { nTrials: 3 },
+    );
+    await study.enqueueTrial({});
+    await storage.createTrial(study.studyId, { state: TrialState.COMPLETE, value: Number.POSITIVE_INFINITY, intermediateValues: { 0: Number.NaN } });
+    const again = await loadStudy({ studyName: name, storage });
+    expect(again.trials.slice(0, 3).map((t) => TrialState[t.state])).toEqual(['COMPLETE', 'FAIL', 'COMPLETE']);
+    expect(again.trials.slice(0, 3).map((t) => t.value)).toEqual([Number.POSITIVE_INFINITY, null, Number.NEGATIVE_INFINITY]);
+    for (const t of again.trials.slice(0, 3)) expect(t.intermediateValues).toEqual({ 0: Number.NaN, 1: Number.POSITIVE_INFINITY, 2: Number.NEGATIVE_INFINITY });
+    expect(again.trials[4].value).toBe(Number.POSITIVE_INFINITY);
+    expect(again.trials[4].intermediateValues[0]).toBeNaN();
+    expect(again.bestValue).toBe(Number.NEGATIVE_INFINITY);
+    await storage.close();
+  });
+
   it('lets workers in several processes share a study: exactly nTrials, numbered 0..n-1, none twice', async () => {
     const name = unique('workers');
     const storage = await PostgresStorage.connect(URL_);

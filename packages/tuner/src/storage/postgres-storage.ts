@@ -43,33 +43,55 @@ CREATE TABLE IF NOT EXISTS fmnist_trials (
 );
 ALTER TABLE fmnist_trials ADD COLUMN IF NOT EXISTS grace_period DOUBLE PRECISION;`;
 
+/**
+ * JSONB has no NaN or ±Infinity (JSON.stringify would make them null): in the value columns
+ * (`vals`, `intermediate`) such a number is kept as the string JavaScript and Python print for it
+ * ('NaN', 'Infinity', '-Infinity'), and read back as the number.
+ */
+function encodeNumber(v: number): number | string {
+  return Number.isFinite(v) ? v : String(v);
+}
+
+function decodeNumber(v: number | string): number {
+  return typeof v === 'number' ? v : Number(v);
+}
+
+function encodeValues(values: number[] | null): string | null {
+  return values === null ? null : JSON.stringify(values.map(encodeNumber));
+}
+
+function encodeIntermediate(values: Record<number, number>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encodeNumber(v)])));
+}
+
 interface TrialRow {
   trial_id: number;
   number: number;
   state: number;
-  vals: number[] | null;
+  vals: (number | string)[] | null;
   params: Record<string, number>;
   distributions: Record<string, string>;
   user_attrs: Record<string, unknown>;
   system_attrs: Record<string, unknown>;
-  intermediate: Record<string, number>;
+  intermediate: Record<string, number | string>;
   datetime_start: string | null;
   datetime_complete: string | null;
 }
 
 function toFrozen(r: TrialRow): FrozenTrial {
   const distributions: Record<string, Distribution> = Object.fromEntries(Object.entries(r.distributions).map(([k, v]) => [k, distributionFromJson(v)]));
+  const values = r.vals === null ? null : r.vals.map(decodeNumber);
   return {
     trialId: r.trial_id,
     number: r.number,
     state: r.state as TrialState,
-    values: r.vals,
-    value: r.vals && r.vals.length === 1 ? r.vals[0] : null,
+    values,
+    value: values && values.length === 1 ? values[0] : null,
     params: Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, toExternal(distributions[k], v)])),
     distributions,
     userAttrs: r.user_attrs,
     systemAttrs: r.system_attrs,
-    intermediateValues: Object.fromEntries(Object.entries(r.intermediate).map(([k, v]) => [Number(k), v])),
+    intermediateValues: Object.fromEntries(Object.entries(r.intermediate).map(([k, v]) => [Number(k), decodeNumber(v)])),
     datetimeStart: r.datetime_start,
     datetimeComplete: r.datetime_complete,
   };
@@ -214,12 +236,12 @@ export class PostgresStorage implements Storage {
           studyId,
           next.rows[0].n,
           state,
-          vals === null ? null : JSON.stringify(vals),
+          encodeValues(vals),
           JSON.stringify(template?.params ?? {}),
           JSON.stringify(Object.fromEntries(Object.entries(template?.distributions ?? {}).map(([k, d]) => [k, distributionToJson(d)]))),
           JSON.stringify(template?.userAttrs ?? {}),
           JSON.stringify(template?.systemAttrs ?? {}),
-          JSON.stringify(template?.intermediateValues ?? {}),
+          encodeIntermediate(template?.intermediateValues ?? {}),
           state === TrialState.WAITING ? null : pythonNow(),
           isFinished(state) ? pythonNow() : null,
           this.gracePeriod,
@@ -264,14 +286,14 @@ export class PostgresStorage implements Storage {
     this.stopHeartbeat(trialId);
     await this.updateRunning(trialId, 'state = $2, vals = coalesce($3, vals), datetime_complete = $4', [
       state,
-      values === null ? null : JSON.stringify(values),
+      encodeValues(values),
       isFinished(state) ? pythonNow() : null,
     ]);
     return true;
   }
 
   async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    await this.updateRunning(trialId, 'intermediate = intermediate || $2, heartbeat = now()', [JSON.stringify({ [step]: value })]);
+    await this.updateRunning(trialId, 'intermediate = intermediate || $2, heartbeat = now()', [encodeIntermediate({ [step]: value })]);
   }
 
   async setTrialUserAttr(trialId: number, key: string, value: unknown): Promise<void> {

@@ -16,6 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Saves the full training state after every epoch. */
 class SaveEachEpoch extends Callback {
+  readonly observesOnly = true; // a fault injector, not part of the run
   async onEpochEnd(): Promise<void> {
     await this.trainer.saveCheckpoint(dir);
   }

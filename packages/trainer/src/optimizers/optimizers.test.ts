@@ -165,7 +165,7 @@ describe('state per variable, as torch.optim keeps it', () => {
     tf.dispose([a, b]);
   });
 
-  it('refuses a slot whose shape is not its variable\'s, naming it', () => {
+  it("refuses a slot whose shape is not its variable's, naming it", () => {
     const opt = new Adam();
     const [a] = vars();
     expect(() => opt.setState({ name: 'adam', lr: 0.01, step: 1, slots: { 0: { m: { shape: [3], values: [0, 0, 0] } } } }, [a])).toThrow(

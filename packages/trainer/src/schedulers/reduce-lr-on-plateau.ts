@@ -33,7 +33,8 @@ export class ReduceLROnPlateau extends Callback {
   readonly cooldown: number;
   readonly minLr: number;
   readonly eps: number;
-  best = Number.NaN;
+  /** Best value so far; starts at the worst (Infinity when minimising), as PyTorch's. */
+  best: number;
   numBadEpochs = 0;
   cooldownCounter = 0;
 
@@ -49,10 +50,15 @@ export class ReduceLROnPlateau extends Callback {
     this.cooldown = options.cooldown ?? 0;
     this.minLr = options.minLr ?? 0;
     this.eps = options.eps ?? 1e-8;
+    this.best = this.worst();
   }
 
+  private worst(): number {
+    return this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+
+  /** PyTorch's rule; a NaN value is never better (a bad epoch). */
   private isBetter(a: number): boolean {
-    if (Number.isNaN(this.best)) return true;
     const t = this.threshold;
     if (this.mode === 'min') return this.thresholdMode === 'rel' ? a < this.best * (1 - t) : a < this.best - t;
     return this.thresholdMode === 'rel' ? a > this.best * (1 + t) : a > this.best + t;
@@ -86,7 +92,9 @@ export class ReduceLROnPlateau extends Callback {
   }
 
   setState(state: Record<string, unknown>): void {
-    this.best = stateNumber(state.best);
+    // Checkpoints written before `best` started at the worst value hold NaN (null) for "none yet".
+    const best = stateNumber(state.best);
+    this.best = Number.isNaN(best) ? this.worst() : best;
     this.numBadEpochs = stateNumber(state.numBadEpochs, 0);
     this.cooldownCounter = stateNumber(state.cooldownCounter, 0);
   }

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TrainerControl } from '../callbacks/callback';
+import { Adam } from '../optimizers/adam';
+import { SGD } from '../optimizers/sgd';
 import { CosineAnnealingLR, CosineAnnealingWarmRestarts } from './cosine-annealing-lr';
 import { LinearWarmup } from './linear-warmup';
 import { OneCycleLR } from './one-cycle-lr';
@@ -107,5 +109,82 @@ describe('LinearWarmup', () => {
       lrs.push(c.lr);
     }
     close(lrs, [0.025, 0.05, 0.075, 0.1, 0.1, 0.1]);
+  });
+});
+
+describe('interval: per epoch (default) or per optimizer step', () => {
+  it('CosineAnnealingLR with interval "step" anneals within an epoch; the default waits for the next epoch', () => {
+    const perStep = new CosineAnnealingLR({ tMax: 4, interval: 'step' });
+    const perEpoch = new CosineAnnealingLR({ tMax: 4 });
+    const c = control(0.1, 4, 1);
+    const seen: number[][] = [];
+    for (const cb of [perStep, perEpoch]) {
+      cb.setTrainer(c);
+      c.lr = 0.1;
+      cb.onEpochBegin(0);
+      const lrs: number[] = [];
+      for (let s = 0; s < 4; s++) {
+        c.step = s;
+        cb.onBatchBegin(s);
+        lrs.push(c.lr);
+      }
+      seen.push(lrs);
+    }
+    close(seen[0], [0.1, 0.08535533905932738, 0.05, 0.014644660940672627]);
+    close(seen[1], [0.1, 0.1, 0.1, 0.1]);
+  });
+
+  it('refuses an unknown interval, naming the schedule', () => {
+    expect(() => new StepLR({ stepSize: 1, interval: 'batch' as 'step' })).toThrow(/StepLR.interval: expected 'epoch' or 'step', got "batch"/);
+  });
+});
+
+describe('OneCycleLR momentum (PyTorch values)', () => {
+  // torch 1.13: OneCycleLR(SGD(momentum=0.9), max_lr=0.1, total_steps=10), momentum per step.
+  const torchMomentum = [
+    0.95, 0.8999999999999999, 0.85, 0.854951556604879, 0.8688255099070633, 0.8888739533021842, 0.9111260466978157, 0.9311744900929366, 0.945048443395121, 0.95,
+  ];
+
+  it('cycles SGD momentum and Adam beta1 inversely to the rate', () => {
+    for (const optimizer of [new SGD({ lr: 0.01, momentum: 0.9 }), new Adam()]) {
+      const c = Object.assign(control(0.01, 10, 1), { optimizer });
+      const oc = new OneCycleLR({ maxLr: 0.1 });
+      oc.setTrainer(c);
+      const seen: number[] = [];
+      for (let s = 0; s < 10; s++) {
+        c.step = s;
+        oc.onBatchBegin();
+        seen.push(optimizer.getMomentum());
+      }
+      close(seen, torchMomentum);
+    }
+  });
+
+  it('warns once and leaves the momentum when the trainer exposes no optimizer', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const oc = new OneCycleLR({ maxLr: 0.1 });
+    oc.setTrainer(control(0.01, 10, 1));
+    oc.onBatchBegin();
+    oc.onBatchBegin();
+    expect(warn.mock.calls.length).toBeLessThanOrEqual(1);
+    warn.mockRestore();
+  });
+
+  it('refuses bad options, naming them', () => {
+    expect(() => new OneCycleLR({ maxLr: 0.1, pctStart: 1.5 })).toThrow(/OneCycleLR.pctStart/);
+    expect(() => new OneCycleLR({ maxLr: 0.1, annealStrategy: 'exp' as 'cos' })).toThrow(/OneCycleLR.annealStrategy/);
+    expect(() => new OneCycleLR({ maxLr: 0.1, totalSteps: 0 })).toThrow(/OneCycleLR.totalSteps/);
+  });
+});
+
+describe('ReduceLROnPlateau and NaN', () => {
+  it('counts a NaN first value as a bad epoch (best starts at the worst value, as in PyTorch)', () => {
+    const cb = new ReduceLROnPlateau({ patience: 0, factor: 0.5 });
+    const c = control(1);
+    cb.setTrainer(c);
+    cb.onEpochEnd(0, { val_loss: Number.NaN });
+    expect(c.lr).toBe(0.5);
+    cb.onEpochEnd(1, { val_loss: 1 });
+    expect(c.lr).toBe(0.5);
   });
 });

@@ -32,6 +32,8 @@ export function stageConfig(stage: number, quick: boolean, long = false): StageC
  * journey after that batch of that fit (fits are named by their stage: main, base, tuned, ...).
  */
 class KillAt extends Callback {
+  /** Not part of the run's fingerprint: a resumed run goes on without it. */
+  readonly observesOnly = true;
   private epoch = -1;
   constructor(
     private readonly epochAt: number,

@@ -45,6 +45,8 @@ function yieldToPage(): Promise<void> {
 
 /** Streams progress to the page, honours Stop, and yields every ~30 ms so the page stays responsive. */
 class PageCallback extends Callback {
+  /** Not part of the run's fingerprint: a resumed run goes on without it. */
+  readonly observesOnly = true;
   private step = 0;
   private lastYield = performance.now();
 

@@ -139,6 +139,46 @@ describe('fmnist train, eval, predict', () => {
     );
   }, 60_000);
 
+  it('--resume with other augmentation or another schedule is refused, naming the field', async () => {
+    const dir = tmp('augmented');
+    const first = await cli(
+      'train',
+      '--model',
+      'mlp-small',
+      '--epochs',
+      '1',
+      '--batch',
+      '64',
+      ...small(),
+      '--augment',
+      'flip',
+      '--checkpoint-dir',
+      dir,
+      '--json',
+    );
+    expect(first.code, first.err.join(' ')).toBe(0);
+    const again = (...flags: string[]) => [
+      'train',
+      '--model',
+      'mlp-small',
+      '--epochs',
+      '2',
+      '--batch',
+      '64',
+      ...small(),
+      '--checkpoint-dir',
+      dir,
+      '--resume',
+      '--json',
+      ...flags,
+    ];
+    await expectInputError(again('--augment', 'erase,rotate', '--schedule', 'cosine'), /belongs to another run: training data transform was/);
+    await expectInputError(
+      again('--augment', 'flip', '--schedule', 'cosine'),
+      /belongs to another run: callbacks\[0\] was "none", this run has "CosineAnnealingLR\(/,
+    );
+  }, 60_000);
+
   it('eval scores the saved model as train did', async () => {
     const fresh = tmp('model2');
     const t = await cli('train', '--model', 'mlp-small', '--epochs', '1', ...small(), '--out', fresh, '--json');

@@ -30,9 +30,9 @@ describe('validation takes the training loader convention', () => {
       /^validation: normalize is "unit", the training loader's is \{"mean":0.3,"std":0.35\}/,
     );
     const conv = cnn({ inputShape: [8, 8, 1], classes: 4, filters: [2, 2], dense: [4], seed: 2 });
-    await expect(
-      fit(conv, new DataLoader(data, { layout: 'image' }), { epochs: 1, validation: new DataLoader(val, { layout: 'flat' }) }),
-    ).rejects.toThrow(/^validation: layout 'flat' does not match the model's 'image' inputs/);
+    await expect(fit(conv, new DataLoader(data, { layout: 'image' }), { epochs: 1, validation: new DataLoader(val, { layout: 'flat' }) })).rejects.toThrow(
+      /^validation: layout 'flat' does not match the model's 'image' inputs/,
+    );
     m.dispose();
     conv.dispose();
   });

@@ -179,6 +179,7 @@ async function runLoop(
     loss: lossName,
     labelSmoothing: options.labelSmoothing ?? 0,
     gradientClip: options.gradientClip,
+    callbacks: options.callbacks ?? [],
   });
   let startEpoch = 0;
   let startBatch = 0;

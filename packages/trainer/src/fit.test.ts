@@ -116,6 +116,7 @@ describe('checkpoints and resume', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
     // A crash at the start of epoch 2, after epoch 1's checkpoint.
     class CrashAt2 extends Callback {
+      readonly observesOnly = true; // a fault injector, not part of the run
       onEpochBegin(epoch: number) {
         if (epoch === 2) throw new Error('crash');
       }

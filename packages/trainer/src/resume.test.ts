@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataLoader } from '@fmnist/data';
+import { Compose, DataLoader, RandomCrop, RandomHorizontalFlip } from '@fmnist/data';
 import { mlp } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ const tmp = (name: string) => mkdtempSync(join(tmpdir(), `${name}-`));
 
 /** Throws at the start of epoch `at`, like a crash right after the previous epoch's checkpoint. */
 class CrashAt extends Callback {
+  readonly observesOnly = true; // a fault injector, not part of the run
   constructor(private readonly at: number) {
     super();
   }
@@ -152,6 +153,32 @@ describe('a checkpoint belongs to its run', () => {
     await expect(resume(model(), loader(), { optimizer: { name: 'adam', lr: 0.02 } })).rejects.toThrow(/optimizer was "lr=0.01/);
     await expect(resume(model(), loader(), { labelSmoothing: 0.1 })).rejects.toThrow(/labelSmoothing was 0, this run has 0.1/);
     await expect(resume(model(), loader(), { loss: 'binaryCrossentropy' })).rejects.toThrow(/loss was "categoricalCrossentropy"/);
+  });
+
+  it("refuses another augmentation's parameters or a callback that changes the numbers; watching callbacks may come and go", async () => {
+    const augmented = (padding: number, flip = true) =>
+      new DataLoader(data, {
+        batchSize: 16,
+        seed: 5,
+        transform: new Compose([...(flip ? [new RandomHorizontalFlip()] : []), new RandomCrop({ size: 8, padding })]),
+      });
+    const first = tmp('augmented');
+    await fit(model(), augmented(1), { ...base, epochs: 2, callbacks: [new StepLR({ stepSize: 1, gamma: 0.5 }), new ModelCheckpoint({ dir: first })] });
+    const resume = (l: DataLoader, callbacks: Callback[]) => fit(model(), l, { ...base, callbacks, resumeFrom: first });
+    const schedule = () => new StepLR({ stepSize: 1, gamma: 0.5 });
+    // Same class names (Compose, RandomCrop), other parameters.
+    await expect(resume(augmented(2), [schedule()])).rejects.toThrow(
+      /training data transform was "Compose\(transforms=\[RandomHorizontalFlip\(p=0.5\),RandomCrop\(/,
+    );
+    await expect(resume(augmented(1, false), [schedule()])).rejects.toThrow(/training data transform/);
+    await expect(resume(augmented(1), [new StepLR({ stepSize: 1, gamma: 0.1 })])).rejects.toThrow(/callbacks\[0\] was "StepLR\(.*gamma=0.5/);
+    await expect(resume(augmented(1), [schedule(), new EarlyStopping({ patience: 1, monitor: 'loss' })])).rejects.toThrow(
+      /callbacks\[1\] was "none", this run has "EarlyStopping\(/,
+    );
+    await expect(resume(augmented(1), [])).rejects.toThrow(/callbacks\[0\] was "StepLR/);
+    // Loggers, progress, checkpoints and monitors only watch: adding them is no other run.
+    const history = await resume(augmented(1), [new OverfittingMonitor(), schedule(), new ModelCheckpoint({ dir: tmp('watch') })]);
+    expect(history.epochs).toHaveLength(3);
   });
 
   it('lets a run train further with more epochs, as Keras does', async () => {

@@ -1,4 +1,6 @@
 import type { DataLoader } from '@fmnist/data';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Callback } from './callbacks/callback';
 import type { LossName } from './losses';
 import type { Optimizer } from './optimizers/optimizer';
 import type { Trainable } from './trainable';
@@ -18,6 +20,8 @@ export interface RunFingerprint {
     normalize: string;
     transform: string;
     mix: string;
+    labelsAs?: string;
+    layout?: string;
   };
   /** One line per layer (class, config without names or initialisers) or per variable shape. */
   model: string[];
@@ -25,6 +29,12 @@ export interface RunFingerprint {
   loss: LossName;
   labelSmoothing: number;
   gradientClip: string;
+  /**
+   * The callbacks that change the numbers (schedules, early stopping, EMA, your own), in list
+   * order, each with its settings; those that only watch (`observesOnly`: loggers, progress,
+   * checkpoints) are left out. Absent in checkpoints of older versions.
+   */
+  callbacks?: string[];
 }
 
 /** FNV-1a over the labels, in dataset order (a different subset or order changes it). */
@@ -46,6 +56,58 @@ function stripConfig(value: unknown): unknown {
     );
   }
   return value;
+}
+
+const MAX_DEPTH = 4;
+
+/** A field's value as text, or undefined for what does not describe settings (functions, tensors, class instances). */
+function describeField(value: unknown, depth: number): string | undefined {
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (value === null) return 'null';
+  if (value === undefined || typeof value !== 'object' || depth > MAX_DEPTH || value instanceof tf.Tensor) return undefined;
+  if (ArrayBuffer.isView(value)) return undefined;
+  if (Array.isArray(value)) {
+    const parts = value.map((v) => describeField(v, depth + 1));
+    return parts.some((p) => p === undefined) ? undefined : `[${parts.join(',')}]`;
+  }
+  const proto = Object.getPrototypeOf(value);
+  const plain = proto === Object.prototype || proto === null;
+  // Plain option objects, and objects that apply something (transforms, nested in Compose).
+  if (!plain && typeof (value as { apply?: unknown }).apply !== 'function') return undefined;
+  return describeObject(value as object, depth + 1);
+}
+
+/**
+ * An object's class and its settings: every own field holding numbers, strings, booleans, arrays
+ * of them or nested transforms, sorted by name. `Compose(transforms=[RandomCrop(padding=[2,2,2,2],
+ * size=[28,28], ...)])`: two objects of one class with other parameters describe differently.
+ */
+export function describeObject(value: object, depth = 0): string {
+  const name = value.constructor?.name ?? 'Object';
+  const fields = Object.entries(value)
+    .filter(([k, v]) => k !== 'trainer' && !k.startsWith('_') && !(k === 'name' && v === name))
+    .flatMap(([k, v]) => {
+      const d = describeField(v, depth);
+      return d === undefined ? [] : [`${k}=${d}`];
+    })
+    .sort();
+  return `${name}(${fields.join(', ')})`;
+}
+
+/**
+ * The callbacks that change the numbers, described with their settings: their fields less the
+ * state they checkpoint (`getState`'s keys: counters, best values), which a run changes as it goes.
+ */
+export function callbacksFingerprint(callbacks: readonly Callback[]): string[] {
+  return callbacks
+    .filter((c) => c.observesOnly !== true)
+    .map((c) => {
+      const state = new Set(Object.keys(c.getState?.() ?? {}));
+      const settings = Object.fromEntries(Object.entries(c).filter(([k]) => !state.has(k)));
+      Object.setPrototypeOf(settings, Object.getPrototypeOf(c));
+      return describeObject(settings);
+    });
 }
 
 /** The architecture as lines: layer class, config and weight shapes (raw-variable models: shapes only). */
@@ -82,6 +144,7 @@ export function runFingerprint(parts: {
   loss: LossName;
   labelSmoothing: number;
   gradientClip?: { norm?: number; value?: number };
+  callbacks: readonly Callback[];
 }): RunFingerprint {
   const { loader } = parts;
   const o = loader.options;
@@ -96,14 +159,17 @@ export function runFingerprint(parts: {
       shuffle: o.shuffle,
       dropLast: o.dropLast,
       normalize: JSON.stringify(o.normalize),
-      transform: o.transform?.name ?? 'none',
-      mix: o.mix?.name ?? 'none',
+      transform: o.transform ? describeObject(o.transform) : 'none',
+      mix: o.mix ? describeObject(o.mix) : 'none',
+      labelsAs: o.labels,
+      layout: o.layout,
     },
     model: modelFingerprint(parts.model),
     optimizer: optimizerFingerprint(parts.optimizer, parts.baseLr),
     loss: parts.loss,
     labelSmoothing: parts.labelSmoothing,
     gradientClip: JSON.stringify(parts.gradientClip ?? null),
+    callbacks: callbacksFingerprint(parts.callbacks),
   };
 }
 
@@ -128,4 +194,8 @@ export function checkSameRun(dir: string, saved: RunFingerprint | undefined, cur
   if (saved.loss !== current.loss) differ('loss', saved.loss, current.loss);
   if (saved.labelSmoothing !== current.labelSmoothing) differ('labelSmoothing', saved.labelSmoothing, current.labelSmoothing);
   if (saved.gradientClip !== current.gradientClip) differ('gradientClip', saved.gradientClip, current.gradientClip);
+  const [was, now] = [saved.callbacks ?? [], current.callbacks ?? []];
+  for (let i = 0; i < Math.max(was.length, now.length); i++) {
+    if (was[i] !== now[i]) differ(`callbacks[${i}]`, was[i] ?? 'none', now[i] ?? 'none');
+  }
 }

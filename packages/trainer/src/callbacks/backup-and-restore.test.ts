@@ -20,6 +20,7 @@ const tmp = (name: string) => mkdtempSync(join(tmpdir(), `${name}-`));
 
 /** Records the epochs that ran; throws at the start of epoch `crashAt` (a crash after the previous epoch's backup). */
 class Epochs extends Callback {
+  readonly observesOnly = true; // a fault injector, not part of the run
   readonly ran: number[] = [];
   constructor(private readonly crashAt?: number) {
     super();

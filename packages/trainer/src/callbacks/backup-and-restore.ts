@@ -26,6 +26,8 @@ const BACKUP_FILE = /^checkpoint(\.json|-[0-9a-f]+\.bin)(\.\d+\.[0-9a-f]+\.tmp)?
  * same run, or `fit` refuses it naming the field). Node only (files).
  */
 export class BackupAndRestore extends Callback {
+  /** Watches only: not part of the run's fingerprint. */
+  readonly observesOnly = true;
   readonly backupDir: string;
   readonly deleteCheckpoint: boolean;
   /** How many directories, `backupDir` and up, the run created (kept in the backup, so a resumed run knows). */

@@ -37,6 +37,12 @@ export interface TrainerControl {
 
 /** The hooks; every one is optional and may be async (Keras' names). */
 export interface CallbackHooks {
+  /**
+   * True for a callback that only watches (loggers, progress, checkpoints): it is left out of the
+   * run's fingerprint, so a resume may add or drop it. Others (schedules, early stopping, EMA, your
+   * own by default) are part of the run: a resume with other settings is refused. Default false.
+   */
+  readonly observesOnly?: boolean;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;

@@ -16,6 +16,7 @@ const tmp = (name: string) => mkdtempSync(join(tmpdir(), `${name}-`));
 
 /** Throws after epoch `at` was logged (onEpochEnd) but before its checkpoint is written (afterEpochEnd of callbacks after it). */
 class CrashAfterLog extends Callback {
+  readonly observesOnly = true; // a fault injector, not part of the run
   constructor(private readonly at: number) {
     super();
   }
@@ -83,6 +84,7 @@ describe('CSVLogger and JSONLLogger on resume', () => {
 
 /** Writes a checkpoint after batch `saveAt` of epoch `epoch` (mid-epoch, as an interrupt does), then crashes after batch `crashAt`. */
 class SaveMidEpochThenCrash extends Callback {
+  readonly observesOnly = true; // a fault injector, not part of the run
   private epoch = -1;
   constructor(
     private readonly dir: string,

@@ -39,6 +39,8 @@ function keepLines(path: string, keep: (line: string, index: number) => boolean)
  * file ends as an uninterrupted run's would; `append` keeps an earlier file for a fresh run too.
  */
 export class CSVLogger extends Callback {
+  /** Watches only: not part of the run's fingerprint. */
+  readonly observesOnly = true;
   readonly path: string;
   readonly append: boolean;
   private columns: string[] = [];
@@ -74,6 +76,8 @@ export class CSVLogger extends Callback {
 
 /** One JSON object per epoch (and optionally per batch), one per line. */
 export class JSONLLogger extends Callback {
+  /** Watches only: not part of the run's fingerprint. */
+  readonly observesOnly = true;
   readonly path: string;
   readonly batches: boolean;
 

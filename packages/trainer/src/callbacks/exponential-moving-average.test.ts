@@ -67,6 +67,7 @@ describe('ExponentialMovingAverage', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'ema-'));
     class CrashAt2 extends Callback {
+      readonly observesOnly = true; // a fault injector, not part of the run
       onEpochBegin(epoch: number) {
         if (epoch === 2) throw new Error('crash');
       }

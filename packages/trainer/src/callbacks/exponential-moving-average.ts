@@ -99,7 +99,7 @@ export class ExponentialMovingAverage extends Callback {
   }
 
   getState(): Record<string, unknown> {
-    return { updates: this.updates, decay: this.decay };
+    return { updates: this.updates };
   }
 
   getStateTensors(): tf.Tensor[] {

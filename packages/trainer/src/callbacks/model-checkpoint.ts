@@ -21,6 +21,8 @@ export interface ModelCheckpointOptions {
  * and the model itself in the standard tfjs format under `dir/best` (saveBestOnly) or `dir/last`.
  */
 export class ModelCheckpoint extends Callback {
+  /** Watches only: not part of the run's fingerprint. */
+  readonly observesOnly = true;
   readonly dir: string;
   readonly monitor: string;
   readonly saveBestOnly: boolean;

@@ -12,6 +12,8 @@ export interface OverfittingReport {
 
 /** Tracks the train/validation gap per epoch: the journey's theme. Logs `gap`; `report()` at the end. */
 export class OverfittingMonitor extends Callback {
+  /** Watches only: not part of the run's fingerprint. */
+  readonly observesOnly = true;
   readonly gaps: number[] = [];
   private trainLoss: number[] = [];
   private valLoss: number[] = [];

@@ -24,6 +24,8 @@ function fmt(logs: Logs, keys: string[]): string {
 
 /** A Keras-like progress bar with ETA, loss, accuracy and images/s; plain lines when not a TTY. */
 export class ProgressBar extends Callback {
+  /** Watches only: not part of the run's fingerprint. */
+  readonly observesOnly = true;
   private readonly write: (text: string) => void;
   private readonly live: boolean;
   private readonly interval: number;

@@ -73,9 +73,9 @@ describe('the weights validation measured are the weights kept (EMA × checkpoin
     const model = mlp({ inputs: 64, hidden: [8], outputs: 4, seed: 3 });
     const a = new ExponentialMovingAverage();
     const b = new ExponentialMovingAverage();
-    await expect(
-      fit(model, new DataLoader(data, { batchSize: 16, seed: 5 }), { epochs: 1, validation: valLoader(), callbacks: [a, b] }),
-    ).rejects.toThrow(/ExponentialMovingAverage#0 and ExponentialMovingAverage#1 both supply/);
+    await expect(fit(model, new DataLoader(data, { batchSize: 16, seed: 5 }), { epochs: 1, validation: valLoader(), callbacks: [a, b] })).rejects.toThrow(
+      /ExponentialMovingAverage#0 and ExponentialMovingAverage#1 both supply/,
+    );
     a.dispose();
     b.dispose();
     model.dispose();

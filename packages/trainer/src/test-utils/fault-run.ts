@@ -25,6 +25,7 @@ export interface FaultRunResult {
 const die = () => process.kill(process.pid, 'SIGKILL');
 
 class Killer extends Callback {
+  readonly observesOnly = true; // a fault injector, not part of the run
   private epoch = -1;
   constructor(private readonly point: KillPoint | undefined) {
     super();

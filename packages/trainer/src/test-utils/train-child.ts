@@ -8,6 +8,7 @@ import { fit } from '../fit';
 import { toyDataset } from './toy-data';
 
 class Slow extends Callback {
+  readonly observesOnly = true; // a fault injector, not part of the run
   async onEpochEnd(): Promise<void> {
     await new Promise((r) => setTimeout(r, 400));
   }

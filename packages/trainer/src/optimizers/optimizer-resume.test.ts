@@ -6,6 +6,7 @@ import { mlp } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Callback } from '../callbacks/callback';
+import { readCheckpoint } from '../checkpoint';
 import { fit } from '../fit';
 import { toyDataset, useCpu } from '../test-utils/toy-data';
 import { Adam } from './adam';
@@ -29,6 +30,10 @@ describe('resuming a fit (defect 8, optimizer half)', () => {
     // One optimizer instance across the fits (fit disposes only optimizers it created itself).
     const optimizer = new Adam({ lr: 0.01 });
     await fit(model, loader, { epochs: 1, seed: 3, optimizer, callbacks: [new SaveEachEpoch()] });
+    // The checkpoint carries each variable's own step count (4 batches).
+    const saved = readCheckpoint(dir);
+    expect(saved.optimizer.steps).toEqual({ 0: 4, 1: 4, 2: 4, 3: 4 });
+    tf.dispose([...saved.variables.map((v) => v.values), ...saved.callbackTensors.flat()]);
     const counts: number[] = [];
     for (let i = 0; i < 4; i++) {
       await fit(model, loader, { epochs: 1, seed: 3, optimizer, resumeFrom: dir });

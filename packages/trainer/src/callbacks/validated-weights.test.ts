@@ -27,7 +27,11 @@ class Wreck extends Callback {
   }
   onBatchEnd(): void {
     if (this.epoch < 2) return;
-    for (const v of this.trainer.model.trainableVariables()) v.assign(tf.tidy(() => tf.neg(v)));
+    for (const v of this.trainer.model.trainableVariables()) {
+      const flipped = tf.neg(v);
+      v.assign(flipped);
+      flipped.dispose();
+    }
   }
 }
 

@@ -233,6 +233,7 @@ async function runLoop(
     baseLearningRate: baseLr,
     epochs,
     stepsPerEpoch: trainLoader.length,
+    startBatch,
     get globalStep() {
       return globalStep;
     },

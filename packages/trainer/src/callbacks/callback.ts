@@ -18,6 +18,8 @@ export interface TrainerControl {
   readonly stepsPerEpoch: number;
   /** Optimizer steps so far across epochs. */
   readonly globalStep: number;
+  /** The batch the run's first epoch starts at: 0, or where a resumed checkpoint was written mid-epoch. */
+  readonly startBatch: number;
   /** Epoch logs so far. */
   readonly history: Logs[];
   /** Writes the full training state (for exact resume) to a directory, atomically. */

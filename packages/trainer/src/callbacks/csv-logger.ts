@@ -5,15 +5,13 @@ import { Callback, type Logs, type TrainerControl } from './callback';
 
 /**
  * Where a run resumes: the epochs its checkpoint holds and the batches of the next epoch it holds
- * too (a checkpoint written mid-epoch, by an interrupt or a callback). The batches are the steps
- * past the completed epochs, each of `stepsPerEpoch` steps (an epoch a callback cut short and a
- * later run trained on from is not told apart). A fresh run is at { epochs: 0, batches: 0 }.
+ * too (a checkpoint written mid-epoch, by an interrupt or a callback). A fresh run is at
+ * { epochs: 0, batches: 0 }.
  */
 function resumedAt(trainer: TrainerControl | undefined): { epochs: number; batches: number } {
   const epochs = trainer?.history.length ?? 0;
   if (!trainer) return { epochs, batches: 0 };
-  const batches = trainer.globalStep - epochs * trainer.stepsPerEpoch;
-  return { epochs, batches: Math.min(Math.max(batches, 0), trainer.stepsPerEpoch) };
+  return { epochs, batches: trainer.startBatch ?? 0 };
 }
 
 /**

@@ -11,8 +11,18 @@ export class LinearWarmup extends Callback {
   private scheduled = Number.NaN;
   private lastSet = Number.NaN;
 
-  constructor(options: { warmupSteps: number; startFactor?: number }) {
+  readonly interval = 'step';
+
+  constructor(options: {
+    warmupSteps: number;
+    /** Default 0. */
+    startFactor?: number;
+    /** LinearWarmup moves before every batch: only 'step' (the default) is accepted, for uniformity with the other schedules. */
+    interval?: 'step';
+  }) {
     super();
+    if (options.interval !== undefined && options.interval !== 'step')
+      throw new TrainerError(`LinearWarmup.interval: it moves before every batch; expected 'step', got ${JSON.stringify(options.interval)}`);
     if (!Number.isInteger(options.warmupSteps) || options.warmupSteps < 1)
       throw new TrainerError(`LinearWarmup.warmupSteps: expected a positive integer, got ${options.warmupSteps}`);
     this.warmupSteps = options.warmupSteps;

@@ -26,6 +26,8 @@ export interface OneCycleLROptions {
   finalDivFactor?: number;
   /** Up to maxLr, back down to the initial rate, then annealing to the final rate. Default false. */
   threePhase?: boolean;
+  /** OneCycleLR moves before every batch: only 'step' (the default) is accepted, for uniformity with the other schedules. */
+  interval?: 'step';
 }
 
 /** The part of an optimizer OneCycleLR cycles (our Optimizer has it). */
@@ -47,11 +49,15 @@ let warnedNoOptimizer = false;
 
 /** torch.optim.lr_scheduler.OneCycleLR (Smith & Topin), stepped every batch, with PyTorch's defaults. */
 export class OneCycleLR extends Callback {
-  readonly options: Required<Omit<OneCycleLROptions, 'totalSteps'>> & { totalSteps?: number };
+  readonly options: Required<Omit<OneCycleLROptions, 'totalSteps' | 'interval'>> & { totalSteps?: number };
+  readonly interval = 'step';
 
   constructor(options: OneCycleLROptions) {
     super();
     checkPositive('OneCycleLR.maxLr', options.maxLr);
+    const { interval, ...rest } = options;
+    if (interval !== undefined && interval !== 'step')
+      throw new TrainerError(`OneCycleLR.interval: it moves before every batch; expected 'step', got ${JSON.stringify(interval)}`);
     this.options = {
       pctStart: 0.3,
       annealStrategy: 'cos',
@@ -61,7 +67,7 @@ export class OneCycleLR extends Callback {
       divFactor: 25,
       finalDivFactor: 1e4,
       threePhase: false,
-      ...options,
+      ...rest,
     };
     const o = this.options;
     if (o.totalSteps !== undefined && !(Number.isInteger(o.totalSteps) && o.totalSteps > 0))

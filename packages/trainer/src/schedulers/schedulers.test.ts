@@ -174,6 +174,8 @@ describe('OneCycleLR momentum (PyTorch values)', () => {
     expect(() => new OneCycleLR({ maxLr: 0.1, pctStart: 1.5 })).toThrow(/OneCycleLR.pctStart/);
     expect(() => new OneCycleLR({ maxLr: 0.1, annealStrategy: 'exp' as 'cos' })).toThrow(/OneCycleLR.annealStrategy/);
     expect(() => new OneCycleLR({ maxLr: 0.1, totalSteps: 0 })).toThrow(/OneCycleLR.totalSteps/);
+    expect(() => new OneCycleLR({ maxLr: 0.1, interval: 'epoch' as 'step' })).toThrow(/OneCycleLR.interval: it moves before every batch; expected 'step'/);
+    expect(new OneCycleLR({ maxLr: 0.1, interval: 'step' }).interval).toBe('step');
   });
 });
 

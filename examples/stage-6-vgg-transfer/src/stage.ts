@@ -68,7 +68,13 @@ function classes(ds: ImageDataset, keep: number[]): ImageDataset {
   return { ...sub, labels: sub.labels.map((l) => keep.indexOf(l)), classNames: keep.map((c) => ds.classNames[c]) };
 }
 
-export async function transferLearning(train: ImageDataset, test: ImageDataset, quick: boolean, log: (l: string) => void, fitCallbacks: (fit: string) => Callback[]) {
+export async function transferLearning(
+  train: ImageDataset,
+  test: ImageDataset,
+  quick: boolean,
+  log: (l: string) => void,
+  fitCallbacks: (fit: string) => Callback[],
+) {
   const source = [0, 1, 2, 3, 4];
   const target = [5, 6, 7, 8, 9];
   const image = { layout: 'image' as const };

@@ -11,7 +11,7 @@ import { createOptimizer, type OptimizerConfig } from './optimizers/create-optim
 import type { Optimizer, OptimizerState } from './optimizers/optimizer';
 import { checkSameRun, runFingerprint } from './run-fingerprint';
 import { trainStep } from './train-step';
-import { restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
+import { legacyVariableOrder, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
 import { TrainerError } from './trainer-error';
 
 export interface FitOptions {
@@ -196,6 +196,12 @@ async function runLoop(
     const release = () => tf.dispose([...ckpt.variables.map((v) => v.values), ...ckpt.callbackTensors.flat()]);
     const all = model.allVariables();
     try {
+      // Older checkpoints hold tfjs' model.weights order: usable only where it is this one.
+      if (ckpt.state.variableOrder !== 'layers' && legacyVariableOrder(model).some((v, i) => v !== all[i])) {
+        throw new TrainerError(
+          `${options.resumeFrom}: the checkpoint was written by an older @fmnist/trainer in another variable order (trainable weights first); start a new run`,
+        );
+      }
       if (ckpt.variables.length !== all.length || ckpt.variables.some((v, i) => v.values.shape.join() !== all[i].shape.join())) {
         throw new TrainerError(`${options.resumeFrom}: checkpoint holds ${ckpt.variables.length} variables that do not match this model's ${all.length}`);
       }
@@ -209,7 +215,7 @@ async function runLoop(
     }
     all.forEach((v, i) => v.assign(ckpt.variables[i].values));
     tf.dispose(ckpt.variables.map((v) => v.values));
-    optimizer.setState(ckpt.optimizer, vars);
+    optimizer.setState(ckpt.optimizer, ckpt.optimizer.keyedBy === 'allVariables' ? model.allVariables() : vars);
     ({ epoch: startEpoch, batch: startBatch, globalStep, partial } = ckpt.state);
     history.push(...ckpt.state.history);
     dropout.seed = ckpt.state.dropout.seed;
@@ -238,6 +244,7 @@ async function runLoop(
       return globalStep;
     },
     history,
+    optimizer,
     saveCheckpoint: (dir) => saveState(dir),
     validatedWeights: () => validatedSource().map((t) => tf.clone(t)),
     withValidatedWeights: async (fn) => {
@@ -258,7 +265,8 @@ async function runLoop(
   callbacks.setTrainer(control);
 
   const saveState = async (dir: string) => {
-    const opt = await optimizer.getState(vars);
+    // Keyed by every variable: one unfrozen during the run keeps its slots too.
+    const opt: OptimizerState = { ...(await optimizer.getState(model.allVariables())), keyedBy: 'allVariables' };
     const snapshots = callbacks.snapshot();
     const state: TrainingState = {
       // Completed epochs are in the history, so the run resumes at epoch history.length.
@@ -275,6 +283,7 @@ async function runLoop(
       stopped: control.stopTraining && !interrupted,
       run,
       optimizer: { name: opt.name, lr: opt.lr, step: opt.step },
+      variableOrder: 'layers',
     };
     await needIO(io, 'saveCheckpoint').write(
       dir,

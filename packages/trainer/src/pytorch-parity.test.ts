@@ -287,22 +287,12 @@ class Recorder extends Callback {
  * Gives schedules the run's optimizer as `trainer.optimizer` where the trainer does not expose it
  * yet (OneCycleLR cycles its momentum through it); a no-op once fit's control has it.
  */
-class ExposeOptimizer extends Callback {
-  constructor(private readonly optimizer: Optimizer) {
-    super();
-  }
-  override setTrainer(trainer: TrainerControl): void {
-    super.setTrainer(trainer);
-    if (!('optimizer' in trainer)) Object.assign(trainer, { optimizer: this.optimizer });
-  }
-}
-
 async function recordSchedule(c: ScheduleCase): Promise<Recorder> {
   const optimizer = c.optimizer();
   const recorder = new Recorder(optimizer);
   const model = mlp({ inputs: 64, hidden: [8], outputs: 4, seed: 1 });
   const loader = new DataLoader(toyDataset(STEPS * 16), { batchSize: 16, seed: 2 });
-  await fit(model, loader, { epochs: c.epochs, seed: 3, optimizer, callbacks: [new ExposeOptimizer(optimizer), ...c.callbacks(), recorder] });
+  await fit(model, loader, { epochs: c.epochs, seed: 3, optimizer, callbacks: [...c.callbacks(), recorder] });
   optimizer.dispose();
   model.dispose();
   return recorder;

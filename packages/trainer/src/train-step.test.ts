@@ -131,3 +131,23 @@ describe('trainStep and a custom forward', () => {
     expect(fused.weights).toEqual(taped.weights);
   });
 });
+
+describe('trainStep and a variable the loss does not reach', () => {
+  it('leaves it out of the clipped norm and the update, as torch skips grad None', () => {
+    const model = tfl.sequential({
+      layers: [tfl.layers.dense({ inputShape: [features], units: classes, kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) })],
+    });
+    const base = fromLayersModel(model);
+    const unused = tf.variable(tf.ones([2]), true, 'unused-branch');
+    const custom: Trainable = { ...base, trainableVariables: () => [...base.trainableVariables(), unused] };
+    const [x, y] = [xs(), ys()];
+    const before = tf.memory().numTensors;
+    const optimizer = new SGD({ lr: 0.1, momentum: 0.9 });
+    const { loss } = trainStep(custom, optimizer, x, y, { gradientClip: { norm: 0.5, value: 1 } });
+    expect(Number.isFinite(loss)).toBe(true);
+    expect(Array.from(unused.dataSync())).toEqual([1, 1]);
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([unused, x, y]);
+  });
+});

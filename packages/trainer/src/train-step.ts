@@ -18,20 +18,25 @@ export interface TrainStepOptions {
   fused?: boolean;
 }
 
-/** Clips gradients (PyTorch's clip_grad_value_ then clip_grad_norm_). */
-export function clipGradients(grads: tf.Tensor[], clip: TrainStepOptions['gradientClip']): tf.Tensor[] {
+/**
+ * Clips gradients (PyTorch's clip_grad_value_ then clip_grad_norm_). A missing gradient (a
+ * variable the loss does not reach this step) stays missing and is left out of the norm, as torch
+ * skips `grad is None`.
+ */
+export function clipGradients<G extends tf.Tensor | undefined>(grads: G[], clip: TrainStepOptions['gradientClip']): G[] {
   if (!clip) return grads;
-  let out = grads;
+  let out: (tf.Tensor | undefined)[] = grads;
   if (clip.value !== undefined) {
     const v = clip.value;
-    out = out.map((g) => tf.clipByValue(g, -v, v));
+    out = out.map((g) => g && tf.clipByValue(g, -v, v));
   }
-  if (clip.norm !== undefined) {
-    const total = tf.sqrt(tf.addN(out.map((g) => tf.sum(tf.square(g)))));
+  const present = out.filter((g): g is tf.Tensor => g !== undefined);
+  if (clip.norm !== undefined && present.length > 0) {
+    const total = tf.sqrt(tf.addN(present.map((g) => tf.sum(tf.square(g)))));
     const coef = tf.minimum(tf.div(clip.norm, tf.add(total, 1e-6)), 1);
-    out = out.map((g) => tf.mul(g, coef));
+    out = out.map((g) => g && tf.mul(g, coef));
   }
-  return out;
+  return out as G[];
 }
 
 /**
@@ -54,7 +59,8 @@ export function trainStep(
     options.fused !== false && model.layersModel && runsLayersModelAsIs(model) ? planFusedBackprop(model.layersModel, xs.shape, vars, lossName) : undefined;
   let value: tf.Scalar;
   let logits: tf.Tensor | undefined;
-  let grads: tf.Tensor[];
+  // A variable the loss does not reach this step (a custom forward's unused branch) has none.
+  let grads: (tf.Tensor | undefined)[];
   if (fused) ({ loss: value, logits, grads } = fused.run(xs, ys, labelSmoothing));
   else {
     const taped = tf.variableGrads(() => {
@@ -73,6 +79,6 @@ export function trainStep(
     const correct = options.accuracy === false || !logits ? 0 : countCorrect(ys, logits);
     return { loss, correct };
   } finally {
-    tf.dispose([value, ...(logits ? [logits] : []), ...grads]);
+    tf.dispose([value, ...(logits ? [logits] : []), ...grads.filter((g): g is tf.Tensor => g !== undefined)]);
   }
 }

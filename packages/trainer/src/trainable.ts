@@ -11,7 +11,10 @@ export interface Trainable {
   forward(x: tf.Tensor, training: boolean): tf.Tensor;
   /** Variables the optimizer updates (frozen layers excluded). */
   trainableVariables(): tf.Variable[];
-  /** Every variable whose value defines the model (incl. BatchNorm moving stats), for best-weight restore. */
+  /**
+   * Every variable whose value defines the model (incl. BatchNorm moving stats), for best-weight
+   * restore and checkpoints, in an order that freezing a layer does not change.
+   */
   allVariables(): tf.Variable[];
   /** `'flat'` ([n, 784]) or `'image'` ([n, 28, 28, 1]) inputs. */
   layout: 'flat' | 'image';
@@ -34,6 +37,23 @@ export function isLayersModel(m: unknown): m is tfl.LayersModel {
 /** Each variable once, in order: a layer used twice lists its weights twice in tfjs' `model.weights`. */
 function uniqueVariables(weights: readonly tfl.LayerVariable[]): tf.Variable[] {
   return [...new Set(weights.map((w) => w.read() as tf.Variable))];
+}
+
+/**
+ * A model's weights layer by layer (nested models too). tfjs' `model.weights` lists every
+ * trainable weight first, so its order changes when a layer is frozen or unfrozen: checkpoints,
+ * best weights and averages are kept in this order instead, which freezing leaves alone.
+ */
+function layerOrderedWeights(layers: readonly tfl.layers.Layer[]): tfl.LayerVariable[] {
+  return layers.flatMap((layer) => {
+    const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers;
+    return Array.isArray(nested) ? layerOrderedWeights(nested) : layer.weights;
+  });
+}
+
+/** tfjs' `model.weights` order, in which checkpoints before `variableOrder: 'layers'` were saved. */
+export function legacyVariableOrder(model: Trainable): tf.Variable[] {
+  return model.layersModel ? uniqueVariables(model.layersModel.weights) : model.allVariables();
 }
 
 /** The activation the model's single output ends with, when it turns scores into probabilities. */
@@ -93,7 +113,7 @@ export function fromLayersModel(model: tfl.LayersModel): Trainable {
       return scores;
     },
     trainableVariables: () => uniqueVariables(model.trainableWeights),
-    allVariables: () => uniqueVariables(model.weights),
+    allVariables: () => uniqueVariables(layerOrderedWeights(model.layers)),
     setDropoutStream: (stream) => {
       setDropoutStream(model, stream);
     },

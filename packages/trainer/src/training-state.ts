@@ -26,6 +26,11 @@ export interface TrainingState {
   /** Which run wrote this checkpoint (checked on resume). */
   run?: RunFingerprint;
   optimizer: Omit<OptimizerState, 'slots'>;
+  /**
+   * `'layers'`: variables (and callback tensors) are saved layer by layer, an order freezing does
+   * not change. Older checkpoints saved tfjs' `model.weights` order (trainable ones first).
+   */
+  variableOrder?: 'layers';
 }
 
 /** A checkpoint read back: state, variable values, optimizer slots and callback tensors. */

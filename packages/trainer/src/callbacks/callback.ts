@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { Optimizer } from '../optimizers/optimizer';
 import type { Trainable } from '../trainable';
 
 /** Values logged per batch or epoch: loss, accuracy, val_loss, val_accuracy, lr, ... */
@@ -12,6 +13,8 @@ export interface TrainerControl {
   /** Current learning rate (settable). */
   getLearningRate(): number;
   setLearningRate(lr: number): void;
+  /** The run's optimizer (OneCycleLR cycles its momentum through getMomentum/setMomentum). */
+  readonly optimizer: Optimizer;
   /** Learning rate the run started with. */
   readonly baseLearningRate: number;
   readonly epochs: number;

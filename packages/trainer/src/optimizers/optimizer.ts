@@ -20,6 +20,12 @@ export interface OptimizerState {
   steps?: Record<string, number>;
   /** slots[variable position][slotName] */
   slots: Record<string, Record<string, SlotData>>;
+  /**
+   * Which list the positions index: `'allVariables'` (fit's checkpoints since per-variable state,
+   * so a variable unfrozen during the run keeps its slots), else the trainable variables at the
+   * run's start (older checkpoints).
+   */
+  keyedBy?: 'allVariables';
 }
 
 /** One variable's state, created on its first update, as torch.optim's `optimizer.state[p]`. */

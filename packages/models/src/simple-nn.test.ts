@@ -40,6 +40,24 @@ describe('SimpleNN', () => {
     expect(() => net.forward(tf.zeros([1, 3]))).toThrow(/SimpleNN input: expected shape \[n, 2\], got \[1, 3\]/);
   });
 
+  it('lets several instances live side by side (a study, a comparison) and leaks nothing when built and disposed', () => {
+    const before = tf.memory().numTensors;
+    const a = new SimpleNN({ inputs: 4, seed: 1 });
+    const b = new SimpleNN({ inputs: 4, seed: 2 });
+    expect(a.W.name).not.toBe(b.W.name);
+    expect(Array.from(a.W.dataSync())).not.toEqual(Array.from(b.W.dataSync()));
+    a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses targets of another shape than the probabilities, as torch.nn.BCELoss does (no silent broadcast)', () => {
+    const p = tf.tensor1d([0.9, 0.2]);
+    const y = tf.tensor2d([[1], [0]]);
+    expect(() => SimpleNN.bceLoss(p, y)).toThrow('bceLoss y: expected the shape of p, [2], got [2, 1]');
+    tf.dispose([p, y]);
+  });
+
   it('computes BCE like torch.nn.BCELoss', () => {
     const loss = SimpleNN.bceLoss(tf.tensor1d([0.9, 0.2]), tf.tensor1d([1, 0]));
     expect(loss.dataSync()[0]).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8)) / 2, 6);

@@ -14,8 +14,16 @@ export interface SimpleNNGradients {
   db: tf.Tensor1D;
 }
 
-/** Probabilities are clipped to [EPS, 1 - EPS] inside the log, as torch.nn.BCELoss clamps log at -100. */
-const EPS = 1e-7;
+/**
+ * log(v) clamped at -100, as torch.nn.BCELoss clamps its logs (log 0 = -100): a prediction of
+ * exactly 0 or 1 costs 100, not infinity. Its gradient stays finite where v is 0.
+ */
+function clampedLog(v: tf.Tensor): tf.Tensor {
+  const positive = tf.greater(v, 0);
+  return tf.where(positive, tf.maximum(tf.log(tf.where(positive, v, tf.onesLike(v))), -100), tf.fill(v.shape, -100));
+}
+
+let instances = 0;
 
 /**
  * Stage 1: one linear layer + sigmoid for a binary task, on raw tfjs-core variables, with the
@@ -33,8 +41,12 @@ export class SimpleNN {
     if (!Number.isInteger(this.inputs) || this.inputs < 1) throw new ModelError(`inputs: expected a positive integer, got ${this.inputs}`);
     const limit = 1 / Math.sqrt(this.inputs); // as torch.nn.Linear
     const seed = options.seed ?? 0;
-    this.W = tf.variable(tf.randomUniform([this.inputs, 1], -limit, limit, 'float32', mixSeed(seed, 0)), true, 'simple_nn/W') as tf.Variable<tf.Rank.R2>;
-    this.b = tf.variable(tf.randomUniform([1], -limit, limit, 'float32', mixSeed(seed, 1)), true, 'simple_nn/b') as tf.Variable<tf.Rank.R1>;
+    // Variable names are global in tfjs: each instance takes its own, so several can live at once.
+    const name = `simple_nn_${instances++}`;
+    [this.W, this.b] = tf.tidy(() => [
+      tf.variable(tf.randomUniform([this.inputs, 1], -limit, limit, 'float32', mixSeed(seed, 0)), true, `${name}/W`) as tf.Variable<tf.Rank.R2>,
+      tf.variable(tf.randomUniform([1], -limit, limit, 'float32', mixSeed(seed, 1)), true, `${name}/b`) as tf.Variable<tf.Rank.R1>,
+    ]);
   }
 
   private checkInput(x: tf.Tensor): void {
@@ -49,17 +61,33 @@ export class SimpleNN {
     return tf.tidy(() => tf.reshape(tf.sigmoid(tf.add(tf.matMul(x as tf.Tensor2D, this.W), this.b)), [-1]) as tf.Tensor1D);
   }
 
-  /** Mean binary cross-entropy of probabilities p against 0/1 targets y. */
+  /**
+   * torch.nn.BCELoss: the mean binary cross-entropy of probabilities p against targets y (same
+   * shape), logs clamped at -100, and torch's gradient, (p - y) / max(p(1 - p), 1e-12) / n, which
+   * is 0 where p is exactly 0 or 1.
+   */
   static bceLoss(p: tf.Tensor, y: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => {
-      const pc = tf.clipByValue(p, EPS, 1 - EPS);
-      const ll = tf.add(tf.mul(y, tf.log(pc)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, pc))));
-      return tf.neg(tf.mean(ll)) as tf.Scalar;
-    });
+    if (!tf.util.arraysEqual(p.shape, y.shape)) {
+      throw new ModelError(`bceLoss y: expected the shape of p, [${p.shape.join(', ')}], got [${y.shape.join(', ')}]`);
+    }
+    const op = tf.customGrad(((pp: tf.Tensor, yy: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([pp, yy]);
+      const ll = tf.add(tf.mul(yy, clampedLog(pp)), tf.mul(tf.sub(1, yy), clampedLog(tf.sub(1, pp))));
+      return {
+        value: tf.neg(tf.mean(ll)),
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], [sp, sy]: tf.Tensor[]) => {
+          const scale = tf.div(dy as tf.Tensor, sp.size);
+          const dp = tf.mul(scale, tf.div(tf.sub(sp, sy), tf.maximum(tf.mul(tf.sub(1, sp), sp), 1e-12)));
+          const dTarget = tf.mul(scale, tf.sub(clampedLog(tf.sub(1, sp)), clampedLog(sp)));
+          return [dp, dTarget];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return tf.tidy(() => op(p, tf.cast(y, 'float32')) as tf.Scalar);
   }
 
   loss(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => SimpleNN.bceLoss(this.forward(x), y));
+    return tf.tidy(() => SimpleNN.bceLoss(this.forward(x), tf.reshape(y, [-1])));
   }
 
   /** The hand-written gradients of the mean BCE with respect to W and b. */

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Callback, Logs, TrainerControl } from './callbacks/callback';
 import { CallbackList } from './callbacks/callback-list';
+import type { TrainRecipe } from './recipe/train-recipe';
 import type { LoadedCheckpoint, TrainingState } from './training-state';
 import { evaluate } from './evaluate';
 import type { LossName } from './losses';
@@ -44,6 +45,11 @@ export interface FitOptions {
    * refused, naming the field. `epochs` may be raised to train further.
    */
   resumeFrom?: string;
+  /**
+   * The recipe this run was made from (`runRecipe` sets it): part of the checkpoint's fingerprint,
+   * so a resume with any field changed is refused naming the field. Default none.
+   */
+  recipe?: TrainRecipe;
   /** On SIGINT (Ctrl-C), stop after the current batch and save a checkpoint here. Default none. */
   interruptCheckpointDir?: string;
   /**
@@ -180,6 +186,7 @@ async function runLoop(
     labelSmoothing: options.labelSmoothing ?? 0,
     gradientClip: options.gradientClip,
     callbacks: options.callbacks ?? [],
+    recipe: options.recipe,
   });
   let startEpoch = 0;
   let startBatch = 0;

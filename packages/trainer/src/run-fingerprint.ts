@@ -1,6 +1,9 @@
 import type { DataLoader } from '@fmnist/data';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback } from './callbacks/callback';
+import { recipeDifference, valueAtPath } from './recipe/recipe-difference';
+import { dependsOnEpochs } from './recipe/recipe-parts';
+import type { TrainRecipe } from './recipe/train-recipe';
 import type { LossName } from './losses';
 import type { Optimizer } from './optimizers/optimizer';
 import type { Trainable } from './trainable';
@@ -35,6 +38,10 @@ export interface RunFingerprint {
    * checkpoints) are left out. Absent in checkpoints of older versions.
    */
   callbacks?: string[];
+  /** The recipe the run was made from (runRecipe), compared field by field on resume. */
+  recipe?: unknown;
+  /** Whether a part of that recipe depends on the epoch count (then raising epochs is another run). */
+  recipeDependsOnEpochs?: boolean;
 }
 
 /** FNV-1a over the labels, in dataset order (a different subset or order changes it). */
@@ -145,6 +152,7 @@ export function runFingerprint(parts: {
   labelSmoothing: number;
   gradientClip?: { norm?: number; value?: number };
   callbacks: readonly Callback[];
+  recipe?: TrainRecipe;
 }): RunFingerprint {
   const { loader } = parts;
   const o = loader.options;
@@ -170,6 +178,7 @@ export function runFingerprint(parts: {
     labelSmoothing: parts.labelSmoothing,
     gradientClip: JSON.stringify(parts.gradientClip ?? null),
     callbacks: callbacksFingerprint(parts.callbacks),
+    ...(parts.recipe ? { recipe: parts.recipe, recipeDependsOnEpochs: dependsOnEpochs(parts.recipe) } : {}),
   };
 }
 
@@ -182,6 +191,14 @@ export function checkSameRun(dir: string, saved: RunFingerprint | undefined, cur
   const differ = (field: string, was: unknown, now: unknown) => {
     throw new TrainerError(`${dir}: the checkpoint belongs to another run: ${field} was ${JSON.stringify(was)}, this run has ${JSON.stringify(now)}`);
   };
+  if (saved.recipe !== undefined || current.recipe !== undefined) {
+    // Every field of the recipe is part of the run; epochs may be raised where nothing depends on them.
+    const sameEpochs = (r: unknown) =>
+      r && typeof r === 'object' && !current.recipeDependsOnEpochs ? { ...r, fit: { ...(r as { fit?: object }).fit, epochs: 0 } } : r;
+    const [was, now] = [sameEpochs(saved.recipe), sameEpochs(current.recipe)];
+    const field = recipeDifference(was, now);
+    if (field !== undefined) differ(`recipe ${field}`, valueAtPath(was, field) ?? 'none', valueAtPath(now, field) ?? 'none');
+  }
   if (saved.seed !== current.seed) differ('seed', saved.seed, current.seed);
   for (const key of Object.keys(current.data) as (keyof RunFingerprint['data'])[]) {
     if (saved.data[key] !== current.data[key]) differ(`training data ${key}`, saved.data[key], current.data[key]);

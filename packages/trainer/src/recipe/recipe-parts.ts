@@ -1,0 +1,111 @@
+import {
+  Compose,
+  FASHION_MNIST_MEAN,
+  FASHION_MNIST_STD,
+  type Normalization,
+  RandomAffine,
+  RandomCrop,
+  RandomErasing,
+  RandomHorizontalFlip,
+  RandomRotation,
+  Resize,
+  type Transform,
+} from '@fmnist/data';
+import { createModel, getModelEntry, type ModelName } from '@fmnist/models';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Callback } from '../callbacks/callback';
+import { EarlyStopping } from '../callbacks/early-stopping';
+import { ExponentialMovingAverage } from '../callbacks/exponential-moving-average';
+import type { OptimizerConfig } from '../optimizers/create-optimizer';
+import { CosineAnnealingLR } from '../schedulers/cosine-annealing-lr';
+import { OneCycleLR } from '../schedulers/one-cycle-lr';
+import { ReduceLROnPlateau } from '../schedulers/reduce-lr-on-plateau';
+import { ExponentialLR, MultiStepLR, StepLR } from '../schedulers/step-lr';
+import type { AugmentSpec, ScheduleSpec, TrainRecipe } from './train-recipe';
+
+// From a recipe's data to the objects a run is made of: one function per part, shared by runRecipe
+// and anyone who needs one part (the CLI's eval, the tuner's objective).
+
+/** The normalization a recipe names: 'standard' is Fashion-MNIST's training mean and std. */
+export function recipeNormalization(normalize: TrainRecipe['data']['normalize']): Normalization {
+  return normalize === 'standard' ? { mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD } : normalize;
+}
+
+function transformOf(spec: AugmentSpec): Transform {
+  const { name, ...options } = spec;
+  switch (name) {
+    case 'RandomHorizontalFlip':
+      return new RandomHorizontalFlip(options as ConstructorParameters<typeof RandomHorizontalFlip>[0]);
+    case 'RandomCrop':
+      return new RandomCrop(options as ConstructorParameters<typeof RandomCrop>[0]);
+    case 'RandomRotation':
+      return new RandomRotation(options as ConstructorParameters<typeof RandomRotation>[0]);
+    case 'RandomAffine':
+      return new RandomAffine(options as ConstructorParameters<typeof RandomAffine>[0]);
+    case 'RandomErasing':
+      return new RandomErasing(options as ConstructorParameters<typeof RandomErasing>[0]);
+    case 'Resize':
+      return new Resize(options as ConstructorParameters<typeof Resize>[0]);
+  }
+}
+
+/** The recipe's transforms: `train` (every step, in order) and `all` (a Resize, which every split gets), and the image side after them. */
+export function recipeTransforms(augment: readonly AugmentSpec[]): { train?: Transform; all?: Transform; size: number } {
+  const resize = augment.find((a): a is Extract<AugmentSpec, { name: 'Resize' }> => a.name === 'Resize');
+  const all = resize ? transformOf(resize) : undefined;
+  const steps = augment.map((spec) => (spec === resize ? (all as Transform) : transformOf(spec)));
+  return { train: steps.length === 0 ? undefined : steps.length === 1 ? steps[0] : new Compose(steps), all, size: resize?.size ?? 28 };
+}
+
+/** The zoo model a recipe names, seeded with the run's seed and fitted to the image side. */
+export function recipeModel(recipe: TrainRecipe): tfl.LayersModel {
+  const entry = getModelEntry(recipe.model.name);
+  const { size } = recipeTransforms(recipe.data.augment);
+  const shape = entry.layout === 'image' ? { inputShape: [size, size, 1] } : { inputs: size * size };
+  return createModel(recipe.model.name as ModelName, { ...entry.defaults, ...shape, ...recipe.model.options, seed: recipe.fit.seed } as never);
+}
+
+/** The optimizer config of a recipe. */
+export function recipeOptimizer(recipe: TrainRecipe): OptimizerConfig {
+  return { ...recipe.fit.optimizer };
+}
+
+function scheduleOf(spec: ScheduleSpec, epochs: number): Callback {
+  switch (spec.name) {
+    case 'StepLR':
+      return new StepLR(spec);
+    case 'MultiStepLR':
+      return new MultiStepLR(spec);
+    case 'ExponentialLR':
+      return new ExponentialLR(spec);
+    case 'CosineAnnealingLR':
+      return new CosineAnnealingLR({ ...spec, tMax: spec.tMax ?? epochs });
+    case 'OneCycleLR': {
+      const { name: _name, ...options } = spec;
+      return new OneCycleLR(options);
+    }
+    case 'ReduceLROnPlateau': {
+      const { name: _name, ...options } = spec;
+      return new ReduceLROnPlateau(options);
+    }
+  }
+}
+
+/** The callbacks that change the numbers: the schedule, early stopping, then the weight average. */
+export function recipeCallbacks(recipe: TrainRecipe): Callback[] {
+  const { schedule, earlyStopping, ema, epochs } = recipe.fit;
+  return [
+    ...(schedule ? [scheduleOf(schedule, epochs)] : []),
+    ...(earlyStopping ? [new EarlyStopping(earlyStopping)] : []),
+    ...(ema ? [new ExponentialMovingAverage({ decay: ema.decay })] : []),
+  ];
+}
+
+/**
+ * Whether a part of the recipe depends on the number of epochs (a one-cycle schedule, a cosine
+ * schedule without tMax): then raising `fit.epochs` is another run, not training further.
+ */
+export function dependsOnEpochs(recipe: TrainRecipe): boolean {
+  const s = recipe.fit.schedule;
+  return s?.name === 'OneCycleLR' || (s?.name === 'CosineAnnealingLR' && s.tMax === undefined);
+}

@@ -1,0 +1,150 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticDataset } from '../../../data/src/test-utils/synthetic-fashion';
+import { useCpu } from '../test-utils/toy-data';
+import { recipeHash } from './recipe-hash';
+import { runRecipe } from './run-recipe';
+import { parseRecipe, type TrainRecipeInput } from './train-recipe';
+
+beforeAll(useCpu);
+
+const data = { train: syntheticDataset(300), test: syntheticDataset(100) };
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `${name}-`));
+
+/** A copy of `recipe` with the value at `path` (`fit.optimizer.lr`, `data.augment.1.p`) replaced, typed as recipe input for the tests of bad input too. */
+function withField(recipe: unknown, path: string, value: unknown): TrainRecipeInput {
+  const copy = structuredClone(recipe) as Record<string, unknown>;
+  const keys = path.split('.');
+  const parent = keys.slice(0, -1).reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, copy);
+  parent[keys[keys.length - 1]] = value;
+  return copy as TrainRecipeInput;
+}
+
+/** A recipe with every field set to something other than its default. */
+const full: TrainRecipeInput = {
+  version: 1,
+  model: { name: 'mlp', options: { hidden: [32, 16], dropout: 0.1, batchNorm: true } },
+  data: {
+    source: 'fashion-mnist',
+    subset: 200,
+    validation: 0.2,
+    batchSize: 32,
+    normalize: 'standard',
+    augment: [
+      { name: 'RandomHorizontalFlip', p: 0.4 },
+      { name: 'RandomCrop', size: 28, padding: 2 },
+    ],
+  },
+  fit: {
+    epochs: 2,
+    seed: 3,
+    optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 },
+    schedule: { name: 'StepLR', stepSize: 1, gamma: 0.5 },
+    labelSmoothing: 0.1,
+    gradientClip: { norm: 5 },
+    ema: { decay: 0.9 },
+    earlyStopping: { patience: 3 },
+  },
+  evaluate: { tta: ['hflip'] },
+};
+
+describe('parseRecipe', () => {
+  it('fills the defaults of a minimal recipe', () => {
+    const r = parseRecipe({ version: 1, model: { name: 'mlp-small' }, data: {}, fit: { epochs: 3 } });
+    expect(r.data).toEqual({ source: 'fashion-mnist', validation: 0.1, batchSize: 64, normalize: 'unit', augment: [] });
+    expect(r.fit).toMatchObject({ epochs: 3, seed: 0, optimizer: { name: 'adam' }, labelSmoothing: 0 });
+    expect(r.evaluate).toEqual({ tta: [] });
+  });
+
+  it('refuses a bad field in one line naming its path and what was expected', () => {
+    const bad = (path: string, value: unknown) => () => parseRecipe(withField(full, path, value));
+    expect(bad('fit.optimizer.lr', -1)).toThrow(/^recipe fit\.optimizer\.lr: .*>0/);
+    expect(bad('data.augment.1.padding', 'x')).toThrow(/^recipe data\.augment\[1\]\.padding: /);
+    expect(bad('fit.epoch', 3)).toThrow(/^recipe fit: .*epoch/);
+    expect(bad('model.name', 'resnet')).toThrow(/^recipe model\.name: /);
+    expect(bad('version', 2)).toThrow(/^recipe version: /);
+    expect(() => parseRecipe({ ...full, model: { name: 'cnn', options: { hidden: [3] } } })).toThrow(/^recipe model\.options: .*hidden/);
+  });
+});
+
+describe('recipeHash', () => {
+  it('is the same whatever the key order, and for a recipe with its defaults written out', () => {
+    const reverseKeys = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reverseKeys)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverseKeys(x)]),
+            )
+          : v;
+    const reversed = reverseKeys(full);
+    expect(Object.keys(reversed as object)[0]).toBe('evaluate');
+    expect(recipeHash(parseRecipe(reversed))).toBe(recipeHash(parseRecipe(full)));
+    const minimal = { version: 1, model: { name: 'mlp-small' }, data: {}, fit: { epochs: 3 } };
+    expect(recipeHash(parseRecipe(minimal))).toBe(recipeHash(parseRecipe(parseRecipe(minimal))));
+  });
+
+  it('changes with every field', () => {
+    const base = parseRecipe(full);
+    const hashes = new Set([recipeHash(base)]);
+    // Every leaf of the recipe, changed one at a time.
+    const leaves: string[][] = [];
+    const walk = (v: unknown, path: string[]) => {
+      if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+      else leaves.push(path);
+    };
+    walk(base, []);
+    expect(leaves.length).toBeGreaterThan(30);
+    for (const path of leaves) {
+      const v = path.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], base);
+      const h = recipeHash(withField(base, path.join('.'), typeof v === 'number' ? v + 1 : typeof v === 'boolean' ? !v : `${v}-changed`));
+      expect(hashes.has(h), path.join('.')).toBe(false);
+      hashes.add(h);
+    }
+  });
+});
+
+describe('runRecipe', () => {
+  const quick: TrainRecipeInput = {
+    version: 1,
+    model: { name: 'mlp-small' },
+    data: { normalize: 'standard', augment: [{ name: 'RandomHorizontalFlip' }] },
+    fit: { epochs: 2, seed: 1, optimizer: { name: 'adam', lr: 0.003 }, ema: { decay: 0.9 } },
+  };
+
+  it('gives the same numbers for the same recipe, and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const a = await runRecipe(quick, { data });
+    const b = await runRecipe(JSON.parse(JSON.stringify(quick)), { data });
+    expect(b.report.testAccuracy).toBe(a.report.testAccuracy);
+    expect(b.history.epochs.map((e) => e.val_loss)).toEqual(a.history.epochs.map((e) => e.val_loss));
+    expect(a.hash).toBe(recipeHash(parseRecipe(quick)));
+    expect(a.report.testAccuracy).toBeGreaterThan(0.1);
+    a.model.dispose();
+    b.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses to resume a checkpoint of another recipe, naming the field; epochs may be raised unless the schedule depends on them', async () => {
+    const dir = tmp('recipe-ckpt');
+    const first = await runRecipe(quick, { data, checkpointDir: dir });
+    first.model.dispose();
+    const changed = withField(quick, 'data.augment.0.p', 0.3);
+    await expect(runRecipe(changed, { data, checkpointDir: dir, resume: true })).rejects.toThrow(/recipe data\.augment\[0\]\.p was 0\.5, this run has 0\.3/);
+    const longer = withField(quick, 'fit.epochs', 3);
+    const further = await runRecipe(longer, { data, checkpointDir: dir, resume: true });
+    expect(further.history.epochs).toHaveLength(3);
+    further.model.dispose();
+
+    const cycled = { ...structuredClone(quick), fit: { ...quick.fit, schedule: { name: 'OneCycleLR', maxLr: 0.01 } } } as TrainRecipeInput;
+    const cycleDir = tmp('recipe-cycle');
+    (await runRecipe(cycled, { data, checkpointDir: cycleDir })).model.dispose();
+    const cycledLonger = withField(cycled, 'fit.epochs', 3);
+    await expect(runRecipe(cycledLonger, { data, checkpointDir: cycleDir, resume: true })).rejects.toThrow(/recipe fit\.epochs was 2, this run has 3/);
+  });
+});

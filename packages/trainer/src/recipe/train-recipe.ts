@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { TrainerError } from '../trainer-error';
+
+// One training run as plain data: the schema is written once, the TypeScript type is derived from it.
+
+const positiveInt = z.number().int().positive();
+const rate = z.number().min(0).lt(1);
+const range = z.tuple([z.number(), z.number()]);
+const degrees = z.union([z.number().min(0), range]);
+const interpolation = z.enum(['nearest', 'bilinear']);
+
+/** Each zoo model with its options (those the zoo's factories take; the seed is the run's). */
+const ModelSpec = z.discriminatedUnion('name', [
+  z.strictObject({
+    name: z.literal('mlp-small'),
+    options: z.strictObject({ dropout: z.union([rate, z.array(rate)]).optional(), batchNorm: z.boolean().optional() }).default({}),
+  }),
+  z.strictObject({
+    name: z.literal('mlp-wide'),
+    options: z.strictObject({ dropout: z.union([rate, z.array(rate)]).optional(), batchNorm: z.boolean().optional() }).default({}),
+  }),
+  z.strictObject({
+    name: z.literal('mlp'),
+    options: z
+      .strictObject({ hidden: z.array(positiveInt).min(1).optional(), dropout: z.union([rate, z.array(rate)]).optional(), batchNorm: z.boolean().optional() })
+      .default({}),
+  }),
+  z.strictObject({
+    name: z.literal('dynamic-mlp'),
+    options: z
+      .strictObject({
+        nLayers: positiveInt.default(2),
+        width: z.union([positiveInt, z.array(positiveInt)]).default(256),
+        dropout: rate.default(0.2),
+        batchNorm: z.boolean().optional(),
+      })
+      .default({ nLayers: 2, width: 256, dropout: 0.2 }),
+  }),
+  z.strictObject({
+    name: z.literal('cnn'),
+    options: z
+      .strictObject({ filters: z.tuple([positiveInt, positiveInt]).optional(), dense: z.array(positiveInt).optional(), dropout: rate.optional() })
+      .default({}),
+  }),
+  z.strictObject({
+    name: z.literal('vgg-style'),
+    options: z
+      .strictObject({
+        blocks: z.array(positiveInt).min(1).optional(),
+        convsPerBlock: positiveInt.optional(),
+        dense: positiveInt.optional(),
+        dropout: rate.optional(),
+      })
+      .default({}),
+  }),
+]);
+
+/** torchvision's transforms, by their class names, with their options (defaults as torchvision's). */
+const AugmentSpec = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('RandomHorizontalFlip'), p: z.number().min(0).max(1).default(0.5) }),
+  z.strictObject({
+    name: z.literal('RandomCrop'),
+    size: positiveInt,
+    padding: z.union([z.number().int().min(0), z.array(z.number().int().min(0))]).default(0),
+    fill: z.number().default(0),
+    paddingMode: z.enum(['constant', 'edge', 'reflect', 'symmetric']).default('constant'),
+  }),
+  z.strictObject({ name: z.literal('RandomRotation'), degrees, interpolation: interpolation.default('nearest'), fill: z.number().default(0) }),
+  z.strictObject({
+    name: z.literal('RandomAffine'),
+    degrees: degrees.default(0),
+    translate: range.optional(),
+    scale: range.optional(),
+    shear: z.union([z.number().min(0), range, z.tuple([z.number(), z.number(), z.number(), z.number()])]).optional(),
+    interpolation: interpolation.default('nearest'),
+    fill: z.number().default(0),
+  }),
+  z.strictObject({
+    name: z.literal('RandomErasing'),
+    p: z.number().min(0).max(1).default(0.5),
+    scale: range.default([0.02, 0.33]),
+    ratio: range.default([0.3, 3.3]),
+    value: z.union([z.number(), z.literal('random')]).default(0),
+  }),
+  z.strictObject({ name: z.literal('Resize'), size: positiveInt, antialias: z.boolean().default(true) }),
+]);
+
+const Normalization = z.union([z.literal('unit'), z.literal('none'), z.literal('standard'), z.strictObject({ mean: z.number(), std: z.number().positive() })]);
+
+const OptimizerSpec = z.strictObject({
+  name: z.enum(['sgd', 'adam', 'adamw', 'rmsprop']),
+  lr: z.number().positive().optional(),
+  momentum: z.number().min(0).lt(1).optional(),
+  dampening: z.number().min(0).max(1).optional(),
+  nesterov: z.boolean().optional(),
+  weightDecay: z.number().min(0).optional(),
+  betas: z.tuple([rate, rate]).optional(),
+  eps: z.number().positive().optional(),
+  amsgrad: z.boolean().optional(),
+  alpha: z.number().positive().optional(),
+  centered: z.boolean().optional(),
+  maximize: z.boolean().optional(),
+});
+
+const interval = z.enum(['epoch', 'step']);
+
+/** PyTorch's schedulers by name, with their options (epoch counts unless `interval: 'step'`). */
+const ScheduleSpec = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('StepLR'), stepSize: positiveInt, gamma: z.number().positive().default(0.1), interval: interval.default('epoch') }),
+  z.strictObject({
+    name: z.literal('MultiStepLR'),
+    milestones: z.array(positiveInt).min(1),
+    gamma: z.number().positive().default(0.1),
+    interval: interval.default('epoch'),
+  }),
+  z.strictObject({ name: z.literal('ExponentialLR'), gamma: z.number().positive(), interval: interval.default('epoch') }),
+  z.strictObject({
+    name: z.literal('CosineAnnealingLR'),
+    tMax: positiveInt.optional(),
+    etaMin: z.number().min(0).default(0),
+    interval: interval.default('epoch'),
+  }),
+  z.strictObject({
+    name: z.literal('OneCycleLR'),
+    maxLr: z.number().positive(),
+    pctStart: z.number().gt(0).lt(1).default(0.3),
+    divFactor: z.number().positive().default(25),
+    finalDivFactor: z.number().positive().default(1e4),
+    annealStrategy: z.enum(['cos', 'linear']).default('cos'),
+    cycleMomentum: z.boolean().default(true),
+    baseMomentum: z.number().min(0).lt(1).default(0.85),
+    maxMomentum: z.number().min(0).lt(1).default(0.95),
+    threePhase: z.boolean().default(false),
+  }),
+  z.strictObject({
+    name: z.literal('ReduceLROnPlateau'),
+    monitor: z.string().default('val_loss'),
+    factor: z.number().gt(0).lt(1).default(0.1),
+    patience: z.number().int().min(0).default(10),
+    minLr: z.number().min(0).default(0),
+  }),
+]);
+
+/** The recipe's schema version: a recipe of another version is refused, not guessed at. */
+export const RECIPE_VERSION = 1;
+
+export const TrainRecipeSchema = z.strictObject({
+  version: z.literal(RECIPE_VERSION),
+  model: ModelSpec,
+  data: z.strictObject({
+    /** The verified Fashion-MNIST files (where they are is a runtime hook, not part of the run). */
+    source: z.literal('fashion-mnist').default('fashion-mnist'),
+    /** A stratified subset of the training images (stage 2's 6,000). Default all. */
+    subset: positiveInt.optional(),
+    /** Fraction of the training images held out for validation, stratified. Default 0.1. */
+    validation: z.number().min(0).lt(1).default(0.1),
+    batchSize: positiveInt.default(64),
+    /** 'standard' is Fashion-MNIST's mean and std. Default 'unit' ([0, 1]). */
+    normalize: Normalization.default('unit'),
+    /** Training augmentation, applied in order (a `Resize` first applies to every split). */
+    augment: z.array(AugmentSpec).default([]),
+  }),
+  fit: z.strictObject({
+    epochs: positiveInt,
+    /** Fixes subset, split, weights, shuffling, dropout and augmentation. Default 0. */
+    seed: z.number().int().min(0).default(0),
+    optimizer: OptimizerSpec.default({ name: 'adam' }),
+    schedule: ScheduleSpec.optional(),
+    labelSmoothing: z.number().min(0).lt(1).default(0),
+    gradientClip: z.strictObject({ norm: z.number().positive().optional(), value: z.number().positive().optional() }).optional(),
+    ema: z.strictObject({ decay: z.number().gt(0).lt(1) }).optional(),
+    earlyStopping: z
+      .strictObject({
+        monitor: z.string().default('val_loss'),
+        patience: z.number().int().min(0),
+        minDelta: z.number().min(0).default(0),
+        restoreBestWeights: z.boolean().default(true),
+      })
+      .optional(),
+  }),
+  evaluate: z.strictObject({ tta: z.array(z.literal('hflip')).default([]) }).default({ tta: [] }),
+});
+
+/** One training run as plain, JSON-serialisable data (`TrainRecipeInput` is what a user may write, defaults left out). */
+export type TrainRecipe = z.output<typeof TrainRecipeSchema>;
+export type TrainRecipeInput = z.input<typeof TrainRecipeSchema>;
+export type AugmentSpec = z.output<typeof AugmentSpec>;
+export type ScheduleSpec = z.output<typeof ScheduleSpec>;
+export type ModelSpec = z.output<typeof ModelSpec>;
+
+/** A path as users write it: `fit.optimizer.lr`, `data.augment[1].padding`. */
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+}
+
+/**
+ * Validates a recipe and fills its defaults. A bad field is one `TrainerError` naming its path and
+ * what was expected: `recipe fit.optimizer.lr: Too small: expected number to be >0`.
+ */
+export function parseRecipe(value: unknown): TrainRecipe {
+  const result = TrainRecipeSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = pathText(issue.path) || '(the recipe)';
+  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
+  throw new TrainerError(`recipe ${where}: ${issue.message}${more}`);
+}

@@ -38,7 +38,10 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('pnpm journey --quick', (
       );
       expect(typeof s.target).toBe('number');
       if (s.stage !== 1) expect(s.imagesPerSecond as number).toBeGreaterThan(0);
-      expect(s.testAccuracy as number).toBeGreaterThan(0.3);
+      // Well above chance (stage 1 is binary: 50%; the others have 10 classes). The quick budget is
+      // small: stage 6's VGG sees 10 batches (29.0% after OneCycleLR began cycling Adam's beta1 as
+      // PyTorch does; 37.4% before).
+      expect(s.testAccuracy as number).toBeGreaterThan(s.stage === 1 ? 0.7 : 0.2);
       expect(s.testAccuracy as number).toBeLessThanOrEqual(1);
     }
 

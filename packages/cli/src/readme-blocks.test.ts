@@ -77,14 +77,14 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('README TypeScript blocks', () => {
 
   // The blocks a user would paste first run as written, on the real data (the tuner's and the
   // trainer's need a training function or 20 epochs). Models: the save block, then the one that
-  // loads what it saved, in the same directory.
+  // loads what it saved, in the same directory, and the one that predicts with it.
   const RUN = ['packages/backend/README.md', 'packages/data/README.md', 'packages/models/README.md', 'packages/profiler/README.md'];
   const data = '/usr/share/datasets/fashion-mnist';
   it.runIf(existsSync(join(data, 'train-images-idx3-ubyte.gz')))(
     'the backend, data, models and profiler blocks run as written',
     () => {
       const blocks = extract().filter((b) => RUN.includes(b.readme));
-      expect(blocks.map((b) => b.readme)).toEqual([RUN[0], RUN[1], RUN[2], RUN[2], RUN[3]]);
+      expect(blocks.map((b) => b.readme)).toEqual([RUN[0], RUN[1], RUN[2], RUN[2], RUN[2], RUN[3]]);
       const cwd = mkdtempSync(join(tmpdir(), 'readme-run-'));
       const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
       for (const block of blocks) {

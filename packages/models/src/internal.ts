@@ -7,3 +7,4 @@ export { fastBatchNormParts } from './fast-batch-normalization';
 export { batchNormTrainBackward, batchNormTrainForward, varianceFromInvStd } from './ops/batch-norm-train';
 export { dropoutMultiplier, dropoutParts } from './seeded-dropout';
 export { followKerasFrozenBatchNorm, followKerasFrozenBatchNorms } from './frozen-batch-norm';
+export { inputNormalization, sameNormalization } from './model-input';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError } from './model-error';
-import type { ModelMetadata } from './model-metadata';
+import { loadedMetadata, type ModelMetadata, recordSavedMetadata } from './model-metadata';
 
 /** Where a browser finds a model: a URL (http(s), relative, `indexeddb://`, `localstorage://`), an IO handler, or picked files. */
 export type BrowserModelSource = string | tf.io.IOHandler | readonly File[];
@@ -26,12 +26,14 @@ export async function loadModel(source: BrowserModelSource): Promise<{ model: tf
   } catch (error) {
     throw new ModelError(`${name}: cannot load the model (${(error as Error).message})`);
   }
-  const user = model.getUserDefinedMetadata() as { fmnist?: ModelMetadata } | undefined;
-  return { model, metadata: user?.fmnist };
+  return { model, metadata: loadedMetadata(model) };
 }
 
-/** The browser's `saveModel`: to a URL scheme tfjs knows (`indexeddb://name`, `downloads://name`, an http endpoint). */
-export async function saveModel(model: tfl.LayersModel, destination: string | tf.io.IOHandler, metadata?: ModelMetadata): Promise<void> {
-  if (metadata) model.setUserDefinedMetadata({ fmnist: metadata as unknown as Record<string, never> });
+/**
+ * The browser's `saveModel`: to a URL scheme tfjs knows (`indexeddb://name`, `downloads://name`, an
+ * http endpoint), the metadata filled in from what the model carries as Node's `saveModel` does.
+ */
+export async function saveModel(model: tfl.LayersModel, destination: string | tf.io.IOHandler, metadata?: Partial<ModelMetadata>): Promise<void> {
+  recordSavedMetadata(model, metadata);
   await model.save(destination);
 }

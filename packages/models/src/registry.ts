@@ -3,6 +3,7 @@ import { type CnnOptions, cnn } from './cnn';
 import { type DynamicMlpParams, dynamicMlp } from './dynamic-mlp';
 import { type MlpOptions, mlp } from './mlp';
 import { ModelError } from './model-error';
+import { setModelMetadata } from './model-metadata';
 import { countParams, flopsPerImage } from './model-stats';
 import { type VggStyleOptions, vggStyle } from './vgg-style';
 
@@ -80,10 +81,16 @@ export function getModelEntry(name: string): ModelEntry {
   return entry;
 }
 
-/** Builds a zoo model by name: `createModel('cnn', { seed: 1 })`. */
+/**
+ * Builds a zoo model by name: `createModel('cnn', { seed: 1 })`. The model carries its name and
+ * options (`getModelMetadata`), which `saveModel` writes beside its weights.
+ */
 export function createModel<N extends ModelName>(name: N, options?: ZooOptions[N]): tfl.LayersModel {
   const entry = getModelEntry(name);
-  return entry.create({ ...entry.defaults, ...(options as Record<string, unknown> | undefined) });
+  const merged: Record<string, unknown> = { ...entry.defaults, ...(options as Record<string, unknown> | undefined) };
+  const model = entry.create(merged);
+  setModelMetadata(model, { model: name, options: merged });
+  return model;
 }
 
 export interface ModelInfo {

@@ -1,8 +1,10 @@
-import type { DataLoader } from '@fmnist/data';
+import { DataLoader, type ImageDataset } from '@fmnist/data';
+import { getModelMetadata, inputLoader, type ModelInput, modelInput } from '@fmnist/models';
+import { sameNormalization } from '@fmnist/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type LossName, lossFromLogits } from './losses';
-import { type Trainable, toTrainable } from './trainable';
+import { isLayersModel, type Trainable, toTrainable } from './trainable';
 import { TrainerError } from './trainer-error';
 
 export interface ClassMetrics {
@@ -40,6 +42,8 @@ export interface EvaluateOptions {
    * Default none.
    */
   tta?: TtaView[];
+  /** Images per batch when `data` is a dataset. Default 500. */
+  batchSize?: number;
 }
 
 /** A view of each image that test-time augmentation adds. */
@@ -55,17 +59,62 @@ function hflip(xs: tf.Tensor, channels: number): tf.Tensor {
   return tf.reshape(tf.reverse(tf.reshape(xs, [xs.shape[0], side, side, channels]), 2), xs.shape);
 }
 
-/** Loss, accuracy, top-k, confusion matrix and per-class precision/recall/F1 over a whole loader (one pass, in order). */
-export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: DataLoader, options: EvaluateOptions = {}): Promise<Evaluation> {
+/**
+ * The loader that scores `dataset` on `model`: prepared as the model's input convention says (the
+ * one it was saved or fitted with; a model without one takes [0, 1] pixels in its layout), its
+ * rows named by the model's classes when it has them.
+ */
+function datasetLoader(modelLike: tfl.LayersModel | Trainable, model: Trainable, dataset: ImageDataset, batchSize: number): DataLoader {
+  const layers = isLayersModel(modelLike) ? modelLike : undefined;
+  const input: ModelInput = layers
+    ? modelInput(layers)
+    : { layout: model.layout, height: dataset.height, width: dataset.width, channels: dataset.channels, normalize: 'unit' };
+  const classes = layers ? getModelMetadata(layers)?.classes : undefined;
+  if (classes && classes.length !== dataset.classNames.length) {
+    throw new TrainerError(
+      `evaluate: the model was trained on ${classes.length} classes (${classes.join(', ')}), the dataset has ${dataset.classNames.length} (${dataset.classNames.join(', ')})`,
+    );
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new TrainerError(`evaluate batchSize: expected a positive integer, got ${batchSize}`);
+  return inputLoader(classes ? { ...dataset, classNames: classes } : dataset, input, { batchSize });
+}
+
+/**
+ * A loader prepared otherwise than the convention the model carries (recorded by `fit`, saved
+ * with it) would score it on the wrong scale without an error: refused, naming both.
+ */
+function checkLoaderConvention(modelLike: tfl.LayersModel | Trainable, data: DataLoader): void {
+  if (!isLayersModel(modelLike)) return;
+  const own = getModelMetadata(modelLike)?.input;
+  if (!own) return;
+  const { layout, normalize } = data.options;
+  if (layout !== own.layout)
+    throw new TrainerError(`evaluate: the loader's layout is '${layout}', the model takes '${own.layout}' inputs (its input convention)`);
+  if (!sameNormalization(normalize, own.normalize)) {
+    throw new TrainerError(
+      `evaluate: the loader's normalize is ${JSON.stringify(normalize)}, the model was trained on ${JSON.stringify(own.normalize)} (its input convention); pass the dataset to prepare it as the model wants`,
+    );
+  }
+}
+
+/**
+ * Loss, accuracy, top-k, confusion matrix and per-class precision/recall/F1 over a whole loader (one
+ * pass, in order). Given a dataset, the inputs are prepared as the model wants them (the input
+ * convention saved with it or recorded by `fit`; [0, 1] pixels for a model without one); a loader
+ * prepared otherwise than that convention is refused.
+ */
+export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: DataLoader | ImageDataset, options: EvaluateOptions = {}): Promise<Evaluation> {
   const model = toTrainable(modelLike);
   const views = options.tta ?? [];
   for (const v of views) if (v !== 'hflip') throw new TrainerError(`evaluate tta: expected 'hflip', got ${JSON.stringify(v)}`);
-  const classNames = data.dataset.classNames;
+  if (data instanceof DataLoader) checkLoaderConvention(modelLike, data);
+  const loader = data instanceof DataLoader ? data : datasetLoader(modelLike, model, data, options.batchSize ?? 500);
+  const classNames = loader.dataset.classNames;
   const k = options.topK ?? [1, 3];
   const classes = classNames.length;
-  if (data.length === 0)
+  if (loader.length === 0)
     throw new TrainerError(
-      `evaluate: the loader yields no batch (${data.dataset.count} images, batchSize ${data.options.batchSize}, dropLast ${data.options.dropLast})`,
+      `evaluate: the loader yields no batch (${loader.dataset.count} images, batchSize ${loader.options.batchSize}, dropLast ${loader.options.dropLast})`,
     );
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const topHits: Record<number, number> = Object.fromEntries(k.map((kk) => [kk, 0]));
@@ -74,7 +123,7 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
   const predictions: number[] = [];
   const labels: number[] = [];
   let batch = 0;
-  for await (const { xs, ys, size } of data.iterate(0)) {
+  for await (const { xs, ys, size } of loader.iterate(0)) {
     // Tensors out of the tidy, read after it: tidy would walk every element of returned arrays.
     let outs: tf.Tensor[];
     try {
@@ -85,7 +134,8 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
           throw new TrainerError(
             `evaluate: the model outputs [${logits.shape.join(', ')}] per batch, the data has ${classes} classes (${classNames.join(', ')}): expected [n, ${classes}] logits`,
           );
-        if (views.length > 0) logits = tf.div(tf.addN([logits, ...views.map(() => model.forward(hflip(xs, data.dataset.channels), false))]), views.length + 1);
+        if (views.length > 0)
+          logits = tf.div(tf.addN([logits, ...views.map(() => model.forward(hflip(xs, loader.dataset.channels), false))]), views.length + 1);
         const loss = lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits);
         const truthIdx = ys.rank === 1 ? tf.cast(ys, 'int32') : tf.argMax(ys, -1);
         // Rank of the true class = how many logits beat it.
@@ -106,7 +156,7 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
       labels.push(truth[i]);
       for (const kk of k) if (ranks[i] < kk) topHits[kk]++;
     }
-    options.onBatchEnd?.(batch++, data.length);
+    options.onBatchEnd?.(batch++, loader.length);
   }
   const perClass = classNames.map((name, c) => {
     const tp = confusion[c][c];

@@ -12,7 +12,8 @@ import { createOptimizer, type OptimizerConfig } from './optimizers/create-optim
 import type { Optimizer, OptimizerState } from './optimizers/optimizer';
 import { checkSameRun, runFingerprint } from './run-fingerprint';
 import { trainStep } from './train-step';
-import { legacyVariableOrder, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
+import { isLayersModel, legacyVariableOrder, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
+import { recordTrainingInput } from './training-input';
 import { TrainerError } from './trainer-error';
 
 export interface FitOptions {
@@ -152,6 +153,8 @@ export async function fitWith(
     throw new TrainerError(`train: the loader yields no batch (${trainLoader.dataset.count} images, batchSize ${o.batchSize}, dropLast ${o.dropLast})`);
   }
   const valLoader = options.validation ? validationLoaderFor(model, options.validation, trainLoader) : undefined;
+  // The model carries the training loader's input convention: saveModel, predict and evaluate read it.
+  if (isLayersModel(modelLike)) recordTrainingInput(modelLike, trainLoader);
   const { optimizer, owned } = resolveOptimizer(options.optimizer);
   try {
     return await runLoop(io, model, trainLoader, valLoader, optimizer, options, epochs, seed);

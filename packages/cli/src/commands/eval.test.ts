@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@fmnist/backend';
-import { FASHION_MNIST_CLASSES } from '@fmnist/data';
-import { mlp, saveModel } from '@fmnist/models';
+import { DataLoader, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, loadFashionMnist } from '@fmnist/data';
+import { loadModel, mlp, saveModel } from '@fmnist/models';
+import { evaluate, fromLayersModel } from '@fmnist/trainer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSplit } from '../../../data/src/test-utils/synthetic-fashion';
 import { runCli } from '../cli';
@@ -69,4 +70,28 @@ describe('fmnist eval: the model’s classes', () => {
     const plain = await cli('eval', '--model-dir', await savedModel(10), ...small(), '--json');
     expect((JSON.parse(plain.out.at(-1) ?? '{}') as { perClass: { class: string }[] }).perClass.map((c) => c.class)).toEqual([...FASHION_MNIST_CLASSES]);
   });
+});
+
+describe('fmnist eval: the model’s input convention', () => {
+  it('a model trained with --normalize standard scores in eval what evaluate(model, dataset) scores in a program, told nothing', async () => {
+    writeSyntheticSplit(data, 'train', 200);
+    const out = tmp('eval-standard');
+    const trained = await cli('train', '--model', 'mlp-small', '--epochs', '1', '--batch', '32', '--normalize', 'standard', ...small(), '--out', out, '--json');
+    expect(trained.code, trained.err.join(' | ')).toBe(0);
+    const r = await cli('eval', '--model-dir', out, ...small(), '--json');
+    expect(r.code, r.err.join(' | ')).toBe(0);
+    const scored = JSON.parse(r.out.at(-1) ?? '{}') as { testAccuracy: number; testLoss: number };
+    const { model, metadata } = await loadModel(out);
+    expect(metadata?.input?.normalize).toEqual({ mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD });
+    const test = await loadFashionMnist({ split: 'test', dir: data, verify: false });
+    const inProgram = await evaluate(model, test);
+    expect([scored.testAccuracy, scored.testLoss]).toEqual([inProgram.accuracy, inProgram.loss]);
+    // As train scored it, and not what [0, 1] pixels score.
+    const summary = JSON.parse(trained.out.at(-1) ?? '{}') as { testAccuracy: number; testLoss: number };
+    expect([scored.testAccuracy, scored.testLoss]).toEqual([summary.testAccuracy, summary.testLoss]);
+    // (through a Trainable, which takes any loader: the layers model itself refuses a 'unit' one now)
+    const unit = await evaluate(fromLayersModel(model), new DataLoader(test, { batchSize: 500, shuffle: false }));
+    expect(unit.loss).not.toBe(scored.testLoss);
+    model.dispose();
+  }, 60_000);
 });

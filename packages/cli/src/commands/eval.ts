@@ -1,5 +1,5 @@
-import { DataLoader, loadFashionMnist, Resize } from '@fmnist/data';
-import { loadModel, modelInput } from '@fmnist/models';
+import { loadFashionMnist } from '@fmnist/data';
+import { loadModel } from '@fmnist/models';
 import { evaluate } from '@fmnist/trainer';
 import { backendFromFlags } from '../backend-flags';
 import { ttaViews } from '../tta-flag';
@@ -23,18 +23,9 @@ export const evalCommand: Command = {
     const test = await loadFashionMnist({ split: 'test', dir: str(values, 'dir'), verify: values['no-verify'] !== true });
     // The model's class names (checked against its outputs and the test labels) name the rows.
     const classNames = evalClassNames(dir, model, metadata, test.classNames);
-    const input = modelInput(model, metadata);
-    const loader = new DataLoader(
-      { ...test, classNames },
-      {
-        batchSize: 500,
-        shuffle: false,
-        layout: input.layout,
-        normalize: input.normalize,
-        transform: input.height !== test.height ? new Resize({ size: [input.height, input.width] }) : undefined,
-      },
-    );
-    const result = await evaluate(model, loader, { onBatchEnd: evalProgress(io, 'test set'), tta: ttaViews(values) });
+    // Prepared as the model wants its inputs (its saved convention: layout, size, normalisation),
+    // exactly as evaluate(model, dataset) prepares them in a program.
+    const result = await evaluate(model, { ...test, classNames }, { batchSize: 500, onBatchEnd: evalProgress(io, 'test set'), tta: ttaViews(values) });
     if (json) {
       io.stdout(
         JSON.stringify({

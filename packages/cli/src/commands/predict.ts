@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DataError, decodePng, FASHION_MNIST_CLASSES, parseIdx, toGreyscale } from '@fmnist/data';
-import { inputBatch, loadModel, modelInput } from '@fmnist/models';
-import * as tf from '@tensorflow/tfjs-core';
+import { loadModel, modelInput, predict } from '@fmnist/models';
 import { backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
 import { int, str } from '../options';
@@ -45,15 +44,21 @@ export const predictCommand: Command = {
     const classes = metadata?.classes ?? [...FASHION_MNIST_CLASSES];
     const input = modelInput(model, metadata);
     const { pixels, inverted } = readImages(positionals[0], [input.height, input.width], int(values, 'limit', 10, 1, 10_000));
-    const results = pixels.map((img, index) => {
-      const probs = tf.tidy(() => {
-        const x = inputBatch(
-          Float32Array.from(img, (v) => v / 255),
-          1,
-          input,
-        );
-        return tf.softmax(model.predict(x) as tf.Tensor).dataSync();
-      });
+    // Prepared as the model wants its inputs (its saved convention), as predict(model, images) does in a program.
+    const size = input.height * input.width;
+    const images = new Uint8Array(pixels.length * size);
+    pixels.forEach((img, i) => images.set(img, i * size));
+    const dataset = {
+      images,
+      labels: new Uint8Array(pixels.length),
+      count: pixels.length,
+      height: input.height,
+      width: input.width,
+      channels: 1,
+      classNames: classes,
+    };
+    const predicted = await predict(model, dataset, { input });
+    const results = predicted.probabilities.map((probs, index) => {
       const ranked = Array.from(probs)
         .map((p, c) => ({ class: classes[c] ?? String(c), index: c, probability: p }))
         .sort((a, b) => b.probability - a.probability)

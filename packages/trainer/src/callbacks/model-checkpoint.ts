@@ -60,11 +60,11 @@ export class ModelCheckpoint extends Callback {
     this.saved.push(epoch);
     await this.trainer.saveCheckpoint(this.dir);
     const layers = this.trainer.model.layersModel;
-    // The saved model is the one the logged metrics measured (an EMA's average, when validation ran on it).
+    // The saved model is the one the logged metrics measured (an EMA's average, when validation ran
+    // on it); its metadata is what the model carries (zoo name and options, the training loader's
+    // input convention and classes, recorded by createModel and fit) and this epoch's logs.
     if (layers)
-      await this.trainer.withValidatedWeights(() =>
-        saveModel(layers, join(this.dir, this.saveBestOnly ? 'best' : 'last'), { model: layers.name, training: { epoch, ...logs } }),
-      );
+      await this.trainer.withValidatedWeights(() => saveModel(layers, join(this.dir, this.saveBestOnly ? 'best' : 'last'), { training: { epoch, ...logs } }));
   }
 
   getState() {

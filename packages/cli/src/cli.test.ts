@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,8 +135,59 @@ describe('fmnist train, eval, predict', () => {
     // Another seed is another run: refused, naming the field (exit 2).
     await expectInputError(
       ['train', '--model', 'mlp-small', '--epochs', '4', '--batch', '32', '--seed', '9', ...small(), '--out', out, '--resume', '--json'],
-      /belongs to another run: seed was 0, this run has 9/,
+      /belongs to another run: recipe fit\.seed was 0, this run has 9/,
     );
+  }, 60_000);
+
+  it('--print-recipe writes the run as JSON; --recipe runs it to the same figures; flags beside it override its fields', async () => {
+    const flags = [
+      '--model',
+      'mlp',
+      '--hidden',
+      '32',
+      '--epochs',
+      '2',
+      '--batch',
+      '32',
+      '--augment',
+      'flip,crop',
+      '--schedule',
+      'onecycle',
+      '--normalize',
+      'standard',
+      '--seed',
+      '4',
+    ];
+    const printed = await cli('train', ...flags, ...small(), '--print-recipe');
+    expect(printed.code, printed.err.join(' ')).toBe(0);
+    const recipe = JSON.parse(printed.out.join('\n'));
+    expect(recipe).toMatchObject({
+      version: 1,
+      model: { name: 'mlp', options: { hidden: [32] } },
+      data: {
+        batchSize: 32,
+        normalize: 'standard',
+        augment: [
+          { name: 'RandomHorizontalFlip', p: 0.5 },
+          { name: 'RandomCrop', size: 28, padding: 2 },
+        ],
+      },
+      fit: { epochs: 2, seed: 4, optimizer: { name: 'adam', lr: 0.001 }, schedule: { name: 'OneCycleLR', maxLr: 0.004, cycleMomentum: true } },
+    });
+    const file = join(tmp('recipe'), 'r.json');
+    writeFileSync(file, printed.out.join('\n'));
+    const [byFlags, byFile] = [await cli('train', ...flags, ...small(), '--json'), await cli('train', '--recipe', file, ...small(), '--json')];
+    expect(byFlags.code, byFlags.err.join(' ')).toBe(0);
+    expect(byFile.code, byFile.err.join(' ')).toBe(0);
+    expect(byFile.json().testAccuracy).toBe(byFlags.json().testAccuracy);
+    expect(byFile.json().recipeHash).toBe(byFlags.json().recipeHash);
+    // A flag beside --recipe overrides its field, and only that one.
+    const seeded = await cli('train', '--recipe', file, '--seed', '5', ...small(), '--print-recipe');
+    expect(JSON.parse(seeded.out.join('\n'))).toEqual({ ...recipe, fit: { ...recipe.fit, seed: 5 } });
+    // A bad field is one line naming its path.
+    writeFileSync(file, JSON.stringify({ ...recipe, fit: { ...recipe.fit, optimizer: { name: 'adam', lr: -1 } } }));
+    await expectInputError(['train', '--recipe', file, ...small()], /--recipe .*r\.json: recipe fit\.optimizer\.lr: /);
+    await expectInputError(['train', '--recipe', join(tmp('none'), 'missing.json'), ...small()], /--recipe: cannot read .*missing\.json \(ENOENT\)/);
   }, 60_000);
 
   it('--resume with other augmentation or another schedule is refused, naming the field', async () => {
@@ -162,7 +213,7 @@ describe('fmnist train, eval, predict', () => {
       '--model',
       'mlp-small',
       '--epochs',
-      '2',
+      '1',
       '--batch',
       '64',
       ...small(),
@@ -172,10 +223,13 @@ describe('fmnist train, eval, predict', () => {
       '--json',
       ...flags,
     ];
-    await expectInputError(again('--augment', 'erase,rotate', '--schedule', 'cosine'), /belongs to another run: training data transform was/);
+    await expectInputError(
+      again('--augment', 'erase,rotate', '--schedule', 'cosine'),
+      /belongs to another run: recipe data\.augment\[0\]\.name was "RandomHorizontalFlip", this run has "RandomRotation"/,
+    );
     await expectInputError(
       again('--augment', 'flip', '--schedule', 'cosine'),
-      /belongs to another run: callbacks\[0\] was "none", this run has "CosineAnnealingLR\(/,
+      /belongs to another run: recipe fit\.schedule was "none", this run has \{"name":"CosineAnnealingLR","etaMin":0,"interval":"epoch"\}/,
     );
   }, 60_000);
 

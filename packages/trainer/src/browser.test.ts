@@ -23,7 +23,21 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
       Object.keys(node)
         .filter((k) => !(k in browser))
         .sort(),
-    ).toEqual(['BackupAndRestore', 'CSVLogger', 'JSONLLogger', 'ModelCheckpoint', 'ProgressBar', 'hasCheckpoint', 'readCheckpoint', 'writeCheckpoint'].sort());
+    ).toEqual(
+      [
+        'BackupAndRestore',
+        'CSVLogger',
+        'JSONLLogger',
+        'ModelCheckpoint',
+        'ProgressBar',
+        'hasCheckpoint',
+        'readCheckpoint',
+        'writeCheckpoint',
+        // A sha256 from node:crypto, and a run that reads the IDX files.
+        'recipeHash',
+        'runRecipe',
+      ].sort(),
+    );
   });
 
   it('trains exactly like the Node fit and refuses file checkpoints by name', async () => {

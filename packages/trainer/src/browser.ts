@@ -26,3 +26,15 @@ export { ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/step-
 export { clipGradients, type TrainStepOptions, trainStep } from './train-step';
 export { fromLayersModel, isLayersModel, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
 export { TrainerError } from './trainer-error';
+export { canonicalJson } from './recipe/canonical-json';
+export { recipeDifference } from './recipe/recipe-difference';
+export {
+  dependsOnEpochs,
+  recipeCallbacks,
+  recipeModel,
+  recipeModelOptions,
+  recipeNormalization,
+  recipeOptimizer,
+  recipeTransforms,
+} from './recipe/recipe-parts';
+export { parseRecipe, RECIPE_VERSION, type TrainRecipe, type TrainRecipeInput, TrainRecipeSchema } from './recipe/train-recipe';

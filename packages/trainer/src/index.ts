@@ -6,9 +6,5 @@ export { ModelCheckpoint, type ModelCheckpointOptions } from './callbacks/model-
 export { ProgressBar, type ProgressBarOptions } from './callbacks/progress-bar';
 export { hasCheckpoint, type LoadedCheckpoint, readCheckpoint, type TrainingState, writeCheckpoint } from './checkpoint';
 export { type FitOptions, fit, type History } from './fit';
-export { canonicalJson } from './recipe/canonical-json';
-export { recipeDifference } from './recipe/recipe-difference';
 export { recipeHash } from './recipe/recipe-hash';
-export { dependsOnEpochs, recipeCallbacks, recipeModel, recipeNormalization, recipeOptimizer, recipeTransforms } from './recipe/recipe-parts';
 export { type RecipeHooks, type RecipeRun, runRecipe } from './recipe/run-recipe';
-export { parseRecipe, RECIPE_VERSION, type TrainRecipe, type TrainRecipeInput, TrainRecipeSchema } from './recipe/train-recipe';

@@ -13,7 +13,8 @@ export function recipeDifference(a: unknown, b: unknown, path = ''): string | un
     return undefined;
   }
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    // A different `name` (another model, transform or schedule) is the difference to name first.
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => (x === 'name' ? -1 : y === 'name' ? 1 : x < y ? -1 : x > y ? 1 : 0));
     for (const k of keys) {
       const d = recipeDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
       if (d !== undefined) return d;

@@ -11,7 +11,7 @@ import {
   Resize,
   type Transform,
 } from '@fmnist/data';
-import { createModel, getModelEntry, type ModelName } from '@fmnist/models';
+import { createModel, getModelEntry, type ModelName, type ZooOptions } from '@fmnist/models';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Callback } from '../callbacks/callback';
 import { EarlyStopping } from '../callbacks/early-stopping';
@@ -27,7 +27,7 @@ import type { AugmentSpec, ScheduleSpec, TrainRecipe } from './train-recipe';
 // and anyone who needs one part (the CLI's eval, the tuner's objective).
 
 /** The normalization a recipe names: 'standard' is Fashion-MNIST's training mean and std. */
-export function recipeNormalization(normalize: TrainRecipe['data']['normalize']): Normalization {
+export function recipeNormalization(normalize: TrainRecipe['data']['normalize']): Exclude<Normalization, 'none'> {
   return normalize === 'standard' ? { mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD } : normalize;
 }
 
@@ -57,12 +57,18 @@ export function recipeTransforms(augment: readonly AugmentSpec[]): { train?: Tra
   return { train: steps.length === 0 ? undefined : steps.length === 1 ? steps[0] : new Compose(steps), all, size: resize?.size ?? 28 };
 }
 
-/** The zoo model a recipe names, seeded with the run's seed and fitted to the image side. */
-export function recipeModel(recipe: TrainRecipe): tfl.LayersModel {
+/** The options the zoo model is created with: its defaults, the input size, the recipe's options and the run's seed. */
+export function recipeModelOptions(recipe: TrainRecipe): Record<string, unknown> {
   const entry = getModelEntry(recipe.model.name);
   const { size } = recipeTransforms(recipe.data.augment);
   const shape = entry.layout === 'image' ? { inputShape: [size, size, 1] } : { inputs: size * size };
-  return createModel(recipe.model.name as ModelName, { ...entry.defaults, ...shape, ...recipe.model.options, seed: recipe.fit.seed } as never);
+  return { ...entry.defaults, seed: recipe.fit.seed, ...shape, ...recipe.model.options };
+}
+
+/** The zoo model a recipe names, seeded with the run's seed and fitted to the image side. */
+export function recipeModel(recipe: TrainRecipe): tfl.LayersModel {
+  // createModel's options are typed per name; the schema has checked them per name already.
+  return createModel(recipe.model.name as ModelName, recipeModelOptions(recipe) as ZooOptions[ModelName]);
 }
 
 /** The optimizer config of a recipe. */

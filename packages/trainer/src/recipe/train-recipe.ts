@@ -85,7 +85,7 @@ const AugmentSpec = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('Resize'), size: positiveInt, antialias: z.boolean().default(true) }),
 ]);
 
-const Normalization = z.union([z.literal('unit'), z.literal('none'), z.literal('standard'), z.strictObject({ mean: z.number(), std: z.number().positive() })]);
+const Normalization = z.union([z.literal('unit'), z.literal('standard'), z.strictObject({ mean: z.number(), std: z.number().positive() })]);
 
 const OptimizerSpec = z.strictObject({
   name: z.enum(['sgd', 'adam', 'adamw', 'rmsprop']),
@@ -188,6 +188,18 @@ export type AugmentSpec = z.output<typeof AugmentSpec>;
 export type ScheduleSpec = z.output<typeof ScheduleSpec>;
 export type ModelSpec = z.output<typeof ModelSpec>;
 
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, withoutUndefined(v)]),
+    ) as T;
+  }
+  return value;
+}
+
 /** A path as users write it: `fit.optimizer.lr`, `data.augment[1].padding`. */
 function pathText(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
@@ -199,7 +211,8 @@ function pathText(path: readonly PropertyKey[]): string {
  */
 export function parseRecipe(value: unknown): TrainRecipe {
   const result = TrainRecipeSchema.safeParse(value);
-  if (result.success) return result.data;
+  // Plain JSON data: an optional field given as undefined is left out, as JSON would.
+  if (result.success) return withoutUndefined(result.data);
   const issue = result.error.issues[0];
   const where = pathText(issue.path) || '(the recipe)';
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';

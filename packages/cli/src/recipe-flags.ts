@@ -1,0 +1,121 @@
+import type { ModelName } from '@fmnist/models';
+import { MODEL_NAMES } from '@fmnist/models';
+import { OPTIMIZER_NAMES, parseRecipe, type TrainRecipe, type TrainRecipeInput } from '@fmnist/trainer';
+import { AUGMENTATIONS, type AugmentName } from './augment-flags';
+import type { Values } from './command';
+import { modelFlagOptions } from './model-flags';
+import { choice, int, num, str } from './options';
+import { SCHEDULES } from './schedule-flags';
+import { ttaViews } from './tta-flag';
+import { UsageError } from './usage-error';
+
+type Recipe = TrainRecipeInput;
+type AugmentList = NonNullable<TrainRecipe['data']['augment']>;
+type Schedule = NonNullable<TrainRecipe['fit']['schedule']>;
+type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+/** `--augment flip,crop,erase` as the recipe's transforms: a resize first (every split gets it), erasing last, as torchvision recipes do. */
+export function augmentFromFlag(list: string): AugmentList {
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = names.filter((n) => !AUGMENTATIONS.includes(n as AugmentName));
+  if (bad.length) throw new UsageError(`--augment: unknown ${bad.join(', ')}; expected a comma-separated list of ${AUGMENTATIONS.join(', ')}`);
+  const size = names.includes('resize') ? 32 : 28;
+  const out: Recipe['data']['augment'] = [];
+  if (size === 32) out.push({ name: 'Resize', size: 32 });
+  for (const n of names) {
+    if (n === 'flip') out.push({ name: 'RandomHorizontalFlip', p: 0.5 });
+    if (n === 'crop') out.push({ name: 'RandomCrop', size, padding: size === 32 ? 4 : 2 });
+    if (n === 'rotate') out.push({ name: 'RandomRotation', degrees: 10 });
+    if (n === 'affine') out.push({ name: 'RandomAffine', degrees: 10, translate: [0.1, 0.1], scale: [0.9, 1.1] });
+  }
+  if (names.includes('erase')) out.push({ name: 'RandomErasing', p: 0.25 });
+  return parseRecipe({ version: 1, model: { name: 'mlp-small' }, data: { augment: out }, fit: { epochs: 1 } }).data.augment;
+}
+
+/** `--schedule NAME` as a PyTorch scheduler for `epochs` epochs at base rate `lr`. */
+function scheduleFromFlag(name: (typeof SCHEDULES)[number], epochs: number, lr: number): Schedule | undefined {
+  switch (name) {
+    case 'none':
+      return undefined;
+    case 'step':
+      return { name: 'StepLR', stepSize: Math.max(1, Math.round(epochs / 3)), gamma: 0.1, interval: 'epoch' };
+    case 'cosine':
+      // tMax is the run's epochs: raising --epochs on resume is another run.
+      return { name: 'CosineAnnealingLR', etaMin: 0, interval: 'epoch' };
+    case 'onecycle':
+      return parseRecipe({ version: 1, model: { name: 'mlp-small' }, data: {}, fit: { epochs, schedule: { name: 'OneCycleLR', maxLr: lr * 4 } } }).fit.schedule;
+    case 'plateau':
+      return { name: 'ReduceLROnPlateau', monitor: 'val_loss', patience: 2, factor: 0.5, minLr: 0 };
+    case 'exponential':
+      return { name: 'ExponentialLR', gamma: 0.9, interval: 'epoch' };
+  }
+}
+
+/** torch.optim's default learning rate, and the CLI's (SGD: 0.01, the others: 1e-3). */
+const defaultLr = (name: OptimizerName) => (name === 'sgd' ? 0.01 : 1e-3);
+
+/**
+ * The recipe `fmnist train` runs: `base` (from `--recipe FILE`) with every flag given on the
+ * command line overriding its field, or the flags alone with the CLI's defaults. Flags refuse bad
+ * values naming the flag; the recipe itself is checked by its schema (naming the field).
+ */
+export function recipeFromFlags(values: Values, base?: TrainRecipe): TrainRecipe {
+  const given = (flag: string) => values[flag] !== undefined;
+  const name = str(values, 'model') ?? base?.model.name;
+  if (!name) throw new UsageError(`--model is required: one of ${MODEL_NAMES.join(', ')}`);
+  if (!MODEL_NAMES.includes(name as ModelName)) throw new UsageError(`--model: expected one of ${MODEL_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+  const sameModel = base?.model.name === name;
+  const modelOptions = { ...(sameModel ? base?.model.options : {}), ...modelFlagOptions(name as ModelName, values) };
+
+  const fit = base?.fit;
+  const epochs = int(values, 'epochs', fit?.epochs ?? 5, 1, 10_000);
+  const optimizerName = choice(values, 'optimizer', OPTIMIZER_NAMES, fit?.optimizer.name ?? 'adam');
+  const sameOptimizer = fit?.optimizer.name === optimizerName;
+  const baseOptimizer = sameOptimizer ? fit?.optimizer : undefined;
+  const lr = num(values, 'lr', baseOptimizer?.lr ?? defaultLr(optimizerName), 1e-12, 100);
+  const takesMomentum = optimizerName === 'sgd' || optimizerName === 'rmsprop';
+  if (given('momentum') && !takesMomentum) throw new UsageError(`--momentum: optimizer ${optimizerName} does not take it (sgd and rmsprop do)`);
+  const momentum = num(values, 'momentum', baseOptimizer?.momentum ?? (optimizerName === 'sgd' ? 0.9 : 0), 0, 0.999999);
+  const weightDecay = num(values, 'weight-decay', baseOptimizer?.weightDecay ?? 0, 0, 10);
+  const optimizer = { ...baseOptimizer, name: optimizerName, lr, ...(takesMomentum ? { momentum } : {}), weightDecay };
+
+  const schedule = given('schedule') ? scheduleFromFlag(choice(values, 'schedule', SCHEDULES, 'none'), epochs, lr) : fit?.schedule;
+  const validation = num(values, 'val', base?.data.validation ?? 0.1, 0, 0.9);
+  if (validation === 0 && schedule?.name === 'ReduceLROnPlateau')
+    throw new UsageError('--schedule plateau watches val_loss: it needs a validation split (--val > 0)');
+  const patience = values.patience === undefined ? undefined : int(values, 'patience', 3, 0);
+  const earlyStopping = patience !== undefined ? { monitor: 'val_loss', patience, minDelta: 0, restoreBestWeights: true } : fit?.earlyStopping;
+  if (validation === 0 && earlyStopping?.monitor.startsWith('val_'))
+    throw new UsageError('--patience stops on val_loss: it needs a validation split (--val > 0)');
+  const ema = values.ema === undefined ? fit?.ema : { decay: num(values, 'ema', 0.999, 0.5, 0.99999) };
+  const tta = ttaViews(values) ?? base?.evaluate.tta ?? [];
+  const subset = values.subset === undefined ? base?.data.subset : int(values, 'subset', 6000, 10, 60_000);
+  const normalize = given('normalize') ? choice(values, 'normalize', ['unit', 'standard'] as const, 'unit') : (base?.data.normalize ?? 'unit');
+
+  return parseRecipe({
+    version: 1,
+    model: { name, options: modelOptions },
+    data: {
+      source: 'fashion-mnist',
+      subset,
+      validation,
+      batchSize: int(values, 'batch', base?.data.batchSize ?? 64, 1, 65_536),
+      normalize,
+      augment: given('augment') ? augmentFromFlag(String(values.augment)) : (base?.data.augment ?? []),
+    },
+    fit: {
+      epochs,
+      seed: int(values, 'seed', fit?.seed ?? 0, 0, 2 ** 32 - 1),
+      optimizer,
+      schedule,
+      labelSmoothing: num(values, 'label-smoothing', fit?.labelSmoothing ?? 0, 0, 0.99),
+      gradientClip: fit?.gradientClip,
+      ema,
+      earlyStopping,
+    },
+    evaluate: { tta },
+  } as Recipe);
+}

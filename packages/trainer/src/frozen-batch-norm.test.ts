@@ -74,4 +74,39 @@ describe('freeze() freezes batch norm as Keras does: inference statistics, no mo
     tf.dispose([x, train, infer, again]);
     expect(snapshot(model).length).toBeGreaterThan(0);
   });
+
+  for (const how of ['base.trainable = false', 'freeze(outer, { upTo: 0 })', 'a functional model around a frozen base'] as const) {
+    it(`a frozen base nested in another model (${how}) keeps its moving statistics, our batch norm and tfjs' own`, async () => {
+      const base = tfl.sequential({
+        layers: [
+          tfl.layers.dense({ inputShape: [64], units: 8, kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+          tfl.layers.batchNormalization(),
+          tfl.layers.activation({ activation: 'relu' }),
+        ],
+      });
+      const ours = mlp({ inputs: 8, hidden: [8], outputs: 8, batchNorm: true, seed: 2 });
+      let outer: tfl.LayersModel;
+      if (how === 'a functional model around a frozen base') {
+        base.trainable = false;
+        ours.trainable = false;
+        const input = tfl.input({ shape: [64] });
+        const features = ours.apply(base.apply(input)) as tfl.SymbolicTensor;
+        outer = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 4 }).apply(features) as tfl.SymbolicTensor });
+      } else {
+        outer = tfl.sequential({ layers: [base, ours, tfl.layers.dense({ units: 4 })] });
+        if (how === 'base.trainable = false') {
+          base.trainable = false;
+          ours.trainable = false;
+        } else freeze(outer, { upTo: 1 });
+      }
+      const frozenStats = () =>
+        [base, ours].flatMap((m) =>
+          m.layers.filter((l) => l.getClassName() === 'BatchNormalization').flatMap((l) => l.weights.map((w) => Array.from(w.read().dataSync()))),
+        );
+      const before = frozenStats();
+      expect(before).toHaveLength(8);
+      await fit(outer, new DataLoader(data, { batchSize: 16, seed: 1 }), { epochs: 1, optimizer: { name: 'adam', lr: 0.01 } });
+      expect(frozenStats()).toEqual(before);
+    });
+  }
 });

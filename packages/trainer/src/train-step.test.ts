@@ -70,6 +70,44 @@ describe('trainStep computes the step tfjs-layers model.fit computes', () => {
     });
   }
 
+  it("adds the regularizers of a nested model's layers", async () => {
+    const build = () => {
+      const inner = tfl.sequential({
+        layers: [
+          tfl.layers.dense({
+            inputShape: [features],
+            units: 5,
+            activation: 'relu',
+            kernelRegularizer: tfl.regularizers.l2({ l2: 0.5 }),
+            kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+          }),
+        ],
+      });
+      return tfl.sequential({ layers: [inner, tfl.layers.dense({ units: classes, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) })] });
+    };
+    const { ours, theirs, x, y } = await twins(build, 'logits');
+    // The data loss plus the nested layer's L2 penalty, computed by hand.
+    const penalty = tf.tidy(() => tf.mul(0.5, tf.sum(tf.square(unique(ours)[0]))).dataSync()[0]);
+    const dataLoss = tf.tidy(() => tf.losses.softmaxCrossEntropy(y, ours.predict(x) as tf.Tensor).dataSync()[0]);
+    const { loss } = trainStep(fromLayersModel(ours), new SGD({ lr: 0.1 }), x, y);
+    expect(loss).toBeCloseTo(dataLoss + penalty, 5);
+    theirs.dispose();
+  });
+
+  it('trains a model ending in a Softmax layer on its probabilities', async () => {
+    const build = () =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.dense({ inputShape: [features], units: classes, kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
+          tfl.layers.softmax(),
+        ],
+      });
+    const { ours, theirs, x, y, reference } = await twins(build, 'probabilities');
+    const { loss } = trainStep(fromLayersModel(ours), new SGD({ lr: 0.1 }), x, y);
+    expect(loss).toBeCloseTo(reference, 5);
+    expectSameWeights(ours, theirs);
+  });
+
   it('trains a layer used twice in a Sequential once per step, as tfjs does', async () => {
     const build = () => {
       const shared = tfl.layers.dense({ units: features, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) });
@@ -127,6 +165,24 @@ describe('trainStep and a custom forward', () => {
     };
     const taped = run(false);
     const fused = run(true);
+    expect(fused.loss).toBeCloseTo(taped.loss, 6);
+    expect(fused.weights).toEqual(taped.weights);
+  });
+
+  it("uses a forward assigned onto fromLayersModel's own wrapper", () => {
+    const build = () =>
+      tfl.sequential({
+        layers: [tfl.layers.dense({ inputShape: [features], units: classes, kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) })],
+      });
+    const run = (fused: boolean) => {
+      const model = build();
+      const wrapper = fromLayersModel(model);
+      const inner = wrapper.forward;
+      wrapper.forward = (x, training) => inner(tf.mul(x, 3), training);
+      const { loss } = trainStep(wrapper, new SGD({ lr: 0.1 }), xs(), ys(), { fused });
+      return { loss, weights: values(model) };
+    };
+    const [taped, fused] = [run(false), run(true)];
     expect(fused.loss).toBeCloseTo(taped.loss, 6);
     expect(fused.weights).toEqual(taped.weights);
   });

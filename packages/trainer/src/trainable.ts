@@ -60,7 +60,8 @@ export function legacyVariableOrder(model: Trainable): tf.Variable[] {
 function outputProbabilities(model: tfl.LayersModel): 'softmax' | 'sigmoid' | undefined {
   if (model.outputs.length !== 1) return undefined;
   const layer = model.outputs[0].sourceLayer as unknown as { activation?: { getClassName(): string }; name: string };
-  const name = layer.activation?.getClassName();
+  // A Softmax layer (tf.layers.softmax) has no `activation`: its class says it.
+  const name = (layer as unknown as tfl.layers.Layer).getClassName() === 'Softmax' ? 'softmax' : layer.activation?.getClassName();
   const units = model.outputs[0].shape[model.outputs[0].shape.length - 1];
   if (name === 'softmax') return 'softmax';
   if (name === 'sigmoid' && units === 1) return 'sigmoid';
@@ -82,12 +83,23 @@ function scoresFromProbabilities(p: tf.Tensor, kind: 'softmax' | 'sigmoid'): tf.
   });
 }
 
-// Trainables that run their layers model as it is: only those may train with the fused step.
-const plainLayersTrainables = new WeakSet<Trainable>();
+// The forward `fromLayersModel` gave each wrapper: only a wrapper that still runs it may train with the fused step.
+const plainForwards = new WeakMap<Trainable, Trainable['forward']>();
 
-/** Whether `model` is `fromLayersModel`'s own wrapper, whose forward the fused step computes identically. */
+/** Whether `model` is `fromLayersModel`'s own wrapper, with its own forward (which the fused step computes identically). */
 export function runsLayersModelAsIs(model: Trainable): boolean {
-  return plainLayersTrainables.has(model);
+  const forward = plainForwards.get(model);
+  return forward !== undefined && forward === model.forward;
+}
+
+/** Every leaf layer of a model once, nested models walked (their weights and penalties are the leaves'). */
+function leafLayers(layers: readonly tfl.layers.Layer[], seen = new Set<tfl.layers.Layer>()): tfl.layers.Layer[] {
+  for (const layer of layers) {
+    const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers;
+    if (Array.isArray(nested)) leafLayers(nested, seen);
+    else seen.add(layer);
+  }
+  return [...seen];
 }
 
 /**
@@ -117,9 +129,10 @@ export function fromLayersModel(model: tfl.LayersModel): Trainable {
     setDropoutStream: (stream) => {
       setDropoutStream(model, stream);
     },
-    regularizationLosses: () => model.calculateLosses() as tf.Scalar[],
+    // Every layer's penalties, nested models' too (a nested model's own calculateLosses misses them).
+    regularizationLosses: () => leafLayers(model.layers).flatMap((l) => l.calculateLosses() as tf.Scalar[]),
   };
-  plainLayersTrainables.add(trainable);
+  plainForwards.set(trainable, trainable.forward);
   return trainable;
 }
 

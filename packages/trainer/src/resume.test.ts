@@ -12,6 +12,7 @@ import { EarlyStopping } from './callbacks/early-stopping';
 import { ModelCheckpoint } from './callbacks/model-checkpoint';
 import { OverfittingMonitor } from './callbacks/overfitting-monitor';
 import { fit } from './fit';
+import { OneCycleLR } from './schedulers/one-cycle-lr';
 import { StepLR } from './schedulers/step-lr';
 import { type FaultRunResult, faultRun, type KillPoint } from './test-utils/fault-run';
 import { toyDataset, useCpu } from './test-utils/toy-data';
@@ -152,7 +153,8 @@ describe('a checkpoint belongs to its run', () => {
     );
     await expect(resume(model(), loader(), { optimizer: { name: 'adam', lr: 0.02 } })).rejects.toThrow(/optimizer was "lr=0.01/);
     await expect(resume(model(), loader(), { labelSmoothing: 0.1 })).rejects.toThrow(/labelSmoothing was 0, this run has 0.1/);
-    await expect(resume(model(), loader(), { loss: 'binaryCrossentropy' })).rejects.toThrow(/loss was "categoricalCrossentropy"/);
+    // Another loss on this 4-class model is refused before the checkpoint is read.
+    await expect(resume(model(), loader(), { loss: 'binaryCrossentropy' })).rejects.toThrow(/binaryCrossentropy takes one logit and two classes/);
   });
 
   it("refuses another augmentation's parameters or a callback that changes the numbers; watching callbacks may come and go", async () => {
@@ -179,6 +181,21 @@ describe('a checkpoint belongs to its run', () => {
     // Loggers, progress, checkpoints and monitors only watch: adding them is no other run.
     const history = await resume(augmented(1), [new OverfittingMonitor(), schedule(), new ModelCheckpoint({ dir: tmp('watch') })]);
     expect(history.epochs).toHaveLength(3);
+  });
+
+  it('refuses other epochs when a schedule spans the run (OneCycleLR), as torch refuses stepping past total_steps', async () => {
+    const cycled = tmp('cycled');
+    const cycle = () => new OneCycleLR({ maxLr: 0.05 });
+    await fit(model(), loader(), { ...base, epochs: 2, callbacks: [cycle(), new ModelCheckpoint({ dir: cycled })] });
+    await expect(fit(model(), loader(), { ...base, epochs: 4, callbacks: [cycle()], resumeFrom: cycled })).rejects.toThrow(
+      /epochs was 2, this run has 4, and a callback's schedule spans the run's epochs/,
+    );
+    // With totalSteps the cycle does not depend on the epoch count: training further is allowed.
+    const fixed = tmp('fixed');
+    const steps = () => new OneCycleLR({ maxLr: 0.05, totalSteps: 24 });
+    await fit(model(), loader(), { ...base, epochs: 2, callbacks: [steps(), new ModelCheckpoint({ dir: fixed })] });
+    const further = await fit(model(), loader(), { ...base, epochs: 4, callbacks: [steps()], resumeFrom: fixed });
+    expect(further.epochs).toHaveLength(4);
   });
 
   it('lets a run train further with more epochs, as Keras does', async () => {

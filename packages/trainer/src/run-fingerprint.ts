@@ -38,6 +38,8 @@ export interface RunFingerprint {
    * checkpoints) are left out. Absent in checkpoints of older versions.
    */
   callbacks?: string[];
+  /** A callback's schedule spans the run's epochs (OneCycleLR): `epochs` may not change on resume. */
+  epochBound?: boolean;
   /** The recipe the run was made from (runRecipe), compared field by field on resume. */
   recipe?: unknown;
   /** Whether a part of that recipe depends on the epoch count (then raising epochs is another run). */
@@ -178,6 +180,7 @@ export function runFingerprint(parts: {
     labelSmoothing: parts.labelSmoothing,
     gradientClip: JSON.stringify(parts.gradientClip ?? null),
     callbacks: callbacksFingerprint(parts.callbacks),
+    epochBound: parts.callbacks.some((c) => c.dependsOnEpochCount?.() === true),
     ...(parts.recipe ? { recipe: parts.recipe, recipeDependsOnEpochs: dependsOnEpochs(parts.recipe) } : {}),
   };
 }
@@ -200,6 +203,11 @@ export function checkSameRun(dir: string, saved: RunFingerprint | undefined, cur
     if (field !== undefined) differ(`recipe ${field}`, valueAtPath(was, field) ?? 'none', valueAtPath(now, field) ?? 'none');
   }
   if (saved.seed !== current.seed) differ('seed', saved.seed, current.seed);
+  if ((saved.epochBound || current.epochBound) && saved.epochs !== current.epochs) {
+    throw new TrainerError(
+      `${dir}: the checkpoint belongs to another run: epochs was ${saved.epochs}, this run has ${current.epochs}, and a callback's schedule spans the run's epochs (OneCycleLR: give totalSteps to train further)`,
+    );
+  }
   for (const key of Object.keys(current.data) as (keyof RunFingerprint['data'])[]) {
     if (saved.data[key] !== current.data[key]) differ(`training data ${key}`, saved.data[key], current.data[key]);
   }

@@ -48,6 +48,11 @@ export interface CallbackHooks {
    * own by default) are part of the run: a resume with other settings is refused. Default false.
    */
   readonly observesOnly?: boolean;
+  /**
+   * True when what the callback does depends on the run's epoch count (OneCycleLR without
+   * `totalSteps` spans the whole run): a resume with other `epochs` is then another run, refused.
+   */
+  dependsOnEpochCount?(): boolean;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;

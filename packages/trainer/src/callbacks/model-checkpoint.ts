@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { saveModel } from '@fmnist/models';
+import { TrainerError } from '../trainer-error';
 import { Callback, jsonNumber, type Logs, resolveMode, stateNumber } from './callback';
 
 export interface ModelCheckpointOptions {
@@ -48,6 +49,10 @@ export class ModelCheckpoint extends Callback {
     this.pending = false;
     if ((epoch + 1) % this.every !== 0) return;
     const value = logs[this.monitor];
+    // Saving the best of a metric that is not logged would save nothing, silently (Lightning raises too).
+    if (value === undefined && this.saveBestOnly) {
+      throw new TrainerError(`ModelCheckpoint: monitor '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')})`);
+    }
     const improved = value !== undefined && (Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best : value > this.best));
     if (improved) this.best = value;
     if (this.saveBestOnly && !improved) return;

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate';
 import { fit } from '../fit';
 import { toyDataset, useCpu } from '../test-utils/toy-data';
+import { BackupAndRestore } from './backup-and-restore';
 import { Callback } from './callback';
 import { EarlyStopping } from './early-stopping';
 import { ExponentialMovingAverage } from './exponential-moving-average';
@@ -98,5 +99,23 @@ describe('the weights validation measured are the weights kept (EMA × checkpoin
     }
     expect(new Set(counts).size).toBe(1);
     model.dispose();
+  });
+
+  it('ModelCheckpoint(saveBestOnly) refuses a monitor that is not logged, as EarlyStopping does, instead of saving nothing', async () => {
+    const m = mlp({ inputs: 64, hidden: [8], outputs: 4, seed: 3 });
+    const dir = mkdtempSync(join(tmpdir(), 'monitor-'));
+    await expect(
+      fit(m, new DataLoader(data, { batchSize: 16 }), { epochs: 1, callbacks: [new ModelCheckpoint({ dir, monitor: 'val_accuracy', saveBestOnly: true })] }),
+    ).rejects.toThrow(/^ModelCheckpoint: monitor 'val_accuracy' is not in the logs \(loss, accuracy, /);
+    m.dispose();
+  });
+
+  it('BackupAndRestore and ModelCheckpoint in one directory are refused (both write checkpoint.json)', async () => {
+    const m = mlp({ inputs: 64, hidden: [8], outputs: 4, seed: 3 });
+    const dir = mkdtempSync(join(tmpdir(), 'shared-'));
+    await expect(
+      fit(m, new DataLoader(data, { batchSize: 16 }), { epochs: 1, callbacks: [new ModelCheckpoint({ dir }), new BackupAndRestore({ backupDir: `${dir}/` })] }),
+    ).rejects.toThrow(/^BackupAndRestore\.backupDir: .* is also ModelCheckpoint's dir/);
+    m.dispose();
   });
 });

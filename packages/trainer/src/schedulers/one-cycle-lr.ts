@@ -52,6 +52,11 @@ export class OneCycleLR extends Callback {
   readonly options: Required<Omit<OneCycleLROptions, 'totalSteps' | 'interval'>> & { totalSteps?: number };
   readonly interval = 'step';
 
+  /** Without `totalSteps` the cycle spans the run's epochs: another epoch count is another schedule. */
+  dependsOnEpochCount(): boolean {
+    return this.options.totalSteps === undefined;
+  }
+
   constructor(options: OneCycleLROptions) {
     super();
     checkPositive('OneCycleLR.maxLr', options.maxLr);

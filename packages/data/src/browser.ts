@@ -13,7 +13,7 @@ export { RandomCrop, type RandomCropOptions } from './augment/random-crop';
 export { RandomErasing, type RandomErasingOptions } from './augment/random-erasing';
 export { RandomHorizontalFlip, RandomVerticalFlip } from './augment/random-horizontal-flip';
 export { Resize, type ResizeOptions } from './augment/resize';
-export type { MixTransform, Transform } from './augment/transform';
+export { evaluationTransform, type MixTransform, type Transform } from './augment/transform';
 export { drawText, textWidth } from './bitmap-font';
 export { DataError } from './data-error';
 export { type Batch, DataLoader, type DataLoaderOptions, type HostBatch, type Layout, type Normalization } from './data-loader';

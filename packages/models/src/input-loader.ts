@@ -1,7 +1,8 @@
 import { DataLoader, type ImageDataset, Resize } from '@fmnist/data';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelError } from './model-error';
-import { inputNormalization } from './model-input';
+import { loaderNormalization } from './loader-normalization';
+import { checkPreparable } from './model-input';
 import type { ModelInput } from './model-metadata';
 
 export interface InputLoaderOptions {
@@ -17,6 +18,7 @@ export interface InputLoaderOptions {
  * another size (as `fmnist train --augment resize` and `fmnist eval` resize).
  */
 export function inputLoader(dataset: ImageDataset, input: ModelInput, options: InputLoaderOptions = {}): DataLoader {
+  checkPreparable(input, 'dataset');
   if (dataset.channels !== input.channels) {
     throw new ModelError(`dataset: images have ${dataset.channels} channel(s), the model takes ${input.channels}`);
   }
@@ -32,12 +34,14 @@ export function inputLoader(dataset: ImageDataset, input: ModelInput, options: I
 }
 
 /**
- * The input convention a loader prepares for `model`: the loader's layout and normalisation, and
- * the image size the model takes (its input shape; the dataset's where the shape leaves it open,
- * so a resizing transform is accounted for).
+ * The input convention a loader prepares for `model`: the loader's layout, its normalisation with
+ * the deterministic steps of its transform folded in (`loaderNormalization`: a Normalize transform
+ * is part of it), the steps that cannot be folded (`preprocessing`), and the image size the model
+ * takes (its input shape; the dataset's where the shape leaves it open, so a resizing transform is
+ * accounted for).
  */
 export function loaderInput(model: tfl.LayersModel, loader: DataLoader): ModelInput {
-  const { layout, normalize } = loader.options;
+  const { layout } = loader.options;
   const ds = loader.dataset;
   const shape = model.inputs[0].shape;
   let [height, width, channels] = [ds.height, ds.width, ds.channels];
@@ -47,5 +51,6 @@ export function loaderInput(model: tfl.LayersModel, loader: DataLoader): ModelIn
     const side = Math.round(Math.sqrt(shape[1] / channels));
     if (side * side * channels === shape[1]) [height, width] = [side, side];
   }
-  return { layout, height, width, channels, normalize: inputNormalization(normalize) };
+  const folded = loaderNormalization(loader.options, ds);
+  return { layout, height, width, channels, normalize: folded.normalize, ...(folded.unexpressed.length > 0 ? { preprocessing: folded.unexpressed } : {}) };
 }

@@ -8,3 +8,4 @@ export { batchNormTrainBackward, batchNormTrainForward, varianceFromInvStd } fro
 export { dropoutMultiplier, dropoutParts } from './seeded-dropout';
 export { followKerasFrozenBatchNorm, followKerasFrozenBatchNorms } from './frozen-batch-norm';
 export { inputNormalization, sameNormalization } from './model-input';
+export { describeTransform, type LoaderNormalization, loaderNormalization } from './loader-normalization';

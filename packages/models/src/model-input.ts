@@ -39,11 +39,24 @@ export function sameNormalization(a: Normalization, b: Normalization): boolean {
 }
 
 /**
+ * Refuses a convention that cannot prepare images by itself (its `preprocessing` lists steps of
+ * the training transform it cannot express), in one line naming them.
+ */
+export function checkPreparable(input: ModelInput, what: string): void {
+  if (input.preprocessing && input.preprocessing.length > 0) {
+    throw new ModelError(
+      `${what}: the model was trained on inputs prepared with ${input.preprocessing.join(', ')}, which its input convention cannot express; evaluate it on a DataLoader that applies them`,
+    );
+  }
+}
+
+/**
  * A batch for `model.predict` from `count` images of [0, 1] pixels (height x width x channels each),
  * normalised as `input` says, with a DataLoader's arithmetic (`(pixel - mean) * (1 / std)`), so a
  * batch made here from a loader's pixels is the loader's batch.
  */
 export function inputBatch(pixels: Float32Array, count: number, input: ModelInput): tf.Tensor {
+  checkPreparable(input, 'images');
   const size = input.height * input.width * input.channels;
   if (pixels.length !== count * size) throw new ModelError(`inputBatch: expected ${count} x ${size} pixels, got ${pixels.length}`);
   let values = pixels;

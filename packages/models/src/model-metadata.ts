@@ -8,6 +8,13 @@ export interface ModelInput {
   channels: number;
   /** `'unit'`: [0, 1] pixels as they are; `{ mean, std }`: `(pixel - mean) / std`. */
   normalize: 'unit' | { mean: number; std: number };
+  /**
+   * Deterministic steps of the training transform that `normalize` and the image size cannot
+   * express (a Normalize with per-channel values, a custom step), described. A dataset cannot be
+   * prepared from such a convention: `inputLoader`, `predict` and `evaluate(model, dataset)` refuse
+   * it (evaluate on a DataLoader that applies them). Absent when there are none.
+   */
+  preprocessing?: string[];
 }
 
 /** What we store beside the weights so a model can be used without knowing how it was trained. */

@@ -1,6 +1,6 @@
-import { DataLoader, type ImageDataset } from '@fmnist/data';
+import { DataLoader, evaluationTransform, type ImageDataset } from '@fmnist/data';
 import { getModelMetadata, inputLoader, type ModelInput, modelInput } from '@fmnist/models';
-import { sameNormalization } from '@fmnist/models/internal';
+import { loaderNormalization, sameNormalization } from '@fmnist/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type LossName, lossFromLogits } from './losses';
@@ -81,18 +81,29 @@ function datasetLoader(modelLike: tfl.LayersModel | Trainable, model: Trainable,
 
 /**
  * A loader prepared otherwise than the convention the model carries (recorded by `fit`, saved
- * with it) would score it on the wrong scale without an error: refused, naming both.
+ * with it) would score it on the wrong scale without an error: refused, naming both. The loader's
+ * normalisation is its `normalize` with its transform's deterministic steps folded in (a Normalize
+ * transform), as `fit` records the convention.
  */
 function checkLoaderConvention(modelLike: tfl.LayersModel | Trainable, data: DataLoader): void {
   if (!isLayersModel(modelLike)) return;
   const own = getModelMetadata(modelLike)?.input;
   if (!own) return;
-  const { layout, normalize } = data.options;
+  const { layout, normalize, transform } = data.options;
   if (layout !== own.layout)
     throw new TrainerError(`evaluate: the loader's layout is '${layout}', the model takes '${own.layout}' inputs (its input convention)`);
-  if (!sameNormalization(normalize, own.normalize)) {
+  const prepared = loaderNormalization(data.options, data.dataset);
+  const [steps, ownSteps] = [prepared.unexpressed, own.preprocessing ?? []];
+  const missing = ownSteps.filter((s) => !steps.includes(s));
+  if (missing.length > 0) {
+    throw new TrainerError(`evaluate: the loader does not apply ${missing.join(', ')}, which prepared the model's training inputs (its input convention)`);
+  }
+  const extra = steps.filter((s) => !ownSteps.includes(s));
+  if (extra.length > 0) throw new TrainerError(`evaluate: the loader applies ${extra.join(', ')}, which did not prepare the model's training inputs`);
+  if (!sameNormalization(prepared.normalize, own.normalize)) {
+    const shown = evaluationTransform(transform) !== undefined ? `${JSON.stringify(prepared.normalize)} (with its transform)` : JSON.stringify(normalize);
     throw new TrainerError(
-      `evaluate: the loader's normalize is ${JSON.stringify(normalize)}, the model was trained on ${JSON.stringify(own.normalize)} (its input convention); pass the dataset to prepare it as the model wants`,
+      `evaluate: the loader's normalize is ${shown}, the model was trained on ${JSON.stringify(own.normalize)} (its input convention); pass the dataset to prepare it as the model wants`,
     );
   }
 }

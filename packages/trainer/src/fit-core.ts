@@ -15,6 +15,7 @@ import { trainStep } from './train-step';
 import { isLayersModel, legacyVariableOrder, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
 import { recordTrainingInput } from './training-input';
 import { TrainerError } from './trainer-error';
+import { validationLoaderFor } from './validation-loader';
 
 export interface FitOptions {
   /** Default 10. */
@@ -114,26 +115,6 @@ function loaderFor(model: Trainable, data: DataLoader | ImageDataset, options: F
     shuffle: true,
     transform: options.transform,
   });
-}
-
-/**
- * The validation loader: a dataset is prepared as the training loader prepares its inputs
- * (normalization, layout, labels); a loader prepared otherwise would make every decision taken on
- * val metrics (early stopping, checkpoints, plateaus, EMA) on wrong numbers, so it is refused.
- */
-function validationLoaderFor(model: Trainable, data: DataLoader | ImageDataset, train: DataLoader): DataLoader {
-  const t = train.options;
-  if (!(data instanceof DataLoader)) {
-    return new DataLoader(data, { batchSize: Math.max(256, t.batchSize), shuffle: false, layout: model.layout, normalize: t.normalize });
-  }
-  const v = data.options;
-  if (v.layout !== model.layout) throw new TrainerError(`validation: layout '${v.layout}' does not match the model's '${model.layout}' inputs`);
-  if (JSON.stringify(v.normalize) !== JSON.stringify(t.normalize)) {
-    throw new TrainerError(
-      `validation: normalize is ${JSON.stringify(v.normalize)}, the training loader's is ${JSON.stringify(t.normalize)}; validate on inputs prepared as training prepares them (or pass the dataset)`,
-    );
-  }
-  return data;
 }
 
 /** The training loop behind Node's and the browser's `fit`, with the platform's checkpoint IO. */

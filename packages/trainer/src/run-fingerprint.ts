@@ -168,7 +168,8 @@ export function runFingerprint(parts: {
       seed: o.seed,
       shuffle: o.shuffle,
       dropLast: o.dropLast,
-      normalize: JSON.stringify(o.normalize),
+      // By value, in one key order: { std, mean } is { mean, std } (and reads as older checkpoints wrote it).
+      normalize: JSON.stringify(typeof o.normalize === 'object' ? { mean: o.normalize.mean, std: o.normalize.std } : o.normalize),
       transform: o.transform ? describeObject(o.transform) : 'none',
       mix: o.mix ? describeObject(o.mix) : 'none',
       labelsAs: o.labels,

@@ -36,6 +36,11 @@ export function normalize(batch: ImageBatch, options: NormalizeOptions): ImageBa
 /** `(x - mean) / std` per channel (torchvision `Normalize`). Fashion-MNIST: mean 0.2860, std 0.3530. */
 export class Normalize implements Transform {
   readonly name = 'Normalize';
+
+  /** Deterministic preprocessing: evaluation applies it too (a prototype getter, so it is no setting of the instance). */
+  get evaluation(): boolean {
+    return true;
+  }
   readonly mean: number[];
   readonly std: number[];
 

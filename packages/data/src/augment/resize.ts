@@ -153,6 +153,11 @@ export function resize(batch: ImageBatch, options: ResizeOptions): ImageBatch {
 /** Bilinear resize (torchvision `Resize`, antialiased when downscaling); `resize` is the function. */
 export class Resize implements Transform {
   readonly name = 'Resize';
+
+  /** Deterministic preprocessing: evaluation applies it too (a prototype getter, so it is no setting of the instance). */
+  get evaluation(): boolean {
+    return true;
+  }
   readonly size: number | [number, number];
   readonly antialias: boolean;
 
@@ -160,6 +165,11 @@ export class Resize implements Transform {
     checkSize(this.name, options.size);
     this.size = options.size;
     this.antialias = options.antialias ?? true;
+  }
+
+  /** The `[height, width]` it gives an image of `height x width`. */
+  outputSize(height: number, width: number): [number, number] {
+    return resizedSize(this.size, height, width);
   }
 
   apply(batch: ImageBatch): ImageBatch {

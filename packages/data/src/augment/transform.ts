@@ -8,7 +8,31 @@ import { DataError } from '../data-error';
  */
 export interface Transform {
   readonly name: string;
+  /**
+   * `true` for deterministic preprocessing that evaluation must apply too, as training applies it
+   * (Normalize, Resize: torchvision puts them in the test transforms as well). Absent or false: a
+   * training-only augmentation (random flips, crops, erasing, affine), which evaluation leaves out.
+   * Default absent.
+   */
+  readonly evaluation?: boolean;
+  /**
+   * A container's evaluation transform (Compose: its deterministic steps, in order), undefined
+   * when none; `evaluationTransform(t)` calls it in place of reading `evaluation`.
+   */
+  evaluationTransform?(): Transform | undefined;
   apply(batch: ImageBatch, rng: Rng): ImageBatch;
+}
+
+/**
+ * What evaluation applies of a training transform: the transform itself when it is deterministic
+ * preprocessing (`evaluation: true`), a container's deterministic steps in order (a Compose of
+ * flips, a Resize and a Normalize gives Resize then Normalize; one step is that step), undefined
+ * when nothing is left. Validation and `evaluate` prepare their images with it.
+ */
+export function evaluationTransform(transform: Transform | undefined): Transform | undefined {
+  if (transform === undefined) return undefined;
+  if (typeof transform.evaluationTransform === 'function') return transform.evaluationTransform();
+  return transform.evaluation === true ? transform : undefined;
 }
 
 /** A batch-level transform that also mixes the (one-hot or soft) targets: MixUp, CutMix. */

@@ -135,7 +135,7 @@ describe('fmnist train, eval, predict', () => {
     // Another seed is another run: refused, naming the field (exit 2).
     await expectInputError(
       ['train', '--model', 'mlp-small', '--epochs', '4', '--batch', '32', '--seed', '9', ...small(), '--out', out, '--resume', '--json'],
-      /belongs to another run: recipe fit\.seed was 0, this run has 9/,
+      /belongs to another run: recipe data\.seed was 0, this run has 9/,
     );
   }, 60_000);
 
@@ -183,7 +183,7 @@ describe('fmnist train, eval, predict', () => {
     expect(byFile.json().recipeHash).toBe(byFlags.json().recipeHash);
     // A flag beside --recipe overrides its field, and only that one.
     const seeded = await cli('train', '--recipe', file, '--seed', '5', ...small(), '--print-recipe');
-    expect(JSON.parse(seeded.out.join('\n'))).toEqual({ ...recipe, fit: { ...recipe.fit, seed: 5 } });
+    expect(JSON.parse(seeded.out.join('\n'))).toEqual({ ...recipe, data: { ...recipe.data, seed: 5 }, fit: { ...recipe.fit, seed: 5 } });
     // A bad field is one line naming its path.
     writeFileSync(file, JSON.stringify({ ...recipe, fit: { ...recipe.fit, optimizer: { name: 'adam', lr: -1 } } }));
     await expectInputError(['train', '--recipe', file, ...small()], /--recipe .*r\.json: recipe fit\.optimizer\.lr: /);

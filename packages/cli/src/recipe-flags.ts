@@ -95,11 +95,14 @@ export function recipeFromFlags(values: Values, base?: TrainRecipe): TrainRecipe
   const subset = values.subset === undefined ? base?.data.subset : int(values, 'subset', 6000, 10, 60_000);
   const normalize = given('normalize') ? choice(values, 'normalize', ['unit', 'standard'] as const, 'unit') : (base?.data.normalize ?? 'unit');
 
+  // --seed fixes everything, the split included (the recipe keeps the data's seed apart for studies).
+  const seed = int(values, 'seed', fit?.seed ?? 0, 0, 2 ** 32 - 1);
   return parseRecipe({
     version: 1,
     model: { name, options: modelOptions },
     data: {
       source: 'fashion-mnist',
+      seed: given('seed') ? seed : (base?.data.seed ?? seed),
       subset,
       validation,
       batchSize: int(values, 'batch', base?.data.batchSize ?? 64, 1, 65_536),
@@ -108,7 +111,7 @@ export function recipeFromFlags(values: Values, base?: TrainRecipe): TrainRecipe
     },
     fit: {
       epochs,
-      seed: int(values, 'seed', fit?.seed ?? 0, 0, 2 ** 32 - 1),
+      seed,
       optimizer,
       schedule,
       labelSmoothing: num(values, 'label-smoothing', fit?.labelSmoothing ?? 0, 0, 0.99),

@@ -29,6 +29,7 @@ const full: TrainRecipeInput = {
   model: { name: 'mlp', options: { hidden: [32, 16], dropout: 0.1, batchNorm: true } },
   data: {
     source: 'fashion-mnist',
+    seed: 2,
     subset: 200,
     validation: 0.2,
     batchSize: 32,
@@ -54,7 +55,7 @@ const full: TrainRecipeInput = {
 describe('parseRecipe', () => {
   it('fills the defaults of a minimal recipe', () => {
     const r = parseRecipe({ version: 1, model: { name: 'mlp-small' }, data: {}, fit: { epochs: 3 } });
-    expect(r.data).toEqual({ source: 'fashion-mnist', validation: 0.1, batchSize: 64, normalize: 'unit', augment: [] });
+    expect(r.data).toEqual({ source: 'fashion-mnist', seed: 0, validation: 0.1, batchSize: 64, normalize: 'unit', augment: [] });
     expect(r.fit).toMatchObject({ epochs: 3, seed: 0, optimizer: { name: 'adam' }, labelSmoothing: 0 });
     expect(r.evaluate).toEqual({ tta: [] });
   });

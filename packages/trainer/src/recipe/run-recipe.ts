@@ -58,8 +58,8 @@ export async function runRecipe(input: TrainRecipeInput | TrainRecipe, hooks: Re
     test: await loadFashionMnist({ split: 'test', dir: hooks.dataDir, verify }),
   };
   const seed = hyper.seed;
-  const train = spec.subset !== undefined ? stratifiedSubset(loaded.train, spec.subset, { seed }) : loaded.train;
-  const split = spec.validation > 0 ? trainValSplit(train, { valFraction: spec.validation, seed }) : undefined;
+  const train = spec.subset !== undefined ? stratifiedSubset(loaded.train, spec.subset, { seed: spec.seed }) : loaded.train;
+  const split = spec.validation > 0 ? trainValSplit(train, { valFraction: spec.validation, seed: spec.seed }) : undefined;
   const layout = getModelEntry(recipe.model.name).layout;
   const normalize = recipeNormalization(spec.normalize);
   const transforms = recipeTransforms(spec.augment);

@@ -150,6 +150,8 @@ export const TrainRecipeSchema = z.strictObject({
   data: z.strictObject({
     /** The verified Fashion-MNIST files (where they are is a runtime hook, not part of the run). */
     source: z.literal('fashion-mnist').default('fashion-mnist'),
+    /** Seed of the subset and the validation split (trials of one study share it). Default 0. */
+    seed: z.number().int().min(0).default(0),
     /** A stratified subset of the training images (stage 2's 6,000). Default all. */
     subset: positiveInt.optional(),
     /** Fraction of the training images held out for validation, stratified. Default 0.1. */
@@ -162,7 +164,7 @@ export const TrainRecipeSchema = z.strictObject({
   }),
   fit: z.strictObject({
     epochs: positiveInt,
-    /** Fixes subset, split, weights, shuffling, dropout and augmentation. Default 0. */
+    /** Fixes the weights, shuffling, dropout and augmentation (the split has data.seed). Default 0. */
     seed: z.number().int().min(0).default(0),
     optimizer: OptimizerSpec.default({ name: 'adam' }),
     schedule: ScheduleSpec.optional(),

@@ -221,3 +221,32 @@ describe('fit checks the classes before any step', () => {
     m.dispose();
   });
 });
+
+describe('a one-logit (sigmoid) model on two classes', () => {
+  const two = (ds: ReturnType<typeof toyDataset>) => ({ ...ds, labels: ds.labels.map((l) => l % 2), classNames: ['even', 'odd'] });
+  for (const labels of ['oneHot', 'index'] as const) {
+    it(`trains with binaryCrossentropy, validates and evaluates (labels: '${labels}')`, async () => {
+      const m = mlp({ inputs: 64, hidden: [16], outputs: 1, seed: 3 });
+      const valLoader = new DataLoader(two(val), { shuffle: false, labels });
+      const history = await fit(m, new DataLoader(two(data), { batchSize: 16, seed: 5, labels }), {
+        epochs: 2,
+        loss: 'binaryCrossentropy',
+        optimizer: { name: 'adam', lr: 0.01 },
+        validation: valLoader,
+      });
+      const scored = await evaluate(m, valLoader, { loss: 'binaryCrossentropy' });
+      expect(history.epochs[1].val_loss).toBeCloseTo(scored.loss, 6);
+      expect(history.epochs[1].val_accuracy).toBe(scored.accuracy);
+      // The loss is the sigmoid cross-entropy of the one logit, by hand.
+      const byHand = tf.tidy(() => {
+        const x = tf.div(tf.tensor2d(Array.from(two(val).images), [val.count, 64]), 255);
+        const z = tf.reshape(m.predict(x) as tf.Tensor, [-1]);
+        const y = tf.tensor1d(Array.from(two(val).labels), 'float32');
+        return tf.losses.sigmoidCrossEntropy(y, z).dataSync()[0];
+      });
+      expect(scored.loss).toBeCloseTo(byHand, 5);
+      expect(scored.confusionMatrix).toHaveLength(2);
+      m.dispose();
+    });
+  }
+});

@@ -109,6 +109,15 @@ function checkLoaderConvention(modelLike: tfl.LayersModel | Trainable, data: Dat
 }
 
 /**
+ * One logit z of a two-class (sigmoid) model as the logits [0, z]: their softmax is [1 - σ(z), σ(z)],
+ * so their cross-entropy is the sigmoid loss and their arg-max is z > 0. Other outputs pass through.
+ */
+function twoClassLogits(logits: tf.Tensor, classes: number): tf.Tensor {
+  if (classes !== 2 || logits.rank !== 2 || logits.shape[1] !== 1) return logits;
+  return tf.concat([tf.zerosLike(logits), logits], 1);
+}
+
+/**
  * Loss, accuracy, top-k, confusion matrix and per-class precision/recall/F1 over a whole loader (one
  * pass, in order). Given a dataset, the inputs are prepared as the model wants them (the input
  * convention saved with it or recorded by `fit`; [0, 1] pixels for a model without one); a loader
@@ -139,15 +148,23 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
     let outs: tf.Tensor[];
     try {
       outs = tf.tidy(() => {
-        let logits = model.forward(xs, false);
+        let logits = twoClassLogits(model.forward(xs, false), classes);
         const width = logits.shape[logits.rank - 1];
         if (logits.rank !== 2 || width !== classes)
           throw new TrainerError(
             `evaluate: the model outputs [${logits.shape.join(', ')}] per batch, the data has ${classes} classes (${classNames.join(', ')}): expected [n, ${classes}] logits`,
           );
         if (views.length > 0)
-          logits = tf.div(tf.addN([logits, ...views.map(() => model.forward(hflip(xs, loader.dataset.channels), false))]), views.length + 1);
-        const loss = lossFromLogits(options.loss ?? 'categoricalCrossentropy', ys, logits);
+          logits = tf.div(
+            tf.addN([logits, ...views.map(() => twoClassLogits(model.forward(hflip(xs, loader.dataset.channels), false), classes))]),
+            views.length + 1,
+          );
+        // The two-class form of one logit takes the softmax loss, which is the sigmoid one there.
+        const loss = lossFromLogits(
+          logits.shape[1] === 2 && classes === 2 ? 'categoricalCrossentropy' : (options.loss ?? 'categoricalCrossentropy'),
+          ys,
+          logits,
+        );
         const truthIdx = ys.rank === 1 ? tf.cast(ys, 'int32') : tf.argMax(ys, -1);
         // Rank of the true class = how many logits beat it.
         const trueLogit = tf.sum(tf.mul(logits, tf.oneHot(truthIdx, classes)), -1, true);

@@ -117,6 +117,35 @@ function loaderFor(model: Trainable, data: DataLoader | ImageDataset, options: F
   });
 }
 
+/**
+ * The model's outputs against the data's classes, before any step: a one-hot target of another
+ * width would fail inside tfjs, and a class index past the model's outputs would train silently on
+ * an all-zero target (PyTorch: "Target 7 is out of bounds").
+ */
+function checkClasses(model: Trainable, loader: DataLoader, loss: LossName): void {
+  const { classNames, labels } = loader.dataset;
+  let top = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] > top) top = labels[i];
+  if (top >= classNames.length) {
+    throw new TrainerError(`train: the data has class index ${top}, but names ${classNames.length} classes (${classNames.join(', ')})`);
+  }
+  const output = model.layersModel?.outputs[0]?.shape;
+  const units = output?.[output.length - 1];
+  if (typeof units !== 'number') return;
+  if (loss === 'binaryCrossentropy') {
+    if (units !== 1 || classNames.length > 2)
+      throw new TrainerError(
+        `train: binaryCrossentropy takes one logit and two classes; the model outputs ${units}, the data has ${classNames.length} classes`,
+      );
+    return;
+  }
+  if (units !== classNames.length) {
+    throw new TrainerError(
+      `train: the model outputs ${units} classes, the data has ${classNames.length} (${classNames.join(', ')}): expected [n, ${classNames.length}] logits`,
+    );
+  }
+}
+
 /** The training loop behind Node's and the browser's `fit`, with the platform's checkpoint IO. */
 export async function fitWith(
   io: CheckpointIO | undefined,
@@ -133,6 +162,7 @@ export async function fitWith(
     const o = trainLoader.options;
     throw new TrainerError(`train: the loader yields no batch (${trainLoader.dataset.count} images, batchSize ${o.batchSize}, dropLast ${o.dropLast})`);
   }
+  checkClasses(model, trainLoader, options.loss ?? 'categoricalCrossentropy');
   const valLoader = options.validation ? validationLoaderFor(model, options.validation, trainLoader) : undefined;
   // The model carries the training loader's input convention: saveModel, predict and evaluate read it.
   if (isLayersModel(modelLike)) recordTrainingInput(modelLike, trainLoader);

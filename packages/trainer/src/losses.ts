@@ -19,8 +19,16 @@ function smoothedTargets(name: LossName, targets: tf.Tensor, classes: number, la
  */
 export function targetRows(name: LossName, targets: tf.Tensor, logits: tf.Tensor): tf.Tensor {
   const classes = logits.shape[logits.shape.length - 1] as number;
-  if (name === 'binaryCrossentropy' || targets.rank !== logits.rank - 1) return targets;
+  if (name === 'binaryCrossentropy') return binaryTargets(targets, logits);
+  if (targets.rank !== logits.rank - 1) return targets;
   return tf.oneHot(tf.cast(targets, 'int32'), classes);
+}
+
+/** The sigmoid loss's targets for one logit: two-class one-hot rows (the DataLoader's default) become the second column. */
+function binaryTargets(targets: tf.Tensor, logits: tf.Tensor): tf.Tensor {
+  const oneLogit = logits.shape[logits.shape.length - 1] === 1;
+  if (oneLogit && targets.rank === logits.rank && targets.shape[targets.rank - 1] === 2) return tf.slice(targets, [0, 1], [targets.shape[0], 1]);
+  return targets;
 }
 
 /**
@@ -57,7 +65,7 @@ export function countCorrect(targets: tf.Tensor, logits: tf.Tensor): number {
   return tf.tidy(() => {
     if (logits.shape[logits.shape.length - 1] === 1 || logits.rank === 1) {
       const pred = tf.greaterEqual(tf.reshape(logits, [-1]), 0);
-      const truth = tf.greaterEqual(tf.reshape(targets, [-1]), 0.5);
+      const truth = tf.greaterEqual(tf.reshape(binaryTargets(targets, logits), [-1]), 0.5);
       return tf.sum(tf.cast(tf.equal(pred, truth), 'int32')).dataSync()[0];
     }
     const truth = targets.rank === logits.rank - 1 ? tf.cast(targets, 'int32') : tf.argMax(targets, -1);

@@ -25,3 +25,4 @@ export {
   type ReluGradInputs,
 } from './kernel-names';
 export { deriveSeed, Rng } from './rng';
+export { shownValue } from './shown-value';

@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 import { roundHalfEven } from './round-half-even';
@@ -36,7 +37,7 @@ const radians = (degrees: number) => (degrees * Math.PI) / 180;
 export function inverseAffineMatrix(params: AffineParams): AffineMatrix {
   const { angle = 0, translate = [0, 0], scale = 1 } = params;
   const shear = typeof params.shear === 'number' ? [params.shear, 0] : (params.shear ?? [0, 0]);
-  if (!(scale > 0 && Number.isFinite(scale))) throw new DataError('affine', `scale must be a positive number, found ${scale}`);
+  if (!(scale > 0 && Number.isFinite(scale))) throw new DataError('affine', `scale must be a positive number, found ${shownValue(scale)}`);
   for (const [name, v] of [
     ['angle', angle],
     ['translate', translate[0]],
@@ -44,7 +45,7 @@ export function inverseAffineMatrix(params: AffineParams): AffineMatrix {
     ['shear', shear[0]],
     ['shear', shear[1]],
   ] as const) {
-    if (!Number.isFinite(v)) throw new DataError('affine', `${name} must be finite, found ${v}`);
+    if (!Number.isFinite(v)) throw new DataError('affine', `${name} must be finite, found ${shownValue(v)}`);
   }
   const rot = radians(angle);
   const sx = radians(shear[0]);
@@ -132,9 +133,9 @@ export function warpAffineImage(
 export function checkWarpOptions(name: string, options: WarpOptions): Required<WarpOptions> {
   const { interpolation = 'nearest', fill = 0 } = options;
   if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
-    throw new DataError(name, `interpolation must be 'nearest' or 'bilinear', found ${String(interpolation)}`);
+    throw new DataError(name, `interpolation must be 'nearest' or 'bilinear', found ${JSON.stringify(interpolation) ?? String(interpolation)}`);
   }
-  if (!Number.isFinite(fill)) throw new DataError(name, `fill must be a finite number, found ${fill}`);
+  if (!Number.isFinite(fill)) throw new DataError(name, `fill must be a finite number, found ${shownValue(fill)}`);
   return { interpolation, fill };
 }
 

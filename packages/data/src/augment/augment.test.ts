@@ -255,3 +255,51 @@ describe('MixUp / CutMix', () => {
     expect(sum / 4000).toBeCloseTo(2 / 7, 1);
   });
 });
+
+describe('option errors show the value given: arrays as arrays, strings as strings', () => {
+  const cases: [string, () => unknown, RegExp][] = [
+    ['RandomAffine fill', () => new RandomAffine({ fill: [0.5] as unknown as number }), /^RandomAffine: fill must be a finite number, found \[0\.5\]$/],
+    [
+      'RandomAffine degrees',
+      () => new RandomAffine({ degrees: [10, 5] }),
+      /^RandomAffine: degrees must be a \[min, max\] range with min <= max, found \[10,5\]$/,
+    ],
+    [
+      'RandomAffine translate',
+      () => new RandomAffine({ translate: [0.5] as unknown as [number, number] }),
+      /^RandomAffine: translate must be two fractions in \[0, 1\], found \[0\.5\]$/,
+    ],
+    ['RandomAffine scale', () => new RandomAffine({ scale: [2, 1] }), /^RandomAffine: scale must satisfy 0 < min <= max, found \[2,1\]$/],
+    ['RandomAffine shear', () => new RandomAffine({ shear: 'x' as unknown as number }), /found "x" \(a string\)$/],
+    [
+      'RandomRotation degrees',
+      () => new RandomRotation({ degrees: [5, 1] }),
+      /^RandomRotation: degrees must be a \[min, max\] range with min <= max, found \[5,1\]$/,
+    ],
+    ['RandomCrop size', () => new RandomCrop({ size: [28, 0] }), /^RandomCrop: size must be positive integers, found \[28,0\]$/],
+    ['RandomCrop padding', () => new RandomCrop({ size: 28, padding: [1, 2, 3] as unknown as number }), /found \[1,2,3\]$/],
+    ['RandomErasing scale', () => new RandomErasing({ scale: [0.5, 0.1] }), /^RandomErasing: scale must satisfy 0 < min <= max <= 1, found \[0\.5,0\.1\]$/],
+    ['RandomRotation degrees as a string', () => new RandomRotation({ degrees: '05' as unknown as number }), /found "05" \(a string\)$/],
+    ['RandomErasing scale of strings', () => new RandomErasing({ scale: ['0.1', '0.2'] as unknown as [number, number] }), /found \["0\.1","0\.2"\]$/],
+    ['RandomErasing ratio', () => new RandomErasing({ ratio: [2, 1] }), /^RandomErasing: ratio must satisfy 0 < min <= max, found \[2,1\]$/],
+    ['Resize size', () => new Resize({ size: [0, 28] }), /found \[0,28\]$/],
+    ['Normalize std', () => new Normalize({ mean: 0, std: [1, 0] }), /^Normalize: std must be positive, found \[1,0\]$/],
+    [
+      'Normalize mean',
+      () => new Normalize({ mean: '0.3' as unknown as number, std: 1 }),
+      /^Normalize: mean must be finite numbers, found "0\.3" \(a string\)$/,
+    ],
+    [
+      'RandomHorizontalFlip p',
+      () => new RandomHorizontalFlip({ p: '0.5' as unknown as number }),
+      /^RandomHorizontalFlip: p must be in \[0, 1\], found "0\.5" \(a string\)$/,
+    ],
+    ['MixUp alpha', () => new MixUp({ alpha: [1] as unknown as number }), /^MixUp: alpha must be positive, found \[1\]$/],
+    ['CutMix alpha', () => new CutMix({ alpha: '1' as unknown as number }), /^CutMix: alpha must be positive, found "1" \(a string\)$/],
+  ];
+  for (const [label, make, message] of cases) {
+    it(label, () => {
+      expect(make).toThrow(message);
+    });
+  }
+});

@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 
@@ -12,14 +13,14 @@ export function paddingSides(name: string, padding: Padding): [number, number, n
   const sides: number[] =
     typeof padding === 'number' ? [padding, padding, padding, padding] : padding.length === 2 ? [padding[0], padding[1], padding[0], padding[1]] : [...padding];
   if (sides.length !== 4 || !sides.every((p) => Number.isInteger(p) && p >= 0)) {
-    throw new DataError(name, `padding must be a non-negative integer, [leftRight, topBottom] or [left, top, right, bottom], found ${padding}`);
+    throw new DataError(name, `padding must be a non-negative integer, [leftRight, topBottom] or [left, top, right, bottom], found ${shownValue(padding)}`);
   }
   return sides as [number, number, number, number];
 }
 
 export function checkPaddingMode(name: string, mode: PaddingMode): PaddingMode {
   if (mode !== 'constant' && mode !== 'edge' && mode !== 'reflect' && mode !== 'symmetric') {
-    throw new DataError(name, `paddingMode must be 'constant', 'edge', 'reflect' or 'symmetric', found ${String(mode)}`);
+    throw new DataError(name, `paddingMode must be 'constant', 'edge', 'reflect' or 'symmetric', found ${JSON.stringify(mode) ?? String(mode)}`);
   }
   return mode;
 }
@@ -95,9 +96,9 @@ export interface CropParams {
 /** The same window of every image: torchvision's `transforms.functional.crop(img, top, left, height, width)`. */
 export function crop(batch: ImageBatch, params: CropParams): ImageBatch {
   const { top, left, height, width } = params;
-  if (![top, left].every(Number.isInteger)) throw new DataError('crop', `top and left must be integers, found ${top}, ${left}`);
+  if (![top, left].every(Number.isInteger)) throw new DataError('crop', `top and left must be integers, found ${shownValue(top)}, ${shownValue(left)}`);
   if (![height, width].every((s) => Number.isInteger(s) && s > 0))
-    throw new DataError('crop', `height and width must be positive integers, found ${height}, ${width}`);
+    throw new DataError('crop', `height and width must be positive integers, found ${shownValue(height)}, ${shownValue(width)}`);
   return cropBatch(batch, top, left, height, width, 'constant', 0);
 }
 

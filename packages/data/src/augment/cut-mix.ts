@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { pairPermutation, sampleBeta } from './mix-up';
@@ -11,7 +12,8 @@ export class CutMix implements MixTransform {
 
   constructor(options: { alpha?: number } = {}) {
     this.alpha = options.alpha ?? 1;
-    if (!(this.alpha > 0)) throw new DataError('CutMix', `alpha must be positive, found ${this.alpha}`);
+    if (typeof this.alpha !== 'number' || !(this.alpha > 0 && Number.isFinite(this.alpha)))
+      throw new DataError('CutMix', `alpha must be positive, found ${shownValue(this.alpha)}`);
   }
 
   apply(batch: ImageBatch, targets: Float32Array, numClasses: number, rng: Rng) {

@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 
@@ -42,7 +43,10 @@ export function eraseImage(
 export function erase(batch: ImageBatch, params: EraseParams): ImageBatch {
   const { top, left, height, width, value } = params;
   if (![top, left, height, width].every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new DataError('erase', `top, left, height and width must be non-negative integers, found ${top}, ${left}, ${height}, ${width}`);
+    throw new DataError(
+      'erase',
+      `top, left, height and width must be non-negative integers, found ${shownValue(top)}, ${shownValue(left)}, ${shownValue(height)}, ${shownValue(width)}`,
+    );
   }
   const size = batch.height * batch.width * batch.channels;
   for (let i = 0; i < batch.n; i++) eraseImage(batch.data, i * size, batch.height, batch.width, batch.channels, params, value);

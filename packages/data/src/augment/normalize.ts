@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 import type { Transform } from './transform';
@@ -12,7 +13,10 @@ export interface NormalizeOptions {
 function checkNormalize(name: string, options: NormalizeOptions): { mean: number[]; std: number[] } {
   const mean = [options.mean].flat();
   const std = [options.std].flat();
-  if (std.some((s) => !(s > 0))) throw new DataError(name, `std must be positive, found ${std}`);
+  if (mean.some((m) => typeof m !== 'number' || !Number.isFinite(m)))
+    throw new DataError(name, `mean must be finite numbers, found ${shownValue(options.mean)}`);
+  if (std.some((s) => typeof s !== 'number' || !(s > 0 && Number.isFinite(s))))
+    throw new DataError(name, `std must be positive, found ${shownValue(options.std)}`);
   return { mean, std };
 }
 

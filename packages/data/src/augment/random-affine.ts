@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
@@ -22,10 +23,11 @@ export interface RandomAffineOptions extends WarpOptions {
 /** `d` as the range [-d, d] (d must not be negative), or a range as given, checked. */
 export function degreeRange(name: string, field: string, d: number | [number, number]): [number, number] {
   if (typeof d === 'number') {
-    if (!(d >= 0)) throw new DataError(name, `${field} must be a non-negative number or a [min, max] range, found ${d}`);
+    if (!(d >= 0)) throw new DataError(name, `${field} must be a non-negative number or a [min, max] range, found ${shownValue(d)}`);
     return [-d, d];
   }
-  if (!(d.length === 2 && d[0] <= d[1])) throw new DataError(name, `${field} must be a [min, max] range with min <= max, found ${d}`);
+  if (!(Array.isArray(d) && d.length === 2 && d.every(Number.isFinite) && d[0] <= d[1]))
+    throw new DataError(name, `${field} must be a [min, max] range with min <= max, found ${shownValue(d)}`);
   return [d[0], d[1]];
 }
 
@@ -49,15 +51,21 @@ export class RandomAffine implements Transform {
     this.translate = options.translate;
     this.scale = options.scale;
     ({ interpolation: this.interpolation, fill: this.fill } = checkWarpOptions(this.name, options));
-    if (this.translate && !(this.translate.length === 2 && this.translate.every((t) => t >= 0 && t <= 1)))
-      throw new DataError(this.name, `translate must be two fractions in [0, 1], found ${this.translate}`);
-    if (this.scale && !(this.scale[0] > 0 && this.scale[0] <= this.scale[1]))
-      throw new DataError(this.name, `scale must satisfy 0 < min <= max, found ${this.scale}`);
+    if (
+      this.translate &&
+      !(Array.isArray(this.translate) && this.translate.length === 2 && this.translate.every((t) => typeof t === 'number' && t >= 0 && t <= 1))
+    )
+      throw new DataError(this.name, `translate must be two fractions in [0, 1], found ${shownValue(this.translate)}`);
+    if (
+      this.scale &&
+      !(Array.isArray(this.scale) && this.scale.length === 2 && this.scale.every(Number.isFinite) && this.scale[0] > 0 && this.scale[0] <= this.scale[1])
+    )
+      throw new DataError(this.name, `scale must satisfy 0 < min <= max, found ${shownValue(this.scale)}`);
     const shear = options.shear;
     if (shear !== undefined) {
       if (typeof shear === 'number' || shear.length === 2) this.shear = degreeRange(this.name, 'shear', shear as number | [number, number]);
       else if (shear.length === 4 && shear[0] <= shear[1] && shear[2] <= shear[3]) this.shear = [shear[0], shear[1], shear[2], shear[3]];
-      else throw new DataError(this.name, `shear must be a number, [min, max] or [xmin, xmax, ymin, ymax], found ${shear}`);
+      else throw new DataError(this.name, `shear must be a number, [min, max] or [xmin, xmax, ymin, ymax], found ${shownValue(shear)}`);
     }
   }
 

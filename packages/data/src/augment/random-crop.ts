@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
@@ -29,7 +30,8 @@ export class RandomCrop implements Transform {
     this.padding = paddingSides(this.name, options.padding ?? 0);
     this.fill = options.fill ?? 0;
     this.paddingMode = checkPaddingMode(this.name, options.paddingMode ?? 'constant');
-    if (!this.size.every((s) => Number.isInteger(s) && s > 0)) throw new DataError('RandomCrop', `size must be positive integers, found ${this.size}`);
+    if (!this.size.every((s) => Number.isInteger(s) && s > 0))
+      throw new DataError('RandomCrop', `size must be positive integers, found ${shownValue(this.size)}`);
   }
 
   /**

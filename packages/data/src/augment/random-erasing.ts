@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { type EraseParams, eraseImage } from './erase';
@@ -29,9 +30,19 @@ export class RandomErasing implements Transform {
     this.scale = options.scale ?? [0.02, 0.33];
     this.ratio = options.ratio ?? [0.3, 3.3];
     this.value = options.value ?? 0;
-    if (!(this.scale[0] > 0 && this.scale[0] <= this.scale[1] && this.scale[1] <= 1))
-      throw new DataError('RandomErasing', `scale must satisfy 0 < min <= max <= 1, found ${this.scale}`);
-    if (!(this.ratio[0] > 0 && this.ratio[0] <= this.ratio[1])) throw new DataError('RandomErasing', `ratio must satisfy 0 < min <= max, found ${this.ratio}`);
+    if (
+      !(
+        Array.isArray(this.scale) &&
+        this.scale.length === 2 &&
+        this.scale.every(Number.isFinite) &&
+        this.scale[0] > 0 &&
+        this.scale[0] <= this.scale[1] &&
+        this.scale[1] <= 1
+      )
+    )
+      throw new DataError('RandomErasing', `scale must satisfy 0 < min <= max <= 1, found ${shownValue(this.scale)}`);
+    if (!(Array.isArray(this.ratio) && this.ratio.length === 2 && this.ratio.every(Number.isFinite) && this.ratio[0] > 0 && this.ratio[0] <= this.ratio[1]))
+      throw new DataError('RandomErasing', `ratio must satisfy 0 < min <= max, found ${shownValue(this.ratio)}`);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 import type { Transform } from './transform';
@@ -27,7 +28,7 @@ export function resizedSize(size: number | [number, number], height: number, wid
 function checkSize(name: string, size: number | [number, number]): void {
   const sizes = typeof size === 'number' ? [size] : size;
   if (!(sizes.length === (typeof size === 'number' ? 1 : 2) && sizes.every((s) => Number.isInteger(s) && s > 0))) {
-    throw new DataError(name, `size must be a positive integer or [height, width] of positive integers, found ${size}`);
+    throw new DataError(name, `size must be a positive integer or [height, width] of positive integers, found ${shownValue(size)}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { shownValue } from '@fmnist/core';
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { DataError } from '../data-error';
@@ -42,6 +43,6 @@ export interface MixTransform {
 }
 
 export function checkProbability(name: string, p: number): number {
-  if (!(p >= 0 && p <= 1)) throw new DataError(name, `p must be in [0, 1], found ${p}`);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new DataError(name, `p must be in [0, 1], found ${shownValue(p)}`);
   return p;
 }

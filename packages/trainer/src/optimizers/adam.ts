@@ -1,6 +1,6 @@
 import { ADAM_UPDATE, type AdamUpdateAttrs } from '@fmnist/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { TrainerError } from '../trainer-error';
+import { checkBetas, checkBoolean, checkNonNegative } from './check-options';
 import { Optimizer } from './optimizer';
 
 export interface AdamOptions {
@@ -31,17 +31,12 @@ export class Adam extends Optimizer {
 
   constructor(options: AdamOptions = {}) {
     super(options.lr ?? 1e-3);
-    const [b1, b2] = options.betas ?? [0.9, 0.999];
-    for (const [i, b] of [b1, b2].entries()) {
-      if (!(b >= 0 && b < 1)) throw new TrainerError(`betas[${i}]: expected a number in [0, 1), got ${b}`);
-    }
     // A copy: a schedule that cycles β1 must not write into the caller's array.
-    this.betas = [b1, b2];
-    this.eps = options.eps ?? 1e-8;
-    this.weightDecay = options.weightDecay ?? 0;
-    if (!(this.weightDecay >= 0) || !Number.isFinite(this.weightDecay)) throw new TrainerError(`weightDecay: expected a number >= 0, got ${this.weightDecay}`);
-    this.amsgrad = options.amsgrad ?? false;
-    this.maximize = options.maximize ?? false;
+    this.betas = checkBetas('betas', options.betas ?? [0.9, 0.999]);
+    this.eps = checkNonNegative('eps', options.eps ?? 1e-8);
+    this.weightDecay = checkNonNegative('weightDecay', options.weightDecay ?? 0);
+    this.amsgrad = checkBoolean('amsgrad', options.amsgrad ?? false);
+    this.maximize = checkBoolean('maximize', options.maximize ?? false);
   }
 
   override getMomentum(): number {

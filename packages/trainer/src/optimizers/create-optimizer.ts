@@ -1,5 +1,6 @@
 import { TrainerError } from '../trainer-error';
 import { Adam, AdamW } from './adam';
+import { checkBetas, checkBoolean, checkFinite, checkNesterov, checkNonNegative } from './check-options';
 import type { Optimizer } from './optimizer';
 import { RMSprop } from './rmsprop';
 import { SGD } from './sgd';
@@ -41,7 +42,26 @@ const ALLOWED: Record<OptimizerName, readonly (keyof OptimizerConfig)[]> = {
   rmsprop: ['lr', 'alpha', 'eps', 'momentum', 'centered', 'weightDecay', 'maximize'],
 };
 
-/** An optimizer by name with PyTorch's defaults (sgd lr 0.01, adam/adamw lr 1e-3, rmsprop lr 1e-2). */
+/** Each option's check: its type and range as torch.optim's constructors check them. */
+const CHECKS: Record<Exclude<keyof OptimizerConfig, 'name'>, (field: string, value: unknown) => unknown> = {
+  lr: checkNonNegative,
+  momentum: checkNonNegative,
+  dampening: checkFinite,
+  nesterov: checkBoolean,
+  weightDecay: checkNonNegative,
+  betas: checkBetas,
+  eps: checkNonNegative,
+  amsgrad: checkBoolean,
+  alpha: checkNonNegative,
+  centered: checkBoolean,
+  maximize: checkBoolean,
+};
+
+/**
+ * An optimizer by name with PyTorch's defaults (sgd lr 0.01, adam/adamw lr 1e-3, rmsprop lr 1e-2). Each
+ * option is checked as torch.optim's constructor checks it, and for its type: one TrainerError naming
+ * `optimizer.<field>`.
+ */
 export function createOptimizer(config: OptimizerConfig): Optimizer {
   const { name, lr, momentum, dampening, nesterov, weightDecay, betas, eps, amsgrad, alpha, centered, maximize } = config;
   const allowed = ALLOWED[name] as readonly string[] | undefined;
@@ -51,6 +71,11 @@ export function createOptimizer(config: OptimizerConfig): Optimizer {
     if (key !== 'name' && value !== undefined && value !== 0 && value !== false && !allowed.includes(key))
       throw new TrainerError(`optimizer.${key}: ${name} has no such option (it takes ${allowed.join(', ')})`);
   }
+  // Each option's type and range (lr, eps, momentum, weightDecay, alpha >= 0; betas in [0, 1); booleans), one error naming it.
+  for (const [key, value] of Object.entries(config)) {
+    if (key !== 'name' && value !== undefined) CHECKS[key as keyof typeof CHECKS](`optimizer.${key}`, value);
+  }
+  if (name === 'sgd') checkNesterov('optimizer.nesterov', nesterov ?? false, momentum ?? 0, dampening ?? 0);
   switch (name) {
     case 'sgd':
       return new SGD({ lr: lr ?? 0.01, momentum, dampening, nesterov, weightDecay, maximize });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainerError } from '../trainer-error';
+import { checkNonNegative } from './check-options';
 
 /** A slot tensor of an optimizer (momentum, moments...) as plain data, for checkpoints. */
 export interface SlotData {
@@ -54,9 +55,9 @@ export abstract class Optimizer {
   readonly lrMultipliers = new Map<string, number>();
   private readonly params = new Map<string, ParamState>();
 
+  /** `lr` is a finite number >= 0, as torch.optim takes it (0 included). */
   constructor(lr: number) {
-    if (!(lr > 0) || !Number.isFinite(lr)) throw new TrainerError(`lr: expected a positive number, got ${lr}`);
-    this.lr = lr;
+    this.lr = checkNonNegative('lr', lr);
   }
 
   /**

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../test-utils/toy-data';
 import { Adam, AdamW } from './adam';
-import { createOptimizer } from './create-optimizer';
+import { createOptimizer, type OptimizerConfig } from './create-optimizer';
 import type { Optimizer } from './optimizer';
 import { RMSprop } from './rmsprop';
 import { SGD } from './sgd';
@@ -206,5 +207,106 @@ describe('createOptimizer', () => {
     // A neutral value of an option it lacks is accepted (the CLI passes momentum 0 to every optimizer).
     expect(createOptimizer({ name: 'adam', momentum: 0 }).name).toBe('adam');
     expect(() => createOptimizer({ name: 'adam', momentum: 0.9 })).toThrow(/optimizer.momentum: adam has no such option/);
+  });
+});
+
+describe("option checks, as torch.optim's constructors check them (and each option's type)", () => {
+  // A config as a user's JSON or a flag parser gives it: any value in any field.
+  const config = (c: Record<string, unknown>) => c as unknown as OptimizerConfig;
+  const refused: [Record<string, unknown>, RegExp][] = [
+    [{ name: 'adam', eps: -1 }, /^optimizer\.eps: expected a finite number >= 0, got -1$/],
+    [{ name: 'rmsprop', eps: -1e-8 }, /^optimizer\.eps: expected a finite number >= 0, got -1e-8$/],
+    [{ name: 'adam', amsgrad: 'yes' }, /^optimizer\.amsgrad: expected true or false, got "yes" \(a string\)$/],
+    [{ name: 'sgd', lr: '0.01' }, /^optimizer\.lr: expected a finite number >= 0, got "0\.01" \(a string\)$/],
+    [{ name: 'adam', lr: -0.001 }, /^optimizer\.lr: expected a finite number >= 0, got -0\.001$/],
+    [{ name: 'adam', lr: Number.NaN }, /^optimizer\.lr: expected a finite number >= 0, got NaN$/],
+    [{ name: 'adamw', betas: [0.9, 1] }, /^optimizer\.betas\[1\]: expected a number in \[0, 1\), got 1$/],
+    [{ name: 'adam', betas: [-0.1, 0.999] }, /^optimizer\.betas\[0\]: expected a number in \[0, 1\), got -0\.1$/],
+    [{ name: 'adam', betas: [0.9] }, /^optimizer\.betas: expected \[beta1, beta2\], two numbers in \[0, 1\), got \[0\.9\]$/],
+    [{ name: 'adam', betas: '0.9,0.999' }, /^optimizer\.betas: expected \[beta1, beta2\], two numbers in \[0, 1\), got "0\.9,0\.999" \(a string\)$/],
+    [{ name: 'adam', betas: [0.9, '0.999'] }, /^optimizer\.betas\[1\]: expected a number in \[0, 1\), got "0\.999" \(a string\)$/],
+    [{ name: 'sgd', lr: 0.1, momentum: -0.5 }, /^optimizer\.momentum: expected a finite number >= 0, got -0\.5$/],
+    [{ name: 'rmsprop', momentum: '0.9' }, /^optimizer\.momentum: expected a finite number >= 0, got "0\.9" \(a string\)$/],
+    [{ name: 'adam', weightDecay: -1 }, /^optimizer\.weightDecay: expected a finite number >= 0, got -1$/],
+    [{ name: 'sgd', weightDecay: -0.01 }, /^optimizer\.weightDecay: expected a finite number >= 0, got -0\.01$/],
+    [{ name: 'rmsprop', alpha: -0.9 }, /^optimizer\.alpha: expected a finite number >= 0, got -0\.9$/],
+    [{ name: 'rmsprop', centered: 1 }, /^optimizer\.centered: expected true or false, got 1$/],
+    [{ name: 'sgd', maximize: 'no' }, /^optimizer\.maximize: expected true or false, got "no" \(a string\)$/],
+    [{ name: 'sgd', dampening: Number.NaN }, /^optimizer\.dampening: expected a finite number, got NaN$/],
+    [{ name: 'sgd', nesterov: true }, /^optimizer\.nesterov: needs momentum > 0 and dampening 0 \(got momentum 0, dampening 0\)$/],
+    [
+      { name: 'sgd', nesterov: true, momentum: 0.9, dampening: 0.1 },
+      /^optimizer\.nesterov: needs momentum > 0 and dampening 0 \(got momentum 0\.9, dampening 0\.1\)$/,
+    ],
+    [{ name: 'sgd', nesterov: 'true', momentum: 0.9 }, /^optimizer\.nesterov: expected true or false, got "true" \(a string\)$/],
+  ];
+  for (const [c, message] of refused) {
+    const shown = Object.entries(c).map(([k, v]) => `${k}: ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+    it(`refuses { ${shown.join(', ')} } in one line naming the field`, () => {
+      expect(() => createOptimizer(config(c))).toThrow(message);
+    });
+  }
+
+  it('takes lr 0 as torch does, and the classes check their options the same way', () => {
+    expect(createOptimizer({ name: 'sgd', lr: 0 }).lr).toBe(0);
+    expect(new Adam({ lr: 0 }).lr).toBe(0);
+    expect(() => new Adam({ eps: -1 })).toThrow(/^eps: expected a finite number >= 0, got -1$/);
+    expect(() => new SGD({ lr: '0.01' as unknown as number })).toThrow(/^lr: expected a finite number >= 0, got "0\.01" \(a string\)$/);
+    expect(() => new AdamW({ amsgrad: 'yes' as unknown as boolean })).toThrow(/^amsgrad: expected true or false, got "yes" \(a string\)$/);
+    expect(() => new RMSprop({ eps: -1 })).toThrow(/^eps: expected a finite number >= 0, got -1$/);
+    expect(() => new RMSprop({ weightDecay: -1 })).toThrow(/^weightDecay: expected a finite number >= 0, got -1$/);
+    expect(() => new SGD({ lr: 0.1, nesterov: true, momentum: 0.9, dampening: 0.5 })).toThrow(/^nesterov: needs momentum > 0 and dampening 0/);
+  });
+
+  const python = '/usr/bin/python3';
+  let hasTorch = false;
+  try {
+    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    hasTorch = true;
+  } catch {
+    hasTorch = false;
+  }
+  // CI installs Debian's python3-torch; there the test must run (no silent skip).
+  it.runIf(hasTorch || process.env.CI)('refuses, by range, what torch.optim refuses, and takes what it takes at the edges', () => {
+    // [torch constructor, its keyword arguments, ours]
+    const cases: [string, string, OptimizerConfig][] = [
+      ['Adam', 'eps=-1', { name: 'adam', eps: -1 }],
+      ['RMSprop', 'eps=-1', { name: 'rmsprop', eps: -1 }],
+      ['Adam', 'lr=-0.001', { name: 'adam', lr: -0.001 }],
+      ['AdamW', 'betas=(0.9, 1.0)', { name: 'adamw', betas: [0.9, 1] }],
+      ['Adam', 'betas=(-0.1, 0.999)', { name: 'adam', betas: [-0.1, 0.999] }],
+      ['SGD', 'lr=0.1, momentum=-0.5', { name: 'sgd', lr: 0.1, momentum: -0.5 }],
+      ['Adam', 'weight_decay=-1', { name: 'adam', weightDecay: -1 }],
+      ['RMSprop', 'alpha=-0.9', { name: 'rmsprop', alpha: -0.9 }],
+      ['SGD', 'lr=0.1, nesterov=True', { name: 'sgd', lr: 0.1, nesterov: true }],
+      ['SGD', 'lr=0.1, momentum=0.9, dampening=0.1, nesterov=True', { name: 'sgd', lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }],
+      ['SGD', 'lr=0', { name: 'sgd', lr: 0 }],
+      ['Adam', 'lr=0, eps=0, betas=(0.0, 0.0), weight_decay=0', { name: 'adam', lr: 0, eps: 0, betas: [0, 0], weightDecay: 0 }],
+      ['RMSprop', 'alpha=0, momentum=0, eps=0', { name: 'rmsprop', alpha: 0, momentum: 0, eps: 0 }],
+      ['SGD', 'lr=0.1, momentum=0.9, nesterov=True', { name: 'sgd', lr: 0.1, momentum: 0.9, nesterov: true }],
+    ];
+    const script = [
+      'import json, sys, torch',
+      'p = [torch.nn.Parameter(torch.zeros(2))]',
+      'out = []',
+      'for ctor, kw in json.loads(sys.argv[1]):',
+      '    try:',
+      '        eval(f"torch.optim.{ctor}(p, {kw})")',
+      '        out.append(True)',
+      '    except ValueError:',
+      '        out.append(False)',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const torchTakes = JSON.parse(execFileSync(python, ['-c', script, JSON.stringify(cases.map(([c, kw]) => [c, kw]))], { encoding: 'utf8' })) as boolean[];
+    const weTake = cases.map(([, , c]) => {
+      try {
+        createOptimizer(c);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(weTake).toEqual(torchTakes);
+    expect(torchTakes.filter((t) => t)).toHaveLength(4);
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { TrainerError } from '../trainer-error';
+import { checkBoolean, checkNonNegative } from './check-options';
 import { Optimizer } from './optimizer';
 
 export interface RMSpropOptions {
@@ -32,14 +32,12 @@ export class RMSprop extends Optimizer {
 
   constructor(options: RMSpropOptions = {}) {
     super(options.lr ?? 1e-2);
-    this.alpha = options.alpha ?? 0.99;
-    this.eps = options.eps ?? 1e-8;
-    this.momentum = options.momentum ?? 0;
-    this.centered = options.centered ?? false;
-    this.weightDecay = options.weightDecay ?? 0;
-    this.maximize = options.maximize ?? false;
-    if (!(this.alpha >= 0) || !Number.isFinite(this.alpha)) throw new TrainerError(`alpha: expected a number >= 0, got ${this.alpha}`);
-    if (!(this.momentum >= 0) || !Number.isFinite(this.momentum)) throw new TrainerError(`momentum: expected a number >= 0, got ${this.momentum}`);
+    this.alpha = checkNonNegative('alpha', options.alpha ?? 0.99);
+    this.eps = checkNonNegative('eps', options.eps ?? 1e-8);
+    this.momentum = checkNonNegative('momentum', options.momentum ?? 0);
+    this.centered = checkBoolean('centered', options.centered ?? false);
+    this.weightDecay = checkNonNegative('weightDecay', options.weightDecay ?? 0);
+    this.maximize = checkBoolean('maximize', options.maximize ?? false);
   }
 
   override getMomentum(): number {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { TrainerError } from '../trainer-error';
+import { checkBoolean, checkFinite, checkNesterov, checkNonNegative } from './check-options';
 import { Optimizer } from './optimizer';
 
 export interface SGDOptions {
@@ -28,14 +28,12 @@ export class SGD extends Optimizer {
 
   constructor(options: SGDOptions) {
     super(options.lr);
-    this.momentum = options.momentum ?? 0;
-    this.dampening = options.dampening ?? 0;
-    this.weightDecay = options.weightDecay ?? 0;
-    this.nesterov = options.nesterov ?? false;
-    this.maximize = options.maximize ?? false;
-    if (!(this.momentum >= 0) || !Number.isFinite(this.momentum)) throw new TrainerError(`momentum: expected a number >= 0, got ${this.momentum}`);
-    if (!(this.weightDecay >= 0) || !Number.isFinite(this.weightDecay)) throw new TrainerError(`weightDecay: expected a number >= 0, got ${this.weightDecay}`);
-    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) throw new TrainerError('nesterov: needs momentum > 0 and dampening 0');
+    this.momentum = checkNonNegative('momentum', options.momentum ?? 0);
+    this.dampening = checkFinite('dampening', options.dampening ?? 0);
+    this.weightDecay = checkNonNegative('weightDecay', options.weightDecay ?? 0);
+    this.nesterov = checkBoolean('nesterov', options.nesterov ?? false);
+    this.maximize = checkBoolean('maximize', options.maximize ?? false);
+    checkNesterov('nesterov', this.nesterov, this.momentum, this.dampening);
   }
 
   override getMomentum(): number {

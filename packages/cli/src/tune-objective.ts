@@ -2,9 +2,8 @@
 // accuracy every epoch for pruning. `fmnist tune` runs it in-process or in worker processes.
 import { initBackend } from '@fmnist/backend';
 import type { BackendChoice } from '@fmnist/core';
-import { DataLoader, type ImageDataset, loadFashionMnist, stratifiedSubset, trainValSplit } from '@fmnist/data';
-import { dynamicMlp } from '@fmnist/models';
-import { Callback, evaluate, fit, type Logs, type OptimizerName, ProgressBar } from '@fmnist/trainer';
+import { type ImageDataset, loadFashionMnist } from '@fmnist/data';
+import { Callback, type Logs, type OptimizerName, ProgressBar, parseRecipe, runRecipe, type TrainRecipe } from '@fmnist/trainer';
 import {
   type FrozenTrial,
   HyperbandPruner,
@@ -54,7 +53,6 @@ export function tuneConfig(): TuneConfig {
 
 interface Data {
   train: ImageDataset;
-  val: ImageDataset;
   test: ImageDataset;
 }
 
@@ -69,11 +67,10 @@ function dataFor(config: TuneConfig): Promise<Data> {
 
 async function loadData(config: TuneConfig): Promise<Data> {
   await initBackend({ backend: config.backend });
-  let train: ImageDataset = await loadFashionMnist({ split: 'train', dir: config.dir, verify: config.verify });
+  // The recipe takes the subset and the split (data.seed: the study's seed, the same for every trial).
+  const train = await loadFashionMnist({ split: 'train', dir: config.dir, verify: config.verify });
   const test = await loadFashionMnist({ split: 'test', dir: config.dir, verify: config.verify });
-  if (config.subset) train = stratifiedSubset(train, config.subset, { seed: config.seed });
-  const split = trainValSplit(train, { valFraction: 0.1, seed: config.seed });
-  return { train: split.train, val: split.val, test };
+  return { train, test };
 }
 
 /** What the search space asks of a trial: a live one, or the best one's fixed parameters to retrain. */
@@ -104,10 +101,12 @@ export function setTrialCallbacks(make: () => Callback[]): void {
   trialCallbacks = make;
 }
 
-/** The stage-4 search space (the original notebook's, with Optuna's names), trained; the caller disposes the model. */
-async function trainTrial(trial: SearchTrial) {
-  const config = tuneConfig();
-  const { train, val } = await dataFor(config);
+/**
+ * The stage-4 search space (the original notebook's, with Optuna's names) as the recipe a trial
+ * trains: one function for live trials and for the retrain of the best one (a FixedTrial), so the
+ * parameter names are written once.
+ */
+export function trialRecipe(trial: SearchTrial, config: TuneConfig): TrainRecipe {
   const nLayers = trial.suggestInt('n_layers', 1, 4);
   const width = trial.suggestInt('width', 64, 1024, { log: true });
   const dropout = trial.suggestFloat('dropout', 0, 0.5);
@@ -117,16 +116,21 @@ async function trainTrial(trial: SearchTrial) {
   const batchSize = trial.suggestCategorical('batch_size', [32, 64, 128, 256]);
   const weightDecay = trial.suggestFloat('weight_decay', 1e-6, 1e-2, { log: true });
   const epochs = trial.suggestInt('epochs', Math.min(3, config.maxEpochs), config.maxEpochs);
-  const model = dynamicMlp({ nLayers, width, dropout, batchNorm, seed: config.seed + trial.number });
-  const pruning = new PruningCallback(trial);
-  const history = await fit(model, new DataLoader(train, { batchSize, seed: config.seed + trial.number }), {
-    epochs,
-    seed: config.seed + trial.number,
-    optimizer: { name: optimizer, lr, weightDecay, momentum: optimizer === 'sgd' ? 0.9 : 0 },
-    validation: new DataLoader(val, { batchSize: 1000, shuffle: false }),
-    callbacks: [pruning, ...trialCallbacks()],
+  return parseRecipe({
+    version: 1,
+    model: { name: 'dynamic-mlp', options: { nLayers, width, dropout, batchNorm } },
+    // One split for the whole study; each trial its own weights and shuffling.
+    data: { seed: config.seed, subset: config.subset, validation: 0.1, batchSize },
+    fit: { epochs, seed: config.seed + trial.number, optimizer: { name: optimizer, lr, weightDecay, ...(optimizer === 'sgd' ? { momentum: 0.9 } : {}) } },
   });
-  return { model, history, pruned: pruning.pruned };
+}
+
+/** A trial's recipe, trained; the caller disposes the model. The test set is evaluated only when asked (the retrain of the best). */
+async function trainTrial(trial: SearchTrial, evaluateTest = false) {
+  const config = tuneConfig();
+  const pruning = new PruningCallback(trial);
+  const run = await runRecipe(trialRecipe(trial, config), { data: dataFor(config), callbacks: [pruning, ...trialCallbacks()], evaluateTest });
+  return { ...run, pruned: pruning.pruned };
 }
 
 /**
@@ -163,11 +167,9 @@ function fixedTrial(best: FrozenTrial): SearchTrial {
 
 /** Retrains the best trial (same seed and data, so the same model) and evaluates it on the test set, once. */
 export async function testBestTrial(best: FrozenTrial): Promise<{ testAccuracy: number; valAccuracy: number | null }> {
-  const { model, history } = await trainTrial(fixedTrial(best));
-  const { test } = await dataFor(tuneConfig());
-  const result = await evaluate(model, new DataLoader(test, { batchSize: 1000, shuffle: false }));
+  const { model, history, test } = await trainTrial(fixedTrial(best), true);
   model.dispose();
-  return { testAccuracy: result.accuracy, valAccuracy: history.epochs.at(-1)?.val_accuracy ?? null };
+  return { testAccuracy: test?.accuracy ?? Number.NaN, valAccuracy: history.epochs.at(-1)?.val_accuracy ?? null };
 }
 
 export function createSampler(worker = 0): Sampler {

@@ -17,7 +17,7 @@ export interface RecipeHooks {
   /** Check the files' sha256. Default true. */
   verify?: boolean;
   /** The training and test sets, already loaded (skips loading; the recipe's subset and split still apply). */
-  data?: { train: ImageDataset; test: ImageDataset };
+  data?: { train: ImageDataset; test: ImageDataset } | Promise<{ train: ImageDataset; test: ImageDataset }>;
   /** Callbacks that only watch (progress, loggers, backups), added after the recipe's own. */
   callbacks?: Callback[];
   /** Keep the full training state here after every epoch (ModelCheckpoint), for `resume`. */
@@ -28,6 +28,8 @@ export interface RecipeHooks {
   interruptCheckpointDir?: string;
   /** The fused step for MLPs (the same numbers; false forces the tape). Default true. */
   fusedStep?: boolean;
+  /** Evaluate on the test set at the end. False for model selection (a study's trials look at validation only). Default true. */
+  evaluateTest?: boolean;
   /** Called with each test batch's index and the batch count. */
   onTestBatch?: (batch: number, total: number) => void;
 }
@@ -39,7 +41,7 @@ export interface RecipeRun {
   hash: string;
   report: RunReport;
   history: History;
-  /** Undefined when the run was interrupted (no test evaluation then). */
+  /** Undefined when the run was interrupted, or `evaluateTest` was false. */
   test?: Evaluation;
   model: tfl.LayersModel;
 }
@@ -53,7 +55,7 @@ export async function runRecipe(input: TrainRecipeInput | TrainRecipe, hooks: Re
   const recipe = parseRecipe(input);
   const { data: spec, fit: hyper } = recipe;
   const verify = hooks.verify ?? true;
-  const loaded = hooks.data ?? {
+  const loaded = (await hooks.data) ?? {
     train: await loadFashionMnist({ split: 'train', dir: hooks.dataDir, verify }),
     test: await loadFashionMnist({ split: 'test', dir: hooks.dataDir, verify }),
   };
@@ -84,7 +86,7 @@ export async function runRecipe(input: TrainRecipeInput | TrainRecipe, hooks: Re
     interruptCheckpointDir: hooks.interruptCheckpointDir,
   });
   const hash = recipeHash(recipe);
-  if (history.stopReason === 'interrupted') {
+  if (history.stopReason === 'interrupted' || hooks.evaluateTest === false) {
     const empty: Evaluation = { loss: Number.NaN, accuracy: Number.NaN, topK: {}, confusionMatrix: [], perClass: [], count: 0, predictions: [], labels: [] };
     return { recipe, hash, history, model, report: runReport(model, history, empty, { name: recipe.model.name }) };
   }

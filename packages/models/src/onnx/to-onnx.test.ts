@@ -190,6 +190,14 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('toOnnx: every zoo model runs in ON
     expect(() => loadOnnxProto(notFound)).toThrow('ONNX export needs the optional package onnx-proto (npm i onnx-proto)');
     const model = createModel('mlp-small');
     await expect(toOnnx(model, { inputLayout: 'nhcw' as 'nhwc' })).rejects.toThrow(/inputLayout: expected 'nchw' or 'nhwc', got "nhcw"/);
+    // Input steps the metadata cannot carry are refused by name, not dropped.
+    const metadata = {
+      model: 'mlp-small',
+      input: { layout: 'flat' as const, height: 28, width: 28, channels: 1, normalize: 'unit' as const, preprocessing: ['Normalize(mean=[0.1,0.2])'] },
+    };
+    await expect(toOnnx(model, { metadata })).rejects.toThrow(
+      /its input needs Normalize\(mean=\[0\.1,0\.2\]\), which the ONNX metadata \(input_mean, input_std\) cannot describe/,
+    );
     model.dispose();
   });
 });

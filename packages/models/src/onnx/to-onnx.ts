@@ -153,6 +153,11 @@ export async function buildOnnx(model: tfl.LayersModel | SimpleNN, options: Onnx
   const outputName = graph.node('Identity', [last.name], options.outputName ?? 'logits');
 
   const metadata = options.metadata ?? (model.getUserDefinedMetadata() as { fmnist?: ModelMetadata } | undefined)?.fmnist;
+  // input_mean/input_std describe one normalization: steps beyond it would be lost without a word.
+  const extra = modelInput(model, metadata).preprocessing ?? [];
+  if (extra.length > 0) {
+    throw new ModelError(`${model.name}: its input needs ${extra.join(', ')}, which the ONNX metadata (input_mean, input_std) cannot describe`);
+  }
   const layout = rank === 2 ? 'NF' : inputLayout === 'nchw' ? 'NCHW' : 'NHWC';
   return encode(proto, graph, {
     name: metadata?.model ?? model.name,

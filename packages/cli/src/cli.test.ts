@@ -184,6 +184,19 @@ describe('fmnist train, eval, predict', () => {
     // A flag beside --recipe overrides its field, and only that one.
     const seeded = await cli('train', '--recipe', file, '--seed', '5', ...small(), '--print-recipe');
     expect(JSON.parse(seeded.out.join('\n'))).toEqual({ ...recipe, data: { ...recipe.data, seed: 5 }, fit: { ...recipe.fit, seed: 5 } });
+    // The file's optimizer is kept as written: no CLI default (SGD momentum 0.9) slips in.
+    const sgdFile = join(tmp('recipe'), 'sgd.json');
+    writeFileSync(sgdFile, JSON.stringify({ version: 1, model: { name: 'mlp-small' }, fit: { epochs: 1, optimizer: { name: 'sgd', lr: 0.1 } } }));
+    const sgd = await cli('train', '--recipe', sgdFile, ...small(), '--print-recipe');
+    expect(JSON.parse(sgd.out.join('\n')).fit.optimizer).toEqual({
+      name: 'sgd',
+      lr: 0.1,
+      momentum: 0,
+      dampening: 0,
+      nesterov: false,
+      weightDecay: 0,
+      maximize: false,
+    });
     // A bad field is one line naming its path.
     writeFileSync(file, JSON.stringify({ ...recipe, fit: { ...recipe.fit, optimizer: { name: 'adam', lr: -1 } } }));
     await expectInputError(['train', '--recipe', file, ...small()], /--recipe .*r\.json: recipe fit\.optimizer\.lr: /);
@@ -229,7 +242,7 @@ describe('fmnist train, eval, predict', () => {
     );
     await expectInputError(
       again('--augment', 'flip', '--schedule', 'cosine'),
-      /belongs to another run: recipe fit\.schedule was "none", this run has \{"name":"CosineAnnealingLR","etaMin":0,"interval":"epoch"\}/,
+      /belongs to another run: recipe fit\.schedule was absent, this run has \{"name":"CosineAnnealingLR","etaMin":0,"interval":"epoch"\}/,
     );
   }, 60_000);
 

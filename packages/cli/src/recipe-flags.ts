@@ -23,7 +23,7 @@ export function augmentFromFlag(list: string): AugmentList {
   const bad = names.filter((n) => !AUGMENTATIONS.includes(n as AugmentName));
   if (bad.length) throw new UsageError(`--augment: unknown ${bad.join(', ')}; expected a comma-separated list of ${AUGMENTATIONS.join(', ')}`);
   const size = names.includes('resize') ? 32 : 28;
-  const out: Recipe['data']['augment'] = [];
+  const out: NonNullable<NonNullable<Recipe['data']>['augment']> = [];
   if (size === 32) out.push({ name: 'Resize', size: 32 });
   for (const n of names) {
     if (n === 'flip') out.push({ name: 'RandomHorizontalFlip', p: 0.5 });
@@ -59,8 +59,10 @@ const defaultLr = (name: OptimizerName) => (name === 'sgd' ? 0.01 : 1e-3);
 
 /**
  * The recipe `fmnist train` runs: `base` (from `--recipe FILE`) with every flag given on the
- * command line overriding its field, or the flags alone with the CLI's defaults. Flags refuse bad
- * values naming the flag; the recipe itself is checked by its schema (naming the field).
+ * command line overriding its own field only, or the flags alone with the CLI's defaults. Values
+ * the CLI derives from other flags (OneCycleLR's maxLr from --lr, StepLR's step from --epochs) are
+ * derived only where --schedule is given. Flags refuse bad values naming the flag; the recipe itself
+ * is checked by its schema (naming the field).
  */
 export function recipeFromFlags(values: Values, base?: TrainRecipe): TrainRecipe {
   const given = (flag: string) => values[flag] !== undefined;
@@ -73,16 +75,23 @@ export function recipeFromFlags(values: Values, base?: TrainRecipe): TrainRecipe
   const fit = base?.fit;
   const epochs = int(values, 'epochs', fit?.epochs ?? 5, 1, 10_000);
   const optimizerName = choice(values, 'optimizer', OPTIMIZER_NAMES, fit?.optimizer.name ?? 'adam');
-  const sameOptimizer = fit?.optimizer.name === optimizerName;
-  const baseOptimizer = sameOptimizer ? fit?.optimizer : undefined;
-  const lr = num(values, 'lr', baseOptimizer?.lr ?? defaultLr(optimizerName), 1e-12, 100);
+  // The base's optimizer (every option written out) is kept when its name is; a flag sets only its own field.
+  const baseOptimizer = fit?.optimizer.name === optimizerName ? fit.optimizer : undefined;
   const takesMomentum = optimizerName === 'sgd' || optimizerName === 'rmsprop';
   if (given('momentum') && !takesMomentum) throw new UsageError(`--momentum: optimizer ${optimizerName} does not take it (sgd and rmsprop do)`);
-  const momentum = num(values, 'momentum', baseOptimizer?.momentum ?? (optimizerName === 'sgd' ? 0.9 : 0), 0, 0.999999);
-  const weightDecay = num(values, 'weight-decay', baseOptimizer?.weightDecay ?? 0, 0, 10);
-  const optimizer = { ...baseOptimizer, name: optimizerName, lr, ...(takesMomentum ? { momentum } : {}), weightDecay };
+  const lr = num(values, 'lr', defaultLr(optimizerName), 1e-12, 100);
+  const momentum = num(values, 'momentum', optimizerName === 'sgd' ? 0.9 : 0, 0, 0.999999);
+  const weightDecay = num(values, 'weight-decay', 0, 0, 10);
+  const own = (flag: string) => given(flag) || !baseOptimizer;
+  const optimizer = {
+    ...baseOptimizer,
+    name: optimizerName,
+    ...(own('lr') ? { lr } : {}),
+    ...(takesMomentum && own('momentum') ? { momentum } : {}),
+    ...(own('weight-decay') ? { weightDecay } : {}),
+  };
 
-  const schedule = given('schedule') ? scheduleFromFlag(choice(values, 'schedule', SCHEDULES, 'none'), epochs, lr) : fit?.schedule;
+  const schedule = given('schedule') ? scheduleFromFlag(choice(values, 'schedule', SCHEDULES, 'none'), epochs, optimizer.lr ?? lr) : fit?.schedule;
   const validation = num(values, 'val', base?.data.validation ?? 0.1, 0, 0.9);
   if (validation === 0 && schedule?.name === 'ReduceLROnPlateau')
     throw new UsageError('--schedule plateau watches val_loss: it needs a validation split (--val > 0)');

@@ -3,7 +3,7 @@
 import { initBackend } from '@fmnist/backend';
 import type { BackendChoice } from '@fmnist/core';
 import { type ImageDataset, loadFashionMnist } from '@fmnist/data';
-import { Callback, type Logs, type OptimizerName, ProgressBar, parseRecipe, runRecipe, type TrainRecipe } from '@fmnist/trainer';
+import { Callback, type Logs, type OptimizerName, ProgressBar, parseRecipe, recipeHash, runRecipe, type TrainRecipe } from '@fmnist/trainer';
 import {
   type FrozenTrial,
   HyperbandPruner,
@@ -19,6 +19,7 @@ import {
   type Trial,
   TrialPruned,
 } from '@fmnist/tuner';
+import { UsageError } from './usage-error';
 
 export interface TuneConfig {
   backend: BackendChoice;
@@ -129,7 +130,9 @@ export function trialRecipe(trial: SearchTrial, config: TuneConfig): TrainRecipe
 async function trainTrial(trial: SearchTrial, evaluateTest = false) {
   const config = tuneConfig();
   const pruning = new PruningCallback(trial);
-  const run = await runRecipe(trialRecipe(trial, config), { data: dataFor(config), callbacks: [pruning, ...trialCallbacks()], evaluateTest });
+  const recipe = trialRecipe(trial, config);
+  if ('setUserAttr' in trial) (trial as Trial).setUserAttr('recipe_hash', recipeHash(recipe));
+  const run = await runRecipe(recipe, { data: dataFor(config), callbacks: [pruning, ...trialCallbacks()], evaluateTest });
   return { ...run, pruned: pruning.pruned };
 }
 
@@ -167,6 +170,14 @@ function fixedTrial(best: FrozenTrial): SearchTrial {
 
 /** Retrains the best trial (same seed and data, so the same model) and evaluates it on the test set, once. */
 export async function testBestTrial(best: FrozenTrial): Promise<{ testAccuracy: number; valAccuracy: number | null }> {
+  // A study continued with other settings (--subset, --seed, --max-epochs) would retrain another run.
+  const saved = best.userAttrs.recipe_hash;
+  const now = recipeHash(trialRecipe(fixedTrial(best), tuneConfig()));
+  if (typeof saved === 'string' && saved !== now) {
+    throw new UsageError(
+      `trial ${best.number} was trained from recipe ${saved.slice(0, 12)}, these settings make ${now.slice(0, 12)}: rerun with the study's --subset, --seed and --max-epochs`,
+    );
+  }
   const { model, history, test } = await trainTrial(fixedTrial(best), true);
   model.dispose();
   return { testAccuracy: test?.accuracy ?? Number.NaN, valAccuracy: history.epochs.at(-1)?.val_accuracy ?? null };

@@ -54,3 +54,16 @@ describe('evaluate with test-time augmentation', () => {
     odd.dispose();
   });
 });
+
+describe('evaluate with tied logits', () => {
+  it('ranks ties as argMax breaks them, so top-1 is the accuracy', async () => {
+    const flat = mlp({ inputs: 64, hidden: [4], outputs: 4, seed: 2 });
+    for (const w of flat.getWeights()) w.assign(tf.zerosLike(w));
+    const scored = await evaluate(flat, new DataLoader(data, { batchSize: 16, shuffle: false }), { topK: [1, 2] });
+    // Every logit is 0: argMax says class 0, so a quarter of the toy set is right.
+    expect(scored.accuracy).toBe(0.25);
+    expect(scored.topK[1]).toBe(scored.accuracy);
+    expect(scored.topK[2]).toBe(0.5);
+    flat.dispose();
+  });
+});

@@ -168,7 +168,9 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
         const truthIdx = ys.rank === 1 ? tf.cast(ys, 'int32') : tf.argMax(ys, -1);
         // Rank of the true class = how many logits beat it.
         const trueLogit = tf.sum(tf.mul(logits, tf.oneHot(truthIdx, classes)), -1, true);
-        const rank = tf.sum(tf.cast(tf.greater(logits, trueLogit), 'int32'), -1);
+        // Ties go to the lower class index, as argMax breaks them, so top-1 is the accuracy.
+        const before = tf.less(tf.range(0, classes, 1, 'int32'), tf.expandDims(truthIdx, -1));
+        const rank = tf.sum(tf.cast(tf.logicalOr(tf.greater(logits, trueLogit), tf.logicalAnd(tf.equal(logits, trueLogit), before)), 'int32'), -1);
         return [loss, tf.argMax(logits, -1), truthIdx, rank];
       });
     } finally {

@@ -201,7 +201,12 @@ export function checkSameRun(dir: string, saved: RunFingerprint | undefined, cur
       r && typeof r === 'object' && !current.recipeDependsOnEpochs ? { ...r, fit: { ...(r as { fit?: object }).fit, epochs: 0 } } : r;
     const [was, now] = [sameEpochs(saved.recipe), sameEpochs(current.recipe)];
     const field = recipeDifference(was, now);
-    if (field !== undefined) differ(`recipe ${field}`, valueAtPath(was, field) ?? 'none', valueAtPath(now, field) ?? 'none');
+    if (field !== undefined) {
+      const shown = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
+      throw new TrainerError(
+        `${dir}: the checkpoint belongs to another run: recipe ${field} was ${shown(valueAtPath(was, field))}, this run has ${shown(valueAtPath(now, field))}`,
+      );
+    }
   }
   if (saved.seed !== current.seed) differ('seed', saved.seed, current.seed);
   if ((saved.epochBound || current.epochBound) && saved.epochs !== current.epochs) {

@@ -62,12 +62,48 @@ describe('parseRecipe', () => {
 
   it('refuses a bad field in one line naming its path and what was expected', () => {
     const bad = (path: string, value: unknown) => () => parseRecipe(withField(full, path, value));
-    expect(bad('fit.optimizer.lr', -1)).toThrow(/^recipe fit\.optimizer\.lr: .*>0/);
+    expect(bad('fit.optimizer.lr', -1)).toThrow(/^recipe fit\.optimizer\.lr: .*>=0/);
     expect(bad('data.augment.1.padding', 'x')).toThrow(/^recipe data\.augment\[1\]\.padding: /);
     expect(bad('fit.epoch', 3)).toThrow(/^recipe fit: .*epoch/);
     expect(bad('model.name', 'resnet')).toThrow(/^recipe model\.name: /);
     expect(bad('version', 2)).toThrow(/^recipe version: /);
     expect(() => parseRecipe({ ...full, model: { name: 'cnn', options: { hidden: [3] } } })).toThrow(/^recipe model\.options: .*hidden/);
+  });
+});
+
+describe('parseRecipe: one canonical form, and what one field cannot check alone', () => {
+  it("writes every optimizer default out (PyTorch's), so a run hashes the same whether they are written or not", () => {
+    const minimal = parseRecipe({ version: 1, model: { name: 'mlp-small' }, fit: { epochs: 3, optimizer: { name: 'sgd', lr: 0.1 } } });
+    expect(minimal.fit.optimizer).toEqual({ name: 'sgd', lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false });
+    const written = parseRecipe({ ...minimal, fit: { ...minimal.fit, optimizer: { ...minimal.fit.optimizer } } });
+    expect(recipeHash(written)).toBe(recipeHash(minimal));
+    const adam = (extra: object) =>
+      recipeHash(parseRecipe({ version: 1, model: { name: 'mlp-small' }, fit: { epochs: 3, optimizer: { name: 'adam', ...extra } } }));
+    expect(adam({ lr: 0.001, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8 })).toBe(adam({}));
+    expect(parseRecipe({ version: 1, model: { name: 'mlp-small' }, fit: { epochs: 1, optimizer: { name: 'adamw' } } }).fit.optimizer.weightDecay).toBe(0.01);
+  });
+
+  it('refuses at parse time, naming the path, what would fail only after an epoch', () => {
+    const bad = (path: string, value: unknown) => () => parseRecipe(withField(full, path, value));
+    expect(bad('fit.earlyStopping.monitor', 'val_acc')).toThrow(
+      /^recipe fit\.earlyStopping\.monitor: expected one of loss, accuracy, val_loss, val_accuracy, got "val_acc"/,
+    );
+    expect(bad('data.validation', 0)).toThrow(/^recipe fit\.earlyStopping\.monitor: val_loss needs a validation split/);
+    expect(bad('fit.optimizer', { name: 'sgd', nesterov: true })).toThrow(/^recipe fit\.optimizer\.nesterov: Nesterov momentum needs momentum > 0/);
+    expect(bad('fit.optimizer', { name: 'adam', momentum: 0.9 })).toThrow(/^recipe fit\.optimizer: .*momentum/);
+    expect(
+      bad('data.augment', [
+        { name: 'Resize', size: 32 },
+        { name: 'RandomCrop', size: 28 },
+      ]),
+    ).toThrow(/^recipe data\.augment\[1\]\.size: expected the image size 32/);
+    expect(
+      bad('data.augment', [
+        { name: 'Resize', size: 32 },
+        { name: 'Resize', size: 28 },
+      ]),
+    ).toThrow(/^recipe data\.augment\[1\]: one Resize at most/);
+    expect(bad('data.subset', 70_000)).toThrow(/^recipe data\.subset: expected at most 60000/);
   });
 });
 

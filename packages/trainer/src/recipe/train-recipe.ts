@@ -87,20 +87,49 @@ const AugmentSpec = z.discriminatedUnion('name', [
 
 const Normalization = z.union([z.literal('unit'), z.literal('standard'), z.strictObject({ mean: z.number(), std: z.number().positive() })]);
 
-const OptimizerSpec = z.strictObject({
-  name: z.enum(['sgd', 'adam', 'adamw', 'rmsprop']),
-  lr: z.number().positive().optional(),
-  momentum: z.number().min(0).lt(1).optional(),
-  dampening: z.number().min(0).max(1).optional(),
-  nesterov: z.boolean().optional(),
-  weightDecay: z.number().min(0).optional(),
-  betas: z.tuple([rate, rate]).optional(),
-  eps: z.number().positive().optional(),
-  amsgrad: z.boolean().optional(),
-  alpha: z.number().positive().optional(),
-  centered: z.boolean().optional(),
-  maximize: z.boolean().optional(),
-});
+const nonNegative = z.number().min(0);
+const beta = z.number().min(0).lt(1);
+
+/** torch.optim's optimizers by name, each with its own options and PyTorch's defaults written out (so equal runs hash equal). */
+const OptimizerSpec = z.discriminatedUnion('name', [
+  z.strictObject({
+    name: z.literal('sgd'),
+    lr: nonNegative.default(0.01),
+    momentum: beta.default(0),
+    dampening: z.number().min(0).max(1).default(0),
+    nesterov: z.boolean().default(false),
+    weightDecay: nonNegative.default(0),
+    maximize: z.boolean().default(false),
+  }),
+  z.strictObject({
+    name: z.literal('adam'),
+    lr: nonNegative.default(1e-3),
+    betas: z.tuple([beta, beta]).default([0.9, 0.999]),
+    eps: nonNegative.default(1e-8),
+    weightDecay: nonNegative.default(0),
+    amsgrad: z.boolean().default(false),
+    maximize: z.boolean().default(false),
+  }),
+  z.strictObject({
+    name: z.literal('adamw'),
+    lr: nonNegative.default(1e-3),
+    betas: z.tuple([beta, beta]).default([0.9, 0.999]),
+    eps: nonNegative.default(1e-8),
+    weightDecay: nonNegative.default(0.01),
+    amsgrad: z.boolean().default(false),
+    maximize: z.boolean().default(false),
+  }),
+  z.strictObject({
+    name: z.literal('rmsprop'),
+    lr: nonNegative.default(1e-2),
+    alpha: nonNegative.default(0.99),
+    eps: nonNegative.default(1e-8),
+    momentum: beta.default(0),
+    centered: z.boolean().default(false),
+    weightDecay: nonNegative.default(0),
+    maximize: z.boolean().default(false),
+  }),
+]);
 
 const interval = z.enum(['epoch', 'step']);
 
@@ -144,44 +173,74 @@ const ScheduleSpec = z.discriminatedUnion('name', [
 /** The recipe's schema version: a recipe of another version is refused, not guessed at. */
 export const RECIPE_VERSION = 1;
 
-export const TrainRecipeSchema = z.strictObject({
-  version: z.literal(RECIPE_VERSION),
-  model: ModelSpec,
-  data: z.strictObject({
-    /** The verified Fashion-MNIST files (where they are is a runtime hook, not part of the run). */
-    source: z.literal('fashion-mnist').default('fashion-mnist'),
-    /** Seed of the subset and the validation split (trials of one study share it). Default 0. */
-    seed: z.number().int().min(0).default(0),
-    /** A stratified subset of the training images (stage 2's 6,000). Default all. */
-    subset: positiveInt.optional(),
-    /** Fraction of the training images held out for validation, stratified. Default 0.1. */
-    validation: z.number().min(0).lt(1).default(0.1),
-    batchSize: positiveInt.default(64),
-    /** 'standard' is Fashion-MNIST's mean and std. Default 'unit' ([0, 1]). */
-    normalize: Normalization.default('unit'),
-    /** Training augmentation, applied in order (a `Resize` first applies to every split). */
-    augment: z.array(AugmentSpec).default([]),
-  }),
-  fit: z.strictObject({
-    epochs: positiveInt,
-    /** Fixes the weights, shuffling, dropout and augmentation (the split has data.seed). Default 0. */
-    seed: z.number().int().min(0).default(0),
-    optimizer: OptimizerSpec.default({ name: 'adam' }),
-    schedule: ScheduleSpec.optional(),
-    labelSmoothing: z.number().min(0).lt(1).default(0),
-    gradientClip: z.strictObject({ norm: z.number().positive().optional(), value: z.number().positive().optional() }).optional(),
-    ema: z.strictObject({ decay: z.number().gt(0).lt(1) }).optional(),
-    earlyStopping: z
+export const TrainRecipeSchema = z
+  .strictObject({
+    version: z.literal(RECIPE_VERSION),
+    model: ModelSpec,
+    data: z
       .strictObject({
-        monitor: z.string().default('val_loss'),
-        patience: z.number().int().min(0),
-        minDelta: z.number().min(0).default(0),
-        restoreBestWeights: z.boolean().default(true),
+        /** The verified Fashion-MNIST files (where they are is a runtime hook, not part of the run). */
+        source: z.literal('fashion-mnist').default('fashion-mnist'),
+        /** Seed of the subset and the validation split (trials of one study share it). Default 0. */
+        seed: z.number().int().min(0).default(0),
+        /** A stratified subset of the training images (stage 2's 6,000). Default all. */
+        subset: positiveInt.optional(),
+        /** Fraction of the training images held out for validation, stratified. Default 0.1. */
+        validation: z.number().min(0).lt(1).default(0.1),
+        batchSize: positiveInt.default(64),
+        /** 'standard' is Fashion-MNIST's mean and std. Default 'unit' ([0, 1]). */
+        normalize: Normalization.default('unit'),
+        /** Training augmentation, applied in order (a `Resize` first applies to every split). */
+        augment: z.array(AugmentSpec).default([]),
       })
-      .optional(),
-  }),
-  evaluate: z.strictObject({ tta: z.array(z.literal('hflip')).default([]) }).default({ tta: [] }),
-});
+      .prefault({}),
+    fit: z.strictObject({
+      epochs: positiveInt,
+      /** Fixes the weights, shuffling, dropout and augmentation (the split has data.seed). Default 0. */
+      seed: z.number().int().min(0).default(0),
+      optimizer: OptimizerSpec.prefault({ name: 'adam' }),
+      schedule: ScheduleSpec.optional(),
+      labelSmoothing: z.number().min(0).lt(1).default(0),
+      gradientClip: z.strictObject({ norm: z.number().positive().optional(), value: z.number().positive().optional() }).optional(),
+      ema: z.strictObject({ decay: z.number().gt(0).lt(1) }).optional(),
+      earlyStopping: z
+        .strictObject({
+          monitor: z.string().default('val_loss'),
+          patience: z.number().int().min(0),
+          minDelta: z.number().min(0).default(0),
+          restoreBestWeights: z.boolean().default(true),
+        })
+        .optional(),
+    }),
+    evaluate: z.strictObject({ tta: z.array(z.literal('hflip')).default([]) }).default({ tta: [] }),
+  })
+  .superRefine((recipe, ctx) => {
+    // What one field cannot check alone: refused at parse time, naming the path, not after an epoch.
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const metrics = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
+    const monitored: [PropertyKey[], string | undefined][] = [
+      [['fit', 'earlyStopping', 'monitor'], recipe.fit.earlyStopping?.monitor],
+      [['fit', 'schedule', 'monitor'], recipe.fit.schedule?.name === 'ReduceLROnPlateau' ? recipe.fit.schedule.monitor : undefined],
+    ];
+    for (const [path, monitor] of monitored) {
+      if (monitor === undefined) continue;
+      if (!metrics.includes(monitor)) issue(path, `expected one of ${metrics.join(', ')}, got ${JSON.stringify(monitor)}`);
+      else if (monitor.startsWith('val_') && recipe.data.validation === 0) issue(path, `${monitor} needs a validation split (data.validation > 0)`);
+    }
+    const o = recipe.fit.optimizer;
+    if (o.name === 'sgd' && o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
+      issue(['fit', 'optimizer', 'nesterov'], 'Nesterov momentum needs momentum > 0 and dampening 0');
+    if (recipe.data.subset !== undefined && recipe.data.subset > 60_000)
+      issue(['data', 'subset'], `expected at most 60000 training images, got ${recipe.data.subset}`);
+    const augment = recipe.data.augment;
+    const resizes = augment.flatMap((a, i) => (a.name === 'Resize' ? [i] : []));
+    if (resizes.length > 1) issue(['data', 'augment', resizes[1]], 'one Resize at most (it sets the image size every split and the model take)');
+    const side = augment.find((a) => a.name === 'Resize')?.size ?? 28;
+    augment.forEach((a, i) => {
+      if (a.name === 'RandomCrop' && a.size !== side)
+        issue(['data', 'augment', i, 'size'], `expected the image size ${side} (the model's input), got ${a.size}`);
+    });
+  });
 
 /** One training run as plain, JSON-serialisable data (`TrainRecipeInput` is what a user may write, defaults left out). */
 export type TrainRecipe = z.output<typeof TrainRecipeSchema>;

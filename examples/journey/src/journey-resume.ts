@@ -14,8 +14,10 @@ export interface StageConfig {
   hash: string;
 }
 
-// Bump when a stage's recipe changes, so resumed journeys do not keep results of the old one.
-const RECIPE_VERSION = 2;
+// Bump when a stage's recipe or the library's numbers change, so resumed journeys do not keep results
+// of the old one (3: the trainer's semantics changed: best weights, frozen batch norm, OneCycleLR's
+// momentum, per-parameter optimizer state). Until the stages are recipes whose hashes replace it.
+const RECIPE_VERSION = 3;
 const KNOBS = ['FMNIST_VGG_EPOCHS', 'FMNIST_WINOGRAD', 'FMNIST_RELAXED_SIMD', 'FMNIST_THREADS', 'FMNIST_BACKEND'];
 
 export function stageConfig(stage: number, quick: boolean, long = false): StageConfig {
@@ -47,6 +49,14 @@ class KillAt extends Callback {
   onBatchEnd(batch: number): void {
     if (this.epoch === this.epochAt && batch === this.batchAt) process.kill(process.pid, 'SIGKILL');
   }
+}
+
+/**
+ * Where a stage's fit backups live: named by the stage's configuration hash, so a stage killed in a
+ * full run and resumed with --quick (or the reverse) starts its own backups, never the other's.
+ */
+export function backupsDir(outDir: string, config: StageConfig): string {
+  return join(outDir, 'backups', `stage-${config.stage}-${config.hash.slice(0, 16)}`);
 }
 
 /** The callbacks the journey adds to a stage's fit: an epoch backup kept until the stage ends, and the kill switch. */

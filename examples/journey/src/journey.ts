@@ -12,7 +12,7 @@ import { run as stage5 } from '@fmnist/example-stage-5-cnn';
 import { run as stage6 } from '@fmnist/example-stage-6-vgg-transfer';
 import { run as stage7 } from '@fmnist/example-stage-7-optimizers-profiling';
 import type { Callback } from '@fmnist/trainer';
-import { journeyCallbacks, stageConfig } from './journey-resume';
+import { backupsDir, journeyCallbacks, stageConfig } from './journey-resume';
 import { reportHtml } from './report-html';
 import type { StageResult } from './stage-result';
 import { imagesPerSecond, machineInfo } from './machine-info';
@@ -107,7 +107,7 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
     const t0 = performance.now();
     const config = stageConfig(s, options.quick === true, options.long === true);
     const file = join(outDir, `stage-${s}.json`);
-    const backups = join(outDir, 'backups', `stage-${s}`);
+    const backups = backupsDir(outDir, config);
     if (options.resume && existsSync(file)) {
       const done = JSON.parse(readFileSync(file, 'utf8')) as StageResult & { config?: { hash?: string } };
       if (done.config?.hash === config.hash) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { backupsDir, stageConfig } from './journey-resume';
 
 // `pnpm journey --resume` after a SIGKILL ends as an uninterrupted journey, to the last digit
 // (seconds aside). The kill is deterministic: FMNIST_JOURNEY_KILL_AT=STAGE:FIT:EPOCH:BATCH.
@@ -59,13 +60,13 @@ describe('pnpm journey --resume', () => {
     // their backups and its last fit resumes from its first epoch's.
     const second = await journey(out, ['--resume'], { FMNIST_JOURNEY_KILL_AT: '6:scratch:1:1' });
     expect(second.signal, second.stderr).toBe('SIGKILL');
-    expect(existsSync(join(out, 'backups', 'stage-6', 'scratch', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(backupsDir(out, stageConfig(6, true)), 'scratch', 'checkpoint.json'))).toBe(true);
     const resumed = await journey(out, ['--resume']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/stage 5: done earlier with the same configuration/);
     expect(results(out)).toEqual(full);
     // A finished stage leaves no backups.
-    expect(existsSync(join(out, 'backups', 'stage-6'))).toBe(false);
+    expect(existsSync(backupsDir(out, stageConfig(6, true)))).toBe(false);
   }, 300_000);
 
   it('a resume with another configuration runs the stage again', async () => {

@@ -58,7 +58,9 @@ describe('evaluate with test-time augmentation', () => {
 describe('evaluate with tied logits', () => {
   it('ranks ties as argMax breaks them, so top-1 is the accuracy', async () => {
     const flat = mlp({ inputs: 64, hidden: [4], outputs: 4, seed: 2 });
-    for (const w of flat.getWeights()) w.assign(tf.zerosLike(w));
+    const zeros = flat.getWeights().map((w) => tf.zerosLike(w));
+    flat.setWeights(zeros);
+    tf.dispose(zeros);
     const scored = await evaluate(flat, new DataLoader(data, { batchSize: 16, shuffle: false }), { topK: [1, 2] });
     // Every logit is 0: argMax says class 0, so a quarter of the toy set is right.
     expect(scored.accuracy).toBe(0.25);

@@ -1,58 +1,15 @@
 import type { ModelName } from '@fmnist/models';
 import { MODEL_NAMES } from '@fmnist/models';
-import { OPTIMIZER_NAMES, parseRecipe, type TrainRecipe, type TrainRecipeInput } from '@fmnist/trainer';
-import { AUGMENTATIONS, type AugmentName } from './augment-flags';
+import { OPTIMIZER_NAMES, parseRecipe, type TrainRecipe } from '@fmnist/trainer';
+import { augmentFromFlag } from './augment-flags';
 import type { Values } from './command';
 import { modelFlagOptions } from './model-flags';
 import { choice, int, num, str } from './options';
-import { SCHEDULES } from './schedule-flags';
+import { SCHEDULES, scheduleFromFlag } from './schedule-flags';
 import { ttaViews } from './tta-flag';
 import { UsageError } from './usage-error';
 
-type Recipe = TrainRecipeInput;
-type AugmentList = NonNullable<TrainRecipe['data']['augment']>;
-type Schedule = NonNullable<TrainRecipe['fit']['schedule']>;
 type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
-
-/** `--augment flip,crop,erase` as the recipe's transforms: a resize first (every split gets it), erasing last, as torchvision recipes do. */
-export function augmentFromFlag(list: string): AugmentList {
-  const names = list
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const bad = names.filter((n) => !AUGMENTATIONS.includes(n as AugmentName));
-  if (bad.length) throw new UsageError(`--augment: unknown ${bad.join(', ')}; expected a comma-separated list of ${AUGMENTATIONS.join(', ')}`);
-  const size = names.includes('resize') ? 32 : 28;
-  const out: NonNullable<NonNullable<Recipe['data']>['augment']> = [];
-  if (size === 32) out.push({ name: 'Resize', size: 32 });
-  for (const n of names) {
-    if (n === 'flip') out.push({ name: 'RandomHorizontalFlip', p: 0.5 });
-    if (n === 'crop') out.push({ name: 'RandomCrop', size, padding: size === 32 ? 4 : 2 });
-    if (n === 'rotate') out.push({ name: 'RandomRotation', degrees: 10 });
-    if (n === 'affine') out.push({ name: 'RandomAffine', degrees: 10, translate: [0.1, 0.1], scale: [0.9, 1.1] });
-  }
-  if (names.includes('erase')) out.push({ name: 'RandomErasing', p: 0.25 });
-  return parseRecipe({ version: 1, model: { name: 'mlp-small' }, data: { augment: out }, fit: { epochs: 1 } }).data.augment;
-}
-
-/** `--schedule NAME` as a PyTorch scheduler for `epochs` epochs at base rate `lr`. */
-function scheduleFromFlag(name: (typeof SCHEDULES)[number], epochs: number, lr: number): Schedule | undefined {
-  switch (name) {
-    case 'none':
-      return undefined;
-    case 'step':
-      return { name: 'StepLR', stepSize: Math.max(1, Math.round(epochs / 3)), gamma: 0.1, interval: 'epoch' };
-    case 'cosine':
-      // tMax is the run's epochs: raising --epochs on resume is another run.
-      return { name: 'CosineAnnealingLR', etaMin: 0, interval: 'epoch' };
-    case 'onecycle':
-      return parseRecipe({ version: 1, model: { name: 'mlp-small' }, data: {}, fit: { epochs, schedule: { name: 'OneCycleLR', maxLr: lr * 4 } } }).fit.schedule;
-    case 'plateau':
-      return { name: 'ReduceLROnPlateau', monitor: 'val_loss', patience: 2, factor: 0.5, minLr: 0 };
-    case 'exponential':
-      return { name: 'ExponentialLR', gamma: 0.9, interval: 'epoch' };
-  }
-}
 
 /** torch.optim's default learning rate, and the CLI's (SGD: 0.01, the others: 1e-3). */
 const defaultLr = (name: OptimizerName) => (name === 'sgd' ? 0.01 : 1e-3);
@@ -105,6 +62,7 @@ export function recipeFromFlags(values: Values, base?: TrainRecipe): TrainRecipe
   const normalize = given('normalize') ? choice(values, 'normalize', ['unit', 'standard'] as const, 'unit') : (base?.data.normalize ?? 'unit');
 
   // --seed fixes everything, the split included (the recipe keeps the data's seed apart for studies).
+  // The schema checks what the flags built (model options are checked per model there).
   const seed = int(values, 'seed', fit?.seed ?? 0, 0, 2 ** 32 - 1);
   return parseRecipe({
     version: 1,
@@ -129,5 +87,5 @@ export function recipeFromFlags(values: Values, base?: TrainRecipe): TrainRecipe
       earlyStopping,
     },
     evaluate: { tta },
-  } as Recipe);
+  });
 }

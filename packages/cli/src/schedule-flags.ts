@@ -1,25 +1,26 @@
-import { CosineAnnealingLR, ExponentialLR, OneCycleLR, ReduceLROnPlateau, StepLR, type Callback } from '@fmnist/trainer';
-import { UsageError } from './usage-error';
+import type { TrainRecipeInput } from '@fmnist/trainer';
 
 export const SCHEDULES = ['none', 'step', 'cosine', 'onecycle', 'plateau', 'exponential'] as const;
 export type ScheduleName = (typeof SCHEDULES)[number];
 
-/** `--schedule` -> a PyTorch-named scheduler for `epochs` epochs at base rate `lr`. */
-export function scheduleCallback(name: string, epochs: number, lr: number): Callback | undefined {
+/** A PyTorch scheduler as the recipe names it (the recipe fills its defaults). */
+export type ScheduleInput = NonNullable<TrainRecipeInput['fit']['schedule']>;
+
+/** `--schedule NAME` as the recipe's PyTorch scheduler for `epochs` epochs at base rate `lr`. */
+export function scheduleFromFlag(name: ScheduleName, epochs: number, lr: number): ScheduleInput | undefined {
   switch (name) {
     case 'none':
       return undefined;
     case 'step':
-      return new StepLR({ stepSize: Math.max(1, Math.round(epochs / 3)), gamma: 0.1 });
+      return { name: 'StepLR', stepSize: Math.max(1, Math.round(epochs / 3)), gamma: 0.1 };
     case 'cosine':
-      return new CosineAnnealingLR({ tMax: epochs });
+      // No tMax: it is the run's epochs, so raising --epochs on resume is another run.
+      return { name: 'CosineAnnealingLR' };
     case 'onecycle':
-      return new OneCycleLR({ maxLr: lr * 4 });
+      return { name: 'OneCycleLR', maxLr: lr * 4 };
     case 'plateau':
-      return new ReduceLROnPlateau({ patience: 2, factor: 0.5 });
+      return { name: 'ReduceLROnPlateau', monitor: 'val_loss', patience: 2, factor: 0.5 };
     case 'exponential':
-      return new ExponentialLR({ gamma: 0.9 });
-    default:
-      throw new UsageError(`--schedule: expected one of ${SCHEDULES.join(', ')}, got ${JSON.stringify(name)}`);
+      return { name: 'ExponentialLR', gamma: 0.9 };
   }
 }

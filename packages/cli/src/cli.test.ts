@@ -1,32 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FASHION_MNIST_FILES, loadFashionMnist } from '@fmnist/data';
 import { loadStudy } from '@fmnist/tuner';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSplit } from '../../data/src/test-utils/synthetic-fashion';
-import { runCli } from './cli';
+import { cli, tmp } from './test-utils/run-cli';
 import { onnxAccuracy } from './test-utils/onnx-accuracy';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `cli-${name}-`));
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-  json: () => Record<string, unknown>;
-}
-
-async function cli(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), isTTY: false });
-  return { code, out, err, json: () => JSON.parse(out.at(-1) ?? 'null') as Record<string, unknown> };
-}
-
 /** Bad input: exit 2, one line on stderr that matches, no stack trace. */
 async function expectInputError(argv: string[], message: RegExp): Promise<void> {
   const r = await cli(...argv);

@@ -1,20 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadModel, MODEL_NAMES } from '@fmnist/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSplit } from '../../data/src/test-utils/synthetic-fashion';
-import { runCli } from './cli';
+import { cli, tmp } from './test-utils/run-cli';
 import { MODEL_FLAGS, modelFlagOptions } from './model-flags';
-
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `cli-${name}-`));
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), isTTY: false });
-  return { code, out, err };
-}
 
 let data: string;
 beforeAll(() => {

@@ -1,22 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { initBackend } from '@fmnist/backend';
 import { DataLoader, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, loadFashionMnist } from '@fmnist/data';
 import { loadModel, mlp, saveModel } from '@fmnist/models';
 import { evaluate, fromLayersModel } from '@fmnist/trainer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSplit } from '../../../data/src/test-utils/synthetic-fashion';
-import { runCli } from '../cli';
-
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `cli-${name}-`));
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), isTTY: false });
-  return { code, out, err };
-}
+import { cli, tmp } from '../test-utils/run-cli';
 
 let data: string;
 beforeAll(async () => {

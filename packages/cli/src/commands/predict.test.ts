@@ -1,21 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@fmnist/backend';
 import { encodePng } from '@fmnist/data';
 import { loadModel, predict } from '@fmnist/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSplit } from '../../../data/src/test-utils/synthetic-fashion';
-import { runCli } from '../cli';
-
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `cli-${name}-`));
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), isTTY: false });
-  return { code, out, err };
-}
+import { cli, tmp } from '../test-utils/run-cli';
 
 let data: string;
 beforeAll(async () => {

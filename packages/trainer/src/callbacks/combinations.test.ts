@@ -13,6 +13,7 @@ import { evaluate } from '../evaluate';
 import { fit, type History } from '../fit';
 import { OneCycleLR } from '../schedulers/one-cycle-lr';
 import { ReduceLROnPlateau } from '../schedulers/reduce-lr-on-plateau';
+import { FlipWeightsFrom } from '../test-utils/flip-weights';
 import { toyDataset, useCpu } from '../test-utils/toy-data';
 import { BackupAndRestore } from './backup-and-restore';
 import { Callback } from './callback';
@@ -26,22 +27,6 @@ const EPOCHS = 6;
 const data = toyDataset(96);
 const val = toyDataset(48, 9);
 const valLoader = () => new DataLoader(val, { batchSize: 16, shuffle: false });
-
-/** From epoch 3 on every batch flips the weights' signs: the best epoch is never the last, and early stopping has work. */
-class Wreck extends Callback {
-  private epoch = 0;
-  onEpochBegin(epoch: number): void {
-    this.epoch = epoch;
-  }
-  onBatchEnd(): void {
-    if (this.epoch < 3) return;
-    for (const v of this.trainer.model.trainableVariables()) {
-      const flipped = tf.neg(v);
-      v.assign(flipped);
-      flipped.dispose();
-    }
-  }
-}
 
 /** A kill at the start of an epoch (after the previous epoch's backup), as a crash would. */
 class KillAt extends Callback {
@@ -71,7 +56,7 @@ function callbacks(schedule: Schedule, order: Order, dirs: Dirs) {
     new ModelCheckpoint({ dir: dirs.checkpoint, monitor: 'val_loss', saveBestOnly: true }),
     schedule === 'plateau' ? new ReduceLROnPlateau({ patience: 0, factor: 0.5 }) : new OneCycleLR({ maxLr: 0.05, interval: 'step' }),
     new BackupAndRestore({ backupDir: dirs.backup }),
-    new Wreck(),
+    new FlipWeightsFrom(3),
   ];
   return { ema, stopping, list: order === 'forward' ? list : list.reverse() };
 }

@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../evaluate';
 import { fit } from '../fit';
+import { FlipWeightsFrom } from '../test-utils/flip-weights';
 import { toyDataset, useCpu } from '../test-utils/toy-data';
 import { BackupAndRestore } from './backup-and-restore';
-import { Callback } from './callback';
 import { EarlyStopping } from './early-stopping';
 import { ExponentialMovingAverage } from './exponential-moving-average';
 import { ModelCheckpoint } from './model-checkpoint';
@@ -20,22 +20,6 @@ const data = toyDataset(96);
 const val = toyDataset(48, 9);
 const valLoader = () => new DataLoader(val, { batchSize: 16, shuffle: false });
 
-/** From epoch 2 on, every batch flips the weights' signs: the best epoch is never the last. */
-class Wreck extends Callback {
-  private epoch = 0;
-  onEpochBegin(epoch: number): void {
-    this.epoch = epoch;
-  }
-  onBatchEnd(): void {
-    if (this.epoch < 2) return;
-    for (const v of this.trainer.model.trainableVariables()) {
-      const flipped = tf.neg(v);
-      v.assign(flipped);
-      flipped.dispose();
-    }
-  }
-}
-
 type Order = 'ema first' | 'ema last';
 
 async function run(order: Order) {
@@ -44,7 +28,7 @@ async function run(order: Order) {
   const ema = new ExponentialMovingAverage({ decay: 0.9 });
   const stopping = new EarlyStopping({ monitor: 'val_loss', patience: 10, restoreBestWeights: true });
   const checkpoint = new ModelCheckpoint({ dir, monitor: 'val_loss', saveBestOnly: true });
-  const others = [stopping, checkpoint, new Wreck()];
+  const others = [stopping, checkpoint, new FlipWeightsFrom(2)];
   const history = await fit(model, new DataLoader(data, { batchSize: 16, seed: 5 }), {
     epochs: 5,
     seed: 5,

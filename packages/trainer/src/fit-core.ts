@@ -267,9 +267,9 @@ async function runLoop(
     history,
     optimizer,
     saveCheckpoint: (dir) => saveState(dir),
-    validatedWeights: () => validatedSource().map((t) => tf.clone(t)),
+    validatedWeights: () => (swappedIn() ?? model.allVariables()).map((t) => tf.clone(t)),
     withValidatedWeights: async (fn) => {
-      const weights = valLoader ? callbacks.validationWeights() : undefined;
+      const weights = swappedIn();
       if (!weights) return await fn();
       const raw = snapshotWeights(model);
       restoreWeights(model, weights);
@@ -281,8 +281,9 @@ async function runLoop(
       }
     },
   };
-  // What the epoch's metrics describe: the weights validation measured, else the model's own.
-  const validatedSource = (): readonly tf.Tensor[] => (valLoader ? callbacks.validationWeights() : undefined) ?? model.allVariables();
+  // The weights a callback has validation measure instead of the model's (an EMA's average); the
+  // epoch's metrics describe them, else the model's own.
+  const swappedIn = (): readonly tf.Tensor[] | undefined => (valLoader ? callbacks.validationWeights() : undefined);
   callbacks.setTrainer(control);
 
   const saveState = async (dir: string) => {

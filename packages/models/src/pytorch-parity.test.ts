@@ -15,13 +15,10 @@ import { dropoutMultiplier, seededDropout, setDropoutStream } from './seeded-dro
 import { DropoutStream, seedDropout } from './seeds';
 import { SimpleNN } from './simple-nn';
 import { useCpu } from './test-setup';
+import { PYTHON, pythonHas } from '../../core/src/test-utils/python';
 
-const python = process.env.FMNIST_PYTHON ?? '/usr/bin/python3';
-let hasTorch = false;
-try {
-  execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-  hasTorch = true;
-} catch {}
+const python = PYTHON;
+const hasTorch = pythonHas('torch');
 
 /** The modules the original notebooks write, and what the script computes with them. */
 const SCRIPT = `

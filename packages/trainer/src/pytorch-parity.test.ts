@@ -8,7 +8,7 @@ import { DataLoader } from '@fmnist/data';
 import { mlp } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Callback, type Logs, type TrainerControl } from './callbacks/callback';
+import { Callback, type Logs } from './callbacks/callback';
 import { fit } from './fit';
 import { type LossName, lossFromLogits, lossGradFromLogits } from './losses';
 import { Adam, AdamW } from './optimizers/adam';
@@ -21,20 +21,14 @@ import { OneCycleLR } from './schedulers/one-cycle-lr';
 import { ReduceLROnPlateau } from './schedulers/reduce-lr-on-plateau';
 import { ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/step-lr';
 import { toyDataset, useCpu } from './test-utils/toy-data';
+import { PYTHON, pythonHas } from '../../core/src/test-utils/python';
 
 // Our optimizers, schedules and losses against PyTorch itself on the same inputs: one Python process
 // (test-utils/pytorch-parity.py) computes every case; each test compares one. Float32 values agree to
 // 1e-5 relative; learning rates (double on both sides) to 1e-9.
 
-const python = '/usr/bin/python3';
-const hasTorch = (() => {
-  try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const python = PYTHON;
+const hasTorch = pythonHas('torch');
 
 /** Seeded values in [-1, 1), each exactly a float32 (so JSON carries the same numbers to both sides). */
 function values(seed: number, n: number): number[] {

@@ -15,6 +15,7 @@ import { RandomCrop } from './random-crop';
 import { RandomErasing } from './random-erasing';
 import { RandomHorizontalFlip, RandomVerticalFlip } from './random-horizontal-flip';
 import { Resize } from './resize';
+import { PYTHON, pythonHas } from '../../../core/src/test-utils/python';
 
 // Every transform named after torchvision, on real Fashion-MNIST images as [0, 1] floats, against
 // torchvision.transforms.functional on the same float tensors (one Python run for the whole file).
@@ -22,15 +23,8 @@ import { Resize } from './resize';
 // float32 at |x| <= 3 (4e-7, we divide in double); bilinear warps and resizes 1e-5: torch computes
 // the sampling grid and the weights in float32 (a coordinate of size ~14 is off by ~1e-6 pixel,
 // which moves a value in [0, 1] by at most ~1e-6, plus float32 sums of 4 to 9 products).
-const python = '/usr/bin/python3';
-const hasTorchvision = (() => {
-  try {
-    execFileSync(python, ['-c', 'import torchvision.transforms.functional'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const python = PYTHON;
+const hasTorchvision = pythonHas('torchvision.transforms.functional');
 
 const EXACT = 0;
 const NORMALIZE_TOL = 4e-7;

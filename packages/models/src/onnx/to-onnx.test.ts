@@ -17,6 +17,7 @@ import { replaceHead } from '../transfer';
 import { exportOnnx } from './export-onnx';
 import { loadOnnxProto } from './load-onnx-proto';
 import { type OnnxExportOptions, toOnnx } from './to-onnx';
+import { PYTHON, pythonHas } from '../../../core/src/test-utils/python';
 
 beforeAll(useCpu);
 const dir = mkdtempSync(join(tmpdir(), 'fmnist-onnx-'));
@@ -202,12 +203,8 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('toOnnx: every zoo model runs in ON
   });
 });
 
-const python = process.env.FMNIST_PYTHON ?? '/usr/bin/python3';
-let hasOnnx = false;
-try {
-  execFileSync(python, ['-c', 'import onnx'], { stdio: 'ignore' });
-  hasOnnx = true;
-} catch {}
+const python = PYTHON;
+const hasOnnx = pythonHas('onnx');
 
 // CI installs Debian's python3-onnx; there the test must run (no silent skip).
 describe.runIf(hasOnnx || process.env.CI)("the ONNX project's own checker accepts every export", () => {

@@ -5,19 +5,13 @@ import { parsePythonJson, stringifyPythonJson } from '../storage/python-json';
 import { TrialState } from '../trial-state';
 import { PercentilePruner } from './percentile-pruner';
 import { SuccessiveHalvingPruner } from './successive-halving-pruner';
+import { PYTHON, pythonHas } from '../../../core/src/test-utils/python';
 
 // Our pruners against Optuna's own (Debian's python3-optuna), on the same reported values,
 // NaN and ±Infinity included: the decisions must be the same.
 
-const python = '/usr/bin/python3';
-const hasOptuna = (() => {
-  try {
-    execFileSync(python, ['-c', 'import optuna'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const python = PYTHON;
+const hasOptuna = pythonHas('optuna');
 
 /** mulberry32: a seeded generator, so the cases are the same on every run. */
 function generator(seed: number): () => number {

@@ -17,6 +17,7 @@ import { SymlinkLock } from './file-lock';
 import { JournalFileStorage } from './journal-file-storage';
 import { InMemoryStorage } from './journal-storage';
 import { parsePythonJson } from './python-json';
+import { PYTHON, pythonHas } from '../../../core/src/test-utils/python';
 
 const quiet = () => {};
 const here = dirname(fileURLToPath(import.meta.url));
@@ -236,15 +237,8 @@ describe('JournalFileStorage', () => {
   }, 60_000);
 });
 
-const python = '/usr/bin/python3';
-const hasOptuna = (() => {
-  try {
-    execFileSync(python, ['-c', 'import optuna'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const python = PYTHON;
+const hasOptuna = pythonHas('optuna');
 
 // CI installs Debian's python3-optuna; there the test must run (no silent skip).
 describe.runIf(hasOptuna || process.env.CI)("Optuna's own JournalStorage reads our journal", () => {

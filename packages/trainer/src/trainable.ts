@@ -39,16 +39,14 @@ function uniqueVariables(weights: readonly tfl.LayerVariable[]): tf.Variable[] {
   return [...new Set(weights.map((w) => w.read() as tf.Variable))];
 }
 
-/**
- * A model's weights layer by layer (nested models too). tfjs' `model.weights` lists every
- * trainable weight first, so its order changes when a layer is frozen or unfrozen: checkpoints,
- * best weights and averages are kept in this order instead, which freezing leaves alone.
- */
-function layerOrderedWeights(layers: readonly tfl.layers.Layer[]): tfl.LayerVariable[] {
-  return layers.flatMap((layer) => {
+/** Every leaf layer of a model once, in order, nested models walked (their weights and penalties are the leaves'). */
+function leafLayers(layers: readonly tfl.layers.Layer[], seen = new Set<tfl.layers.Layer>()): tfl.layers.Layer[] {
+  for (const layer of layers) {
     const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers;
-    return Array.isArray(nested) ? layerOrderedWeights(nested) : layer.weights;
-  });
+    if (Array.isArray(nested)) leafLayers(nested, seen);
+    else seen.add(layer);
+  }
+  return [...seen];
 }
 
 /** tfjs' `model.weights` order, in which checkpoints before `variableOrder: 'layers'` were saved. */
@@ -92,16 +90,6 @@ export function runsLayersModelAsIs(model: Trainable): boolean {
   return forward !== undefined && forward === model.forward;
 }
 
-/** Every leaf layer of a model once, nested models walked (their weights and penalties are the leaves'). */
-function leafLayers(layers: readonly tfl.layers.Layer[], seen = new Set<tfl.layers.Layer>()): tfl.layers.Layer[] {
-  for (const layer of layers) {
-    const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers;
-    if (Array.isArray(nested)) leafLayers(nested, seen);
-    else seen.add(layer);
-  }
-  return [...seen];
-}
-
 /**
  * Wraps a tfjs layers model as a Trainable. Its variables are listed once each (a layer used twice
  * is updated once per step, as tfjs' `model.fit` does); its kernel and bias regularizers are added
@@ -125,7 +113,9 @@ export function fromLayersModel(model: tfl.LayersModel): Trainable {
       return scores;
     },
     trainableVariables: () => uniqueVariables(model.trainableWeights),
-    allVariables: () => uniqueVariables(layerOrderedWeights(model.layers)),
+    // Layer by layer: tfjs' `model.weights` lists every trainable weight first, so its order changes
+    // when a layer is frozen or unfrozen; checkpoints, best weights and averages keep this one.
+    allVariables: () => uniqueVariables(leafLayers(model.layers).flatMap((l) => l.weights)),
     setDropoutStream: (stream) => {
       setDropoutStream(model, stream);
     },

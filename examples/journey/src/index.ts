@@ -1,3 +1,4 @@
 export { journeyTable, type JourneyOptions, runJourney } from './journey';
 export { reportHtml } from './report-html';
-export type { StageResult } from './stage-result';
+export type { StageResult } from '@fmnist/example-stage-kit';
+export { STAGES, stageDefinition } from './stages';

@@ -1,32 +1,28 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { BackupAndRestore, Callback } from '@fmnist/trainer';
+import { type Json, planHash, type StagePlan } from '@fmnist/example-stage-kit';
+import { BackupAndRestore, Callback, recipeHash } from '@fmnist/trainer';
 
-/** What decides a stage's result: the stage, quick or full, and the environment knobs stages read. */
+/** What decides a stage's result: its plan (the recipes' hashes and the custom steps) and the environment knobs that change the kernels' rounding. */
 export interface StageConfig {
   stage: number;
-  quick: boolean;
-  /** `--long` (stage 6's long schedule); recorded for stage 6 only, the one stage it changes. */
-  long?: boolean;
-  /** Environment variables that change what a stage does (FMNIST_VGG_EPOCHS, FMNIST_WINOGRAD, ...). */
+  /** `recipeHash` of each of the plan's recipes, by fit name. */
+  recipes: Record<string, string>;
+  /** The plan's custom steps (stage 1's loop, stage 4's study, stage 6's transfer, stage 7's profile). */
+  steps: Record<string, Json>;
+  /** Environment variables that change the figures without changing a recipe (FMNIST_WINOGRAD, FMNIST_THREADS, ...). */
   env: Record<string, string>;
-  /** sha256 of the above: a resumed journey skips a stage only when its file has the same. */
+  /** `planHash` of the plan with the stage and the knobs: a resumed journey skips a stage only when its file has the same. */
   hash: string;
 }
 
-// Bump when a stage's recipe or the library's numbers change, so resumed journeys do not keep results
-// of the old one (3: the trainer's semantics changed: best weights, frozen batch norm, OneCycleLR's
-// momentum, per-parameter optimizer state). Until the stages are recipes whose hashes replace it.
-const RECIPE_VERSION = 3;
-const KNOBS = ['FMNIST_VGG_EPOCHS', 'FMNIST_WINOGRAD', 'FMNIST_RELAXED_SIMD', 'FMNIST_THREADS', 'FMNIST_BACKEND'];
+// Knobs read below the recipes: the kernels (and so the float rounding) and the backend. Knobs that
+// change a recipe (FMNIST_VGG_EPOCHS) are read into the plan, and reach the hash through it.
+const KNOBS = ['FMNIST_WINOGRAD', 'FMNIST_RELAXED_SIMD', 'FMNIST_THREADS', 'FMNIST_BACKEND'];
 
-export function stageConfig(stage: number, quick: boolean, long = false): StageConfig {
+export function stageConfig(stage: number, plan: StagePlan): StageConfig {
   const env = Object.fromEntries(KNOBS.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k] as string]));
-  const extra = stage === 6 && long ? { long: true } : {};
-  const hash = createHash('sha256')
-    .update(JSON.stringify({ stage, quick, ...extra, env, recipe: RECIPE_VERSION }))
-    .digest('hex');
-  return { stage, quick, ...extra, env, hash };
+  const recipes = Object.fromEntries(Object.entries(plan.recipes).map(([name, recipe]) => [name, recipeHash(recipe)]));
+  return { stage, recipes, steps: plan.steps, env, hash: planHash(plan, { stage, env }) };
 }
 
 /**

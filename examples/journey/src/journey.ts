@@ -4,17 +4,10 @@ import { join } from 'node:path';
 import { initBackend } from '@fmnist/backend';
 import { writeFileAtomic } from '@fmnist/core';
 import { loadFashionMnist } from '@fmnist/data';
-import { run as stage1 } from '@fmnist/example-stage-1-pipeline';
-import { run as stage2 } from '@fmnist/example-stage-2-mlp-subset';
-import { run as stage3 } from '@fmnist/example-stage-3-mlp-full';
-import { run as stage4 } from '@fmnist/example-stage-4-tuning';
-import { run as stage5 } from '@fmnist/example-stage-5-cnn';
-import { run as stage6 } from '@fmnist/example-stage-6-vgg-transfer';
-import { run as stage7 } from '@fmnist/example-stage-7-optimizers-profiling';
-import type { Callback } from '@fmnist/trainer';
-import { backupsDir, journeyCallbacks, stageConfig } from './journey-resume';
+import { runStage, type StageResult, type StageSize } from '@fmnist/example-stage-kit';
+import { backupsDir, journeyCallbacks, type StageConfig, stageConfig } from './journey-resume';
 import { reportHtml } from './report-html';
-import type { StageResult } from './stage-result';
+import { stageDefinition } from './stages';
 import { imagesPerSecond, machineInfo } from './machine-info';
 
 export interface JourneyOptions {
@@ -35,20 +28,6 @@ export interface JourneyOptions {
   /** Stage 6's long schedule, for the original's >95% claim (hours on 2 cores). Default false. */
   long?: boolean;
 }
-
-/** What the journey passes a stage: its size, log, report directory, and per-fit callbacks (backups, the test's kill switch). */
-export interface StageRunOptions {
-  quick?: boolean;
-  log?: (l: string) => void;
-  outDir?: string;
-  resume?: boolean;
-  fitCallbacks?: (fit: string) => Callback[];
-  live?: boolean;
-  long?: boolean;
-}
-
-type StageRun = (o: StageRunOptions) => Promise<unknown>;
-const STAGES: Record<number, StageRun> = { 1: stage1, 2: stage2, 3: stage3, 4: stage4, 5: stage5, 6: stage6, 7: stage7 };
 
 const SUMMARY_KEYS = [
   'stage',
@@ -71,7 +50,8 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
   const outDir = options.outDir ?? join(process.cwd(), 'reports', 'journey');
   mkdirSync(outDir, { recursive: true });
   const stages = options.stages ?? [1, 2, 3, 4, 5, 6, 7];
-  for (const s of stages) if (!STAGES[s]) throw new Error(`--stages: no stage ${s}; stages are 1 to 7`);
+  for (const s of stages) stageDefinition(s); // an unknown stage is refused before anything runs
+  const size: StageSize = options.quick ? 'quick' : options.long ? 'long' : 'full';
   const backend = await initBackend();
   const machine = machineInfo(backend);
   log(`journey: stages ${stages.join(', ')}${options.quick ? ' (quick)' : ''}${options.long ? ' (stage 6 long)' : ''} on ${backend.name}; report in ${outDir}`);
@@ -105,7 +85,10 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
   };
   for (const s of stages) {
     const t0 = performance.now();
-    const config = stageConfig(s, options.quick === true, options.long === true);
+    const definition = stageDefinition(s);
+    // The plan is made once: the configuration hashed is the one that runs.
+    const plan = definition.plan(size);
+    const config = stageConfig(s, plan);
     const file = join(outDir, `stage-${s}.json`);
     const backups = backupsDir(outDir, config);
     if (options.resume && existsSync(file)) {
@@ -120,16 +103,14 @@ export async function runJourney(options: JourneyOptions = {}): Promise<StageRes
     }
     // A fresh stage never continues an old one's backups; a resumed one continues its own.
     if (!options.resume) rmSync(backups, { recursive: true, force: true });
-    const result = (await STAGES[s]({
-      quick: options.quick,
+    const hooks = {
       log,
       outDir,
       resume: options.resume === true,
       live: options.live ?? (process.stderr.isTTY === true && !options.log),
-      long: options.long === true,
-      fitCallbacks: (fit) => journeyCallbacks(s, fit, backups),
-    })) as StageResult;
-    result.seconds ??= (performance.now() - t0) / 1000;
+      fitCallbacks: (fit: string) => journeyCallbacks(s, fit, backups),
+    };
+    const result: StageResult & { config?: StageConfig } = await runStage(definition, size, hooks, plan);
     result.config = config;
     results.push(result);
     writeFileAtomic(file, `${JSON.stringify(result)}\n`);

@@ -1,7 +1,7 @@
 import { encodePng, type ImageDataset, renderImageGrid } from '@fmnist/data';
 import type { PlotData } from '@fmnist/tuner';
 import { imagesPerSecond, type MachineInfo } from './machine-info';
-import type { StageResult } from './stage-result';
+import type { StageResult } from '@fmnist/example-stage-kit';
 import { barChart, esc, heatmap, lineChart, type Series } from './svg-charts';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : `${(v * 100).toFixed(2)}%`);

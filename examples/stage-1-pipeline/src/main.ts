@@ -1,4 +1,4 @@
-import { run } from './stage';
+import { stageMain } from '@fmnist/example-stage-kit';
+import { stage1 } from './stage';
 
-const result = await run({ quick: process.argv.includes('--quick') });
-console.log(JSON.stringify({ stage: result.stage, testAccuracy: result.testAccuracy, referenceAccuracy: result.referenceAccuracy, met: result.met }));
+await stageMain(stage1);

@@ -1,4 +1,4 @@
-import { run } from './stage';
+import { stageMain } from '@fmnist/example-stage-kit';
+import { stage4 } from './stage';
 
-const result = await run({ quick: process.argv.includes('--quick'), live: process.stderr.isTTY === true });
-console.log(JSON.stringify({ stage: result.stage, testAccuracy: result.testAccuracy, referenceAccuracy: result.referenceAccuracy, met: result.met }));
+await stageMain(stage4);

@@ -1,61 +1,50 @@
 // Stage 5: a CNN (2 conv layers of 32 and 64 filters, batch norm, max pooling, dropout) with
-// flips and random crops, on our patched wasm backend.
+// flips, on our patched wasm backend.
 import { initBackend } from '@fmnist/backend';
-import { Compose, DataLoader, loadFashionMnist, RandomHorizontalFlip, selectIndices, stratifiedSubset, trainValSplit } from '@fmnist/data';
-import { createModel } from '@fmnist/models';
-import { EarlyStopping, evaluate, fit, OneCycleLR, OverfittingMonitor, ProgressBar, runReport, type Callback } from '@fmnist/trainer';
+import { loadFashionMnist } from '@fmnist/data';
+import { runStageRecipe, type StageDefinition, type StageHooks, type StagePlan, type StageSize } from '@fmnist/example-stage-kit';
+import { OverfittingMonitor, parseRecipe, type TrainRecipe } from '@fmnist/trainer';
 
-export interface StageOptions {
-  quick?: boolean;
-  log?: (line: string) => void;
-  /** Extra callbacks for each of this stage's fits, by fit name (the journey's epoch backups). */
-  fitCallbacks?: (fit: string) => Callback[];
-  /** Progress as a live line on stderr (a terminal); default plain lines through `log` every 30 s. */
-  live?: boolean;
-}
+export type Stage5Plan = StagePlan;
 
-export async function run(options: StageOptions = {}) {
-  const log = options.log ?? console.log;
-  const backend = await initBackend();
-  const { train, val } = trainValSplit(await loadFashionMnist({ split: 'train' }), { valFraction: 0.1, seed: 0 });
-  const fullTest = await loadFashionMnist({ split: 'test' });
-  // Quick runs evaluate the first 2,000 test images (indices stay those of the full set).
-  const test = options.quick
-    ? selectIndices(
-        fullTest,
-        Array.from({ length: 2000 }, (_, i) => i),
-      )
-    : fullTest;
-  const model = createModel('cnn', { seed: 0 });
-  const epochs = options.quick ? 1 : 12;
-  // Flips only: with crops as well the 12-epoch run underfit (train 90.9% < val 92.5%, test 91.69%).
-  const augment = new Compose([new RandomHorizontalFlip()]);
-  const monitor = new OverfittingMonitor();
-  const images = options.quick ? 3000 : train.count;
-  log(`stage 5: cnn on ${images} images with flips, ${epochs} epochs, Adam + one-cycle, backend ${backend.name}`);
-  const trainLoader = new DataLoader(options.quick ? stratifiedSubset(train, 3000) : train, { batchSize: 64, seed: 0, layout: 'image', transform: augment });
-  const history = await fit(model, trainLoader, {
-    epochs,
-    seed: 0,
-    optimizer: { name: 'adam', lr: 1e-3 },
-    validation: new DataLoader(options.quick ? stratifiedSubset(val, 1000) : val, { batchSize: 500, shuffle: false, layout: 'image' }),
-    callbacks: [
-      new OneCycleLR({ maxLr: 3e-3 }),
-      new EarlyStopping({ monitor: 'val_loss', patience: 4, restoreBestWeights: true }),
-      monitor,
-      new ProgressBar(options.live ? {} : { write: (t) => log(t.trimEnd()), live: false }),
-      ...(options.fitCallbacks?.('main') ?? []),
-    ],
+/** Flips only: with crops as well the 12-epoch run underfit (train 90.9% < val 92.5%, test 91.69%). */
+export function stage5Recipe(size: StageSize): TrainRecipe {
+  const quick = size === 'quick';
+  return parseRecipe({
+    version: 1,
+    model: { name: 'cnn' },
+    // Quick: 3,000 training images, 1,000 validation images and the first 2,000 test images.
+    data: quick
+      ? { subset: 3000, validation: 0.1, validationFrom: 'outside', validationSubset: 1000, batchSize: 64, augment: [{ name: 'RandomHorizontalFlip' }] }
+      : { validation: 0.1, batchSize: 64, augment: [{ name: 'RandomHorizontalFlip' }] },
+    fit: {
+      epochs: quick ? 1 : 12,
+      optimizer: { name: 'adam', lr: 1e-3 },
+      schedule: { name: 'OneCycleLR', maxLr: 3e-3 },
+      earlyStopping: { monitor: 'val_loss', patience: 4 },
+    },
+    evaluate: quick ? { batchSize: 500, testImages: 2000 } : { batchSize: 500 },
   });
-  const report = runReport(model, history, await evaluate(model, new DataLoader(test, { batchSize: 500, shuffle: false, layout: 'image' })), { name: 'cnn' });
-  log(`  test accuracy ${(report.testAccuracy * 100).toFixed(2)}%; train-val gap ${((report.gap ?? 0) * 100).toFixed(1)} points`);
-  return {
-    stage: 5,
-    app: 'CNN with augmentation',
-    ...report,
-    referenceAccuracy: 0.92,
-    target: 0.92,
-    met: report.testAccuracy >= 0.92,
-    overfitting: monitor.report(),
-  };
 }
+
+async function run(plan: Stage5Plan, hooks: StageHooks) {
+  const log = hooks.log ?? console.log;
+  const backend = await initBackend();
+  const recipe = plan.recipes.main;
+  const monitor = new OverfittingMonitor();
+  const data = { train: await loadFashionMnist({ split: 'train' }), test: await loadFashionMnist({ split: 'test' }) };
+  log(`stage 5: cnn on ${recipe.data.subset ?? 54000} images with flips, ${recipe.fit.epochs} epochs, Adam + one-cycle, backend ${backend.name}`);
+  const { report, model } = await runStageRecipe('main', recipe, hooks, { data, callbacks: [monitor] });
+  model.dispose();
+  log(`  test accuracy ${(report.testAccuracy * 100).toFixed(2)}%; train-val gap ${((report.gap ?? 0) * 100).toFixed(1)} points`);
+  return { ...report, overfitting: monitor.report() };
+}
+
+export const stage5: StageDefinition<Stage5Plan> = {
+  stage: 5,
+  app: 'CNN with augmentation',
+  reference: 0.92,
+  target: 0.92,
+  plan: (size) => ({ recipes: { main: stage5Recipe(size) }, steps: {} }),
+  run,
+};

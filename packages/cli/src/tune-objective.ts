@@ -75,7 +75,7 @@ async function loadData(config: TuneConfig): Promise<Data> {
 }
 
 /** What the search space asks of a trial: a live one, or the best one's fixed parameters to retrain. */
-type SearchTrial = Pick<Trial, 'number' | 'suggestInt' | 'suggestFloat' | 'suggestCategorical' | 'report' | 'shouldPrune'>;
+export type SearchTrial = Pick<Trial, 'number' | 'suggestInt' | 'suggestFloat' | 'suggestCategorical' | 'report' | 'shouldPrune'>;
 
 /** Reports validation accuracy each epoch and stops the trial when the pruner says so. */
 class PruningCallback extends Callback {
@@ -107,7 +107,7 @@ export function setTrialCallbacks(make: () => Callback[]): void {
  * trains: one function for live trials and for the retrain of the best one (a FixedTrial), so the
  * parameter names are written once.
  */
-export function trialRecipe(trial: SearchTrial, config: TuneConfig): TrainRecipe {
+export function trialRecipe(trial: SearchTrial, config: Pick<TuneConfig, 'seed' | 'subset' | 'maxEpochs'>): TrainRecipe {
   const nLayers = trial.suggestInt('n_layers', 1, 4);
   const width = trial.suggestInt('width', 64, 1024, { log: true });
   const dropout = trial.suggestFloat('dropout', 0, 0.5);
@@ -152,8 +152,8 @@ export async function objective(trial: Trial): Promise<number> {
   return last?.val_accuracy ?? 0;
 }
 
-/** A trial that answers every suggestion with the best trial's value (Optuna's FixedTrial), never pruned. */
-function fixedTrial(best: FrozenTrial): SearchTrial {
+/** A trial that answers every suggestion with the given trial's value (Optuna's FixedTrial), never pruned. */
+export function fixedTrial(best: Pick<FrozenTrial, 'number' | 'params'>): SearchTrial {
   const value = <T>(name: string): T => {
     if (!(name in best.params)) throw new Error(`trial ${best.number} has no parameter ${name}`);
     return best.params[name] as T;

@@ -30,11 +30,15 @@ export { canonicalJson } from './recipe/canonical-json';
 export { recipeDifference } from './recipe/recipe-difference';
 export {
   dependsOnEpochs,
+  type RecipeSplits,
   recipeCallbacks,
+  recipeEvaluationLoader,
   recipeModel,
   recipeModelOptions,
   recipeNormalization,
   recipeOptimizer,
+  recipeSplits,
+  recipeTrainingLoader,
   recipeTransforms,
 } from './recipe/recipe-parts';
 export { parseRecipe, RECIPE_VERSION, type TrainRecipe, type TrainRecipeInput, TrainRecipeSchema } from './recipe/train-recipe';

@@ -45,7 +45,7 @@ export const benchCommand: Command = {
           // On a terminal, a live line says what is being measured (each takes --min-time or more).
           const status = io.isTTY ? io.progress : undefined;
           status?.(`\rmeasuring ${name} ${mode} on ${setup.label} (batch ${batch}, at least ${minTimeMs / 1000} s)...`);
-          const model = createModel(name as ModelName, { seed: 0 } as never);
+          const model = createModel(name as ModelName, { seed: 0 });
           const [r] = await profileModel(model, {
             mode,
             batchSizes: [batch],

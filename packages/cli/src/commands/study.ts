@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '@fmnist/core';
 import { loadStudy, resolveStorage, TrialState } from '@fmnist/tuner';
-import type { Command } from '../command';
+import type { Command, Values } from '../command';
 import { formatTable } from '@fmnist/core';
 import { choice, str } from '../options';
 import { UsageError } from '../usage-error';
 import { studySummary } from './tune';
 
 /** --storage of a command that only reads: a journal file that is not there is a typo, not a new study. */
-function storageFlag(values: Record<string, unknown>): string {
-  const s = str(values as never, 'storage');
+function storageFlag(values: Values): string {
+  const s = str(values, 'storage');
   if (!s) throw new UsageError('--storage is required (journal:PATH)');
   if (!/^postgres(ql)?:\/\//.test(s)) {
     const path = s.startsWith('journal:') ? s.slice('journal:'.length) : s;

@@ -1,6 +1,8 @@
 import {
   Compose,
+  DataLoader,
   FASHION_MNIST_MEAN,
+  type ImageDataset,
   FASHION_MNIST_STD,
   type Normalization,
   RandomAffine,
@@ -9,7 +11,10 @@ import {
   RandomHorizontalFlip,
   RandomRotation,
   Resize,
+  selectIndices,
+  stratifiedSubset,
   type Transform,
+  trainValSplit,
 } from '@fmnist/data';
 import { createModel, getModelEntry, type ModelName, type ZooOptions } from '@fmnist/models';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -114,4 +119,61 @@ export function recipeCallbacks(recipe: TrainRecipe): Callback[] {
 export function dependsOnEpochs(recipe: TrainRecipe): boolean {
   const s = recipe.fit.schedule;
   return s?.name === 'OneCycleLR' || (s?.name === 'CosineAnnealingLR' && s.tMax === undefined);
+}
+
+/** The images a recipe trains, validates and tests on, taken from the loaded training and test sets. */
+export interface RecipeSplits {
+  train: ImageDataset;
+  /** Undefined when `data.validation` is 0. */
+  val?: ImageDataset;
+  test: ImageDataset;
+}
+
+/**
+ * The recipe's subset and validation split of the loaded sets (seeded with `data.seed`), and its
+ * test images: with `validationFrom: 'subset'` the subset is drawn first and split; with
+ * 'outside' the split comes first and the subset is drawn from its training part.
+ */
+export function recipeSplits(recipe: TrainRecipe, loaded: { train: ImageDataset; test: ImageDataset }): RecipeSplits {
+  const { subset, validation, validationFrom, validationSubset, seed } = recipe.data;
+  const take = (ds: ImageDataset, size: number | undefined) => (size === undefined ? ds : stratifiedSubset(ds, size, { seed }));
+  const first = validationFrom === 'outside' ? loaded.train : take(loaded.train, subset);
+  const split = validation > 0 ? trainValSplit(first, { valFraction: validation, seed }) : undefined;
+  const rest = split?.train ?? first;
+  const n = recipe.evaluate.testImages;
+  return {
+    train: validationFrom === 'outside' ? take(rest, subset) : rest,
+    val: split && take(split.val, validationSubset),
+    test:
+      n === undefined || n >= loaded.test.count
+        ? loaded.test
+        : selectIndices(
+            loaded.test,
+            Array.from({ length: n }, (_, i) => i),
+          ),
+  };
+}
+
+/** A loader of validation or test images as the recipe's model takes them: its layout, normalization and image size, in order, at `evaluate.batchSize`. */
+export function recipeEvaluationLoader(recipe: TrainRecipe, ds: ImageDataset): DataLoader {
+  const { layout } = getModelEntry(recipe.model.name);
+  return new DataLoader(ds, {
+    batchSize: recipe.evaluate.batchSize,
+    shuffle: false,
+    layout,
+    normalize: recipeNormalization(recipe.data.normalize),
+    transform: recipeTransforms(recipe.data.augment).all,
+  });
+}
+
+/** The training loader of a recipe: its batch size, the run's seed, layout, normalization and augmentation. */
+export function recipeTrainingLoader(recipe: TrainRecipe, ds: ImageDataset): DataLoader {
+  const { layout } = getModelEntry(recipe.model.name);
+  return new DataLoader(ds, {
+    batchSize: recipe.data.batchSize,
+    seed: recipe.fit.seed,
+    layout,
+    normalize: recipeNormalization(recipe.data.normalize),
+    transform: recipeTransforms(recipe.data.augment).train,
+  });
 }

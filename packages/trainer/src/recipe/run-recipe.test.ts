@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ImageDataset } from '@fmnist/data';
 import { syntheticDataset } from '../../../data/src/test-utils/synthetic-fashion';
 import { useCpu } from '../test-utils/toy-data';
 import { recipeHash } from './recipe-hash';
+import { recipeSplits } from './recipe-parts';
 import { runRecipe } from './run-recipe';
 import { parseRecipe, type TrainRecipeInput } from './train-recipe';
 
@@ -32,6 +34,8 @@ const full: TrainRecipeInput = {
     seed: 2,
     subset: 200,
     validation: 0.2,
+    validationFrom: 'subset',
+    validationSubset: 30,
     batchSize: 32,
     normalize: 'standard',
     augment: [
@@ -49,15 +53,15 @@ const full: TrainRecipeInput = {
     ema: { decay: 0.9 },
     earlyStopping: { patience: 3 },
   },
-  evaluate: { tta: ['hflip'] },
+  evaluate: { tta: ['hflip'], batchSize: 250, testImages: 80 },
 };
 
 describe('parseRecipe', () => {
   it('fills the defaults of a minimal recipe', () => {
     const r = parseRecipe({ version: 1, model: { name: 'mlp-small' }, data: {}, fit: { epochs: 3 } });
-    expect(r.data).toEqual({ source: 'fashion-mnist', seed: 0, validation: 0.1, batchSize: 64, normalize: 'unit', augment: [] });
+    expect(r.data).toEqual({ source: 'fashion-mnist', seed: 0, validation: 0.1, validationFrom: 'subset', batchSize: 64, normalize: 'unit', augment: [] });
     expect(r.fit).toMatchObject({ epochs: 3, seed: 0, optimizer: { name: 'adam' }, labelSmoothing: 0 });
-    expect(r.evaluate).toEqual({ tta: [] });
+    expect(r.evaluate).toEqual({ tta: [], batchSize: 500 });
   });
 
   it('refuses a bad field in one line naming its path and what was expected', () => {
@@ -104,6 +108,13 @@ describe('parseRecipe: one canonical form, and what one field cannot check alone
       ]),
     ).toThrow(/^recipe data\.augment\[1\]: one Resize at most/);
     expect(bad('data.subset', 70_000)).toThrow(/^recipe data\.subset: expected at most 60000/);
+    const outside = withField(full, 'data.validationFrom', 'outside');
+    expect(() => parseRecipe(withField(outside, 'data.subset', 54_001))).toThrow(
+      /^recipe data\.subset: expected at most 48000 training images \(those left after the validation split\), got 54001/,
+    );
+    expect(bad('data.validationSubset', 41)).toThrow(/^recipe data\.validationSubset: expected at most the 40 validation images, got 41/);
+    expect(() => parseRecipe(withField(outside, 'data.validationSubset', 12_001))).toThrow(/expected at most the 12000 validation images/);
+    expect(bad('evaluate.testImages', 10_001)).toThrow(/^recipe evaluate\.testImages: /);
   });
 });
 
@@ -143,6 +154,37 @@ describe('recipeHash', () => {
       expect(hashes.has(h), path.join('.')).toBe(false);
       hashes.add(h);
     }
+  });
+});
+
+describe('recipeSplits', () => {
+  // Each training image carries its index in its first two pixels, so images can be told apart.
+  const numbered = syntheticDataset(1000);
+  for (let i = 0; i < numbered.count; i++) numbered.images.set([i & 255, i >> 8], i * 784);
+  const loaded = { train: numbered, test: syntheticDataset(300) };
+  const recipe = (data: object, evaluate: object = {}) => parseRecipe({ version: 1, model: { name: 'mlp-small' }, data, fit: { epochs: 1 }, evaluate });
+  const ids = (ds: { images: Uint8Array; count: number }) =>
+    new Set(Array.from({ length: ds.count }, (_, i) => ds.images[i * 784] + 256 * ds.images[i * 784 + 1]));
+
+  it("'subset' splits the subset; 'outside' holds validation out of all the images and draws the subset from the rest", () => {
+    const inside = recipeSplits(recipe({ subset: 500, validation: 0.2 }), loaded);
+    expect([inside.train.count, inside.val?.count]).toEqual([400, 100]);
+    const outside = recipeSplits(recipe({ subset: 500, validation: 0.2, validationFrom: 'outside' }), loaded);
+    expect([outside.train.count, outside.val?.count]).toEqual([500, 200]);
+    // The 'outside' split is the split of all the images, whatever the subset.
+    const all = recipeSplits(recipe({ validation: 0.2 }), loaded);
+    expect(ids(outside.val as ImageDataset)).toEqual(ids(all.val as ImageDataset));
+    const train = ids(outside.train);
+    for (const v of ids(outside.val as ImageDataset)) expect(train.has(v)).toBe(false);
+  });
+
+  it('samples the validation images (stratified) and takes the first test images', () => {
+    const s = recipeSplits(recipe({ validation: 0.2, validationSubset: 50 }, { testImages: 120 }), loaded);
+    expect(s.val?.count).toBe(50);
+    expect(new Set(s.val?.labels).size).toBe(10);
+    expect(s.test.count).toBe(120);
+    expect(Array.from(s.test.labels)).toEqual(Array.from(loaded.test.labels.slice(0, 120)));
+    expect(recipeSplits(recipe({ validation: 0 }), loaded).val).toBeUndefined();
   });
 });
 

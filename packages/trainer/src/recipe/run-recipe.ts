@@ -1,5 +1,4 @@
-import { DataLoader, type ImageDataset, loadFashionMnist, stratifiedSubset, trainValSplit } from '@fmnist/data';
-import { getModelEntry } from '@fmnist/models';
+import { type ImageDataset, loadFashionMnist } from '@fmnist/data';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Callback } from '../callbacks/callback';
 import { ModelCheckpoint } from '../callbacks/model-checkpoint';
@@ -7,7 +6,7 @@ import { type Evaluation, evaluate } from '../evaluate';
 import { fit, type History } from '../fit';
 import { type RunReport, runReport } from '../run-report';
 import { recipeHash } from './recipe-hash';
-import { recipeCallbacks, recipeModel, recipeNormalization, recipeOptimizer, recipeTransforms } from './recipe-parts';
+import { type RecipeSplits, recipeCallbacks, recipeEvaluationLoader, recipeModel, recipeOptimizer, recipeSplits, recipeTrainingLoader } from './recipe-parts';
 import { parseRecipe, type TrainRecipe, type TrainRecipeInput } from './train-recipe';
 
 /** What does not change a run's numbers: where the data is, logging, files, resume. */
@@ -44,6 +43,8 @@ export interface RecipeRun {
   /** Undefined when the run was interrupted, or `evaluateTest` was false. */
   test?: Evaluation;
   model: tfl.LayersModel;
+  /** The images it trained, validated and tested on. */
+  splits: RecipeSplits;
 }
 
 /**
@@ -53,30 +54,25 @@ export interface RecipeRun {
  */
 export async function runRecipe(input: TrainRecipeInput | TrainRecipe, hooks: RecipeHooks = {}): Promise<RecipeRun> {
   const recipe = parseRecipe(input);
-  const { data: spec, fit: hyper } = recipe;
   const verify = hooks.verify ?? true;
   const loaded = (await hooks.data) ?? {
     train: await loadFashionMnist({ split: 'train', dir: hooks.dataDir, verify }),
     test: await loadFashionMnist({ split: 'test', dir: hooks.dataDir, verify }),
   };
-  const seed = hyper.seed;
-  const train = spec.subset !== undefined ? stratifiedSubset(loaded.train, spec.subset, { seed: spec.seed }) : loaded.train;
-  const split = spec.validation > 0 ? trainValSplit(train, { valFraction: spec.validation, seed: spec.seed }) : undefined;
-  const layout = getModelEntry(recipe.model.name).layout;
-  const normalize = recipeNormalization(spec.normalize);
-  const transforms = recipeTransforms(spec.augment);
-  const evalLoader = (ds: ImageDataset) => new DataLoader(ds, { batchSize: 500, shuffle: false, layout, normalize, transform: transforms.all });
+  const splits = recipeSplits(recipe, loaded);
+  const { train, val } = splits;
   const model = recipeModel(recipe);
   const callbacks = [
     ...recipeCallbacks(recipe),
     ...(hooks.checkpointDir ? [new ModelCheckpoint({ dir: hooks.checkpointDir })] : []),
     ...(hooks.callbacks ?? []),
   ];
-  const history = await fit(model, new DataLoader(split?.train ?? train, { batchSize: spec.batchSize, seed, layout, normalize, transform: transforms.train }), {
+  const hyper = recipe.fit;
+  const history = await fit(model, recipeTrainingLoader(recipe, train), {
     epochs: hyper.epochs,
-    seed,
+    seed: hyper.seed,
     optimizer: recipeOptimizer(recipe),
-    validation: split ? evalLoader(split.val) : undefined,
+    validation: val && recipeEvaluationLoader(recipe, val),
     labelSmoothing: hyper.labelSmoothing,
     gradientClip: hyper.gradientClip,
     callbacks,
@@ -88,8 +84,8 @@ export async function runRecipe(input: TrainRecipeInput | TrainRecipe, hooks: Re
   const hash = recipeHash(recipe);
   if (history.stopReason === 'interrupted' || hooks.evaluateTest === false) {
     const empty: Evaluation = { loss: Number.NaN, accuracy: Number.NaN, topK: {}, confusionMatrix: [], perClass: [], count: 0, predictions: [], labels: [] };
-    return { recipe, hash, history, model, report: runReport(model, history, empty, { name: recipe.model.name }) };
+    return { recipe, hash, history, model, splits, report: runReport(model, history, empty, { name: recipe.model.name }) };
   }
-  const test = await evaluate(model, evalLoader(loaded.test), { tta: recipe.evaluate.tta, onBatchEnd: hooks.onTestBatch });
-  return { recipe, hash, history, test, model, report: runReport(model, history, test, { name: recipe.model.name }) };
+  const test = await evaluate(model, recipeEvaluationLoader(recipe, splits.test), { tta: recipe.evaluate.tta, onBatchEnd: hooks.onTestBatch });
+  return { recipe, hash, history, test, model, splits, report: runReport(model, history, test, { name: recipe.model.name }) };
 }

@@ -187,6 +187,14 @@ export const TrainRecipeSchema = z
         subset: positiveInt.optional(),
         /** Fraction of the training images held out for validation, stratified. Default 0.1. */
         validation: z.number().min(0).lt(1).default(0.1),
+        /**
+         * Where the validation images come from when there is a `subset`: 'subset' splits the subset
+         * (the tuner's trials); 'outside' holds them out of all the training images first and draws
+         * the subset from the rest, so every subset image trains (stage 2). Default 'subset'.
+         */
+        validationFrom: z.enum(['subset', 'outside']).default('subset'),
+        /** A stratified sample of that many validation images (quick runs). Default all of them. */
+        validationSubset: positiveInt.optional(),
         batchSize: positiveInt.default(64),
         /** 'standard' is Fashion-MNIST's mean and std. Default 'unit' ([0, 1]). */
         normalize: Normalization.default('unit'),
@@ -212,7 +220,16 @@ export const TrainRecipeSchema = z
         })
         .optional(),
     }),
-    evaluate: z.strictObject({ tta: z.array(z.literal('hflip')).default([]) }).default({ tta: [] }),
+    evaluate: z
+      .strictObject({
+        /** Test-time views averaged with the plain one. Default none. */
+        tta: z.array(z.literal('hflip')).default([]),
+        /** Batch size of validation and test (the figures' float rounding can depend on it). Default 500. */
+        batchSize: positiveInt.default(500),
+        /** The first that many test images (quick runs; indices stay those of the full set). Default all 10,000. */
+        testImages: z.number().int().min(1).max(10_000).optional(),
+      })
+      .prefault({}),
   })
   .superRefine((recipe, ctx) => {
     // What one field cannot check alone: refused at parse time, naming the path, not after an epoch.
@@ -230,8 +247,16 @@ export const TrainRecipeSchema = z
     const o = recipe.fit.optimizer;
     if (o.name === 'sgd' && o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
       issue(['fit', 'optimizer', 'nesterov'], 'Nesterov momentum needs momentum > 0 and dampening 0');
-    if (recipe.data.subset !== undefined && recipe.data.subset > 60_000)
-      issue(['data', 'subset'], `expected at most 60000 training images, got ${recipe.data.subset}`);
+    const { subset, validation, validationFrom, validationSubset } = recipe.data;
+    // The split's sizes, as trainValSplit makes them (60,000 training images).
+    const pool = validationFrom === 'outside' ? 60_000 - Math.round(60_000 * validation) : 60_000;
+    if (subset !== undefined && subset > pool)
+      issue(['data', 'subset'], `expected at most ${pool} training images${pool < 60_000 ? ' (those left after the validation split)' : ''}, got ${subset}`);
+    if (validationSubset !== undefined) {
+      const held = Math.round((validationFrom === 'outside' ? 60_000 : (subset ?? 60_000)) * validation);
+      if (validation === 0) issue(['data', 'validationSubset'], 'needs a validation split (data.validation > 0)');
+      else if (validationSubset > held) issue(['data', 'validationSubset'], `expected at most the ${held} validation images, got ${validationSubset}`);
+    }
     const augment = recipe.data.augment;
     const resizes = augment.flatMap((a, i) => (a.name === 'Resize' ? [i] : []));
     if (resizes.length > 1) issue(['data', 'augment', resizes[1]], 'one Resize at most (it sets the image size every split and the model take)');

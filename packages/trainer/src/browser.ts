@@ -8,7 +8,7 @@ export { OverfittingMonitor, type OverfittingReport } from './callbacks/overfitt
 export { TerminateOnNaN } from './callbacks/terminate-on-nan';
 export { type ClassMetrics, type EvaluateOptions, type Evaluation, evaluate, type TtaView } from './evaluate';
 export { fit } from './fit-browser';
-export type { FitOptions, History } from './fit-core';
+export type { FitHyperparameters, FitOptions, FitRuntimeOptions, History } from './fit-core';
 export { countCorrect, type LossName, lossFromLogits } from './losses';
 export { Adam, type AdamOptions, AdamW } from './optimizers/adam';
 export { createOptimizer, OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from './optimizers/create-optimizer';
@@ -23,7 +23,7 @@ export { type RunReport, runReport } from './run-report';
 export { OneCycleLR, type OneCycleLROptions } from './schedulers/one-cycle-lr';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';
 export { ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/step-lr';
-export { clipGradients, type TrainStepOptions, trainStep } from './train-step';
+export { clipGradients, type StepHyperparameters, type TrainStepOptions, trainStep } from './train-step';
 export { fromLayersModel, isLayersModel, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
 export { TrainerError } from './trainer-error';
 export { canonicalJson } from './recipe/canonical-json';

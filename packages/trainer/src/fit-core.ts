@@ -11,36 +11,36 @@ import type { LossName } from './losses';
 import { createOptimizer, type OptimizerConfig } from './optimizers/create-optimizer';
 import type { Optimizer, OptimizerState } from './optimizers/optimizer';
 import { checkSameRun, runFingerprint } from './run-fingerprint';
-import { trainStep } from './train-step';
+import { type StepHyperparameters, trainStep } from './train-step';
 import { isLayersModel, legacyVariableOrder, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
 import { recordTrainingInput } from './training-input';
 import { TrainerError } from './trainer-error';
 import { validationLoaderFor } from './validation-loader';
 
-export interface FitOptions {
+/** What decides a run's numbers (a recipe's `fit` and `data` say the same): all of it is in the checkpoint's fingerprint. */
+export interface FitHyperparameters extends StepHyperparameters {
   /** Default 10. */
   epochs?: number;
   /** Used when `train` is a dataset. Default 64. */
   batchSize?: number;
   /** An optimizer, or a name/config. Default Adam(1e-3). */
   optimizer?: Optimizer | OptimizerConfig | OptimizerConfig['name'];
-  /** Default 'categoricalCrossentropy' (softmax cross-entropy on logits). */
-  loss?: LossName;
+  /** Fixes shuffling, dropout and augmentation (weights are seeded where the model is built). Default 0. */
+  seed?: number;
+  /** Augmentation when `train` is a dataset. */
+  transform?: Transform;
+}
+
+/** What a run does around the numbers: validation, callbacks, files, interrupts, the speed switch. */
+export interface FitRuntimeOptions {
   /**
    * Validation data, evaluated after every epoch (logs val_loss, val_accuracy). A dataset is
    * prepared as the training loader prepares its inputs (normalization, layout); a loader must
    * match them, or fit refuses.
    */
   validation?: DataLoader | ImageDataset;
+  /** Schedules, early stopping, averages (these change the numbers and are fingerprinted), loggers, progress. */
   callbacks?: Callback[];
-  /** Fixes shuffling, dropout and augmentation (weights are seeded where the model is built). Default 0. */
-  seed?: number;
-  /** Clip gradients by global norm (`norm`) or element-wise (`value`). Default none. */
-  gradientClip?: { norm?: number; value?: number };
-  /** Default 0. */
-  labelSmoothing?: number;
-  /** Augmentation when `train` is a dataset. */
-  transform?: Transform;
   /**
    * Continue from the checkpoint in this directory (written by ModelCheckpoint or an interrupted
    * run). It must come from the same run (seed, data, model, optimizer, loss): anything else is
@@ -57,10 +57,14 @@ export interface FitOptions {
   /**
    * Train Sequential stacks of Dense, BatchNormalization, ReLU, Dropout and Flatten layers (the
    * zoo's MLPs) with the fused step, which computes the tape's gradients without the tape
-   * (fused-backprop.ts); other models always use the tape. false forces the tape. Default true.
+   * (fused-backprop.ts); other models always use the tape. The same numbers either way; false
+   * forces the tape. Default true.
    */
   fusedStep?: boolean;
 }
+
+/** `fit`'s options: the hyperparameters and the runtime options, in one flat object. */
+export interface FitOptions extends FitHyperparameters, FitRuntimeOptions {}
 
 export interface History {
   /** One entry per epoch: loss, accuracy, val_loss, val_accuracy, lr, seconds, imagesPerSecond, ... */

@@ -8,7 +8,7 @@ import { hasCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { type CheckpointIO, type FitOptions, fitWith, type History } from './fit-core';
 import type { Trainable } from './trainable';
 
-export type { FitOptions, History } from './fit-core';
+export type { FitHyperparameters, FitOptions, FitRuntimeOptions, History } from './fit-core';
 
 /** Checkpoints as files; SIGINT (Ctrl-C) as the interrupt. */
 const nodeIO: CheckpointIO = {

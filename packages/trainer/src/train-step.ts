@@ -4,10 +4,20 @@ import { countCorrect, type LossName, lossFromLogits } from './losses';
 import type { Optimizer } from './optimizers/optimizer';
 import { runsLayersModelAsIs, type Trainable } from './trainable';
 
-export interface TrainStepOptions {
+/**
+ * What a training step computes: the loss, its label smoothing and the gradients' clipping. Shared
+ * by `fit` and `trainStep`, and part of a run's fingerprint.
+ */
+export interface StepHyperparameters {
+  /** Default 'categoricalCrossentropy' (softmax cross-entropy on logits). */
   loss?: LossName;
+  /** Default 0. */
   labelSmoothing?: number;
+  /** Clip gradients by global norm (`norm`) or element-wise (`value`). Default none. */
   gradientClip?: { norm?: number; value?: number };
+}
+
+export interface TrainStepOptions extends StepHyperparameters {
   /** Count correct predictions (one extra small sync). Default true. */
   accuracy?: boolean;
   /**

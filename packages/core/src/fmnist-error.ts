@@ -5,7 +5,7 @@ const SYMBOL = Symbol.for(MARKER);
 export type ErrorKind = 'input' | 'failure';
 
 /**
- * The base of every error an @fmnist package throws on purpose (vercel/ai's AISDKError is the
+ * The base of every error an `@fmnist` package throws on purpose (vercel/ai's AISDKError is the
  * model). `isInstance` works across copies of the package (a marker from `Symbol.for`, not
  * `instanceof`), and `kind` says whether the input was wrong or something failed.
  *

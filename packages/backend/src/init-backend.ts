@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { spawnNodeKernelWorkers } from './kernels/simd/kernel-pool-node';
 import { setWinograd, winogradEnabled } from './kernels/conv2d-winograd';
 import { installWasmKernels, patchedKernels, registerCpuKernels, wasmKernelBuild, wasmKernelThreads, type WasmPatchLevel, wasmPatchLevel } from './patch-wasm';
+import { keepingProcessListeners, withProcessListenersKept } from './process-listeners';
 import { prepareWasmThreadsForNode } from './wasm-threads';
 
 export type { BackendChoice, BackendName } from '@fmnist/core';
@@ -112,12 +113,21 @@ async function useWasm(options: InitBackendOptions, notes: string[]): Promise<bo
     if ((tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) {
       // Already initialised in this process (its thread count is fixed at initialisation).
       if (!(await tf.setBackend('wasm'))) throw new BackendError('backend "wasm" did not initialise', { kind: 'failure' });
-    } else if (threads > 1 && (await startThreadedWasm(wasm, patches === 'all' ? 1 : threads, notes))) {
-      // The pthreads build runs. With our kernels, tfjs's own pool stays at one thread (its idle
-      // workers spin, which slowed an MLP step by 40%) and our kernels get their own threads below.
     } else {
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      if (!(await tf.setBackend('wasm'))) throw new BackendError('backend "wasm" did not initialise', { kind: 'failure' });
+      // Emscripten's glue adds process-wide handlers that turn the program's own later errors into
+      // a tfjs crash (exit code 7): the process keeps the handlers it had.
+      await withProcessListenersKept(async () => {
+        if (threads > 1 && (await startThreadedWasm(wasm, patches === 'all' ? 1 : threads, notes))) {
+          // The pthreads build runs. With our kernels, tfjs's own pool stays at one thread (its idle
+          // workers spin, which slowed an MLP step by 40%) and our kernels get their own threads below.
+        } else {
+          tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+          if (!(await tf.setBackend('wasm'))) throw new BackendError('backend "wasm" did not initialise', { kind: 'failure' });
+        }
+      });
+      // Its dispose removes every such handler it saw at initialisation, the program's included.
+      const module = (tf.backend() as unknown as { wasm: { tfjs: { dispose: () => void } } }).wasm;
+      module.tfjs.dispose = keepingProcessListeners(module.tfjs.dispose);
     }
     notes.push(...(await installWasmKernels(patches, threads, spawnNodeKernelWorkers, true)));
     return true;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -7,17 +7,25 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// Docs that compile: every ```ts block of README.md and packages/*/README.md, type-checked as a
-// module of a user's project (strict, our packages as published types: their sources here).
+// Docs that run: every ```ts (or ```js) block of README.md and packages/*/README.md is
+// type-checked as a module of a user's project (strict, our packages as published types: their
+// sources here), and every block of a package README runs as written: the README's blocks in order,
+// in one fresh temporary directory (so one block may load what an earlier one saved), on the real
+// data. A block preceded by the line `<!-- readme-blocks: no-run -->` is a fragment that is only
+// type-checked; the first block of a package README may not be one.
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 const out = join(here, '..', '.readme-blocks');
-const readmes = ['README.md', ...['backend', 'cli', 'core', 'data', 'models', 'profiler', 'trainer', 'tuner'].map((p) => `packages/${p}/README.md`)];
+const packages = readdirSync(join(root, 'packages')).sort();
+const readmes = ['README.md', ...packages.map((p) => `packages/${p}/README.md`)];
+const NO_RUN = '<!-- readme-blocks: no-run -->';
+const LANGS: Record<string, string> = { ts: 'ts', typescript: 'ts', js: 'mjs', javascript: 'mjs' };
 
 interface Block {
   readme: string;
   line: number;
   file: string;
+  run: boolean;
 }
 
 function extract(): Block[] {
@@ -27,14 +35,15 @@ function extract(): Block[] {
   for (const readme of readmes) {
     const lines = readFileSync(join(root, readme), 'utf8').split('\n');
     for (let i = 0; i < lines.length; i++) {
-      if (lines[i].trim() !== '```ts') continue;
+      const ext = LANGS[/^```(\w+)\s*$/.exec(lines[i].trim())?.[1] ?? ''];
+      if (!ext) continue;
       const start = i + 1;
       let end = start;
       while (end < lines.length && lines[end].trim() !== '```') end++;
-      const file = join(out, `${readme.replace(/[/.]/g, '_')}_${start + 1}.ts`);
+      const file = join(out, `${readme.replace(/[/.]/g, '_')}_${start + 1}.${ext}`);
       // A module, so top-level await and imports are what they are in a user's ESM file.
       writeFileSync(file, `${lines.slice(start, end).join('\n')}\nexport {};\n`);
-      blocks.push({ readme, line: start + 1, file });
+      blocks.push({ readme, line: start + 1, file, run: lines[i - 1]?.trim() !== NO_RUN });
       i = end;
     }
   }
@@ -46,7 +55,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 // TypeScript does not depend on Node's version: not rerun on the Node legs.
 describe.skipIf(process.env.FMNIST_NODE_LEG)('README TypeScript blocks', () => {
   it('every block type-checks under strict settings', () => {
-    const blocks = extract();
+    const blocks = extract().filter((b) => b.file.endsWith('.ts'));
     expect(blocks.length).toBeGreaterThanOrEqual(7);
     const program = ts.createProgram(
       blocks.map((b) => b.file),
@@ -75,25 +84,30 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('README TypeScript blocks', () => {
     expect(errors, `in ${relative(root, out)}`).toEqual([]);
   }, 120_000);
 
-  // The blocks a user would paste first run as written, on the real data (the tuner's and the
-  // trainer's need a training function or 20 epochs). Models: the save block, then the one that
-  // loads what it saved, in the same directory, and the one that predicts with it.
-  const RUN = ['packages/backend/README.md', 'packages/data/README.md', 'packages/models/README.md', 'packages/profiler/README.md'];
+  it('every package README starts with an example that runs', () => {
+    const blocks = extract();
+    const first = packages.map((p) => blocks.find((b) => b.readme === `packages/${p}/README.md`));
+    expect(first.map((b, i) => (b?.run ? packages[i] : `${packages[i]}: ${b ? `${b.readme}:${b.line} is marked no-run` : 'no ts/js block'}`))).toEqual(
+      packages,
+    );
+  });
+
   const data = '/usr/share/datasets/fashion-mnist';
-  it.runIf(existsSync(join(data, 'train-images-idx3-ubyte.gz')))(
-    'the backend, data, models and profiler blocks run as written',
-    () => {
-      const blocks = extract().filter((b) => RUN.includes(b.readme));
-      expect(blocks.map((b) => b.readme)).toEqual([RUN[0], RUN[1], RUN[2], RUN[2], RUN[2], RUN[3]]);
-      const cwd = mkdtempSync(join(tmpdir(), 'readme-run-'));
+  it.runIf(existsSync(join(data, 'train-images-idx3-ubyte.gz'))).each(packages)(
+    'every block of the %s README runs as written',
+    (name) => {
+      const blocks = extract().filter((b) => b.readme === `packages/${name}/README.md` && b.run);
+      const cwd = mkdtempSync(join(tmpdir(), `readme-run-${name}-`));
       const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
-      for (const block of blocks) {
-        const run = spawnSync(process.execPath, ['--conditions=@fmnist/source', '--import', tsx, block.file], { cwd, encoding: 'utf8', timeout: 120_000 });
-        expect(run.status, `${block.readme}:${block.line}\n${run.stderr.slice(-2000)}`).toBe(0);
+      try {
+        for (const block of blocks) {
+          const run = spawnSync(process.execPath, ['--conditions=@fmnist/source', '--import', tsx, block.file], { cwd, encoding: 'utf8', timeout: 240_000 });
+          expect(run.status, `${block.readme}:${block.line}\n${run.stderr.slice(-2000)}`).toBe(0);
+        }
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
       }
-      expect(existsSync(join(cwd, 'cnn.onnx'))).toBe(true);
-      rmSync(cwd, { recursive: true, force: true });
     },
-    300_000,
+    600_000,
   );
 });

@@ -14,7 +14,7 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
   it('bundles for the browser without Node built-ins', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
     expect(bundle.nodeGlobals).toEqual([]);
-    expect(bundle.inputs.some((p) => /checkpoint|csv-logger|progress-bar/.test(p))).toBe(false);
+    expect(bundle.inputs.some((p) => /checkpoint|csv-logger|progress-bar|tensorboard/.test(p))).toBe(false);
   });
 
   it('shares everything but fit with the Node entry and leaves out the file and terminal helpers', () => {
@@ -30,6 +30,7 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
         'JSONLLogger',
         'ModelCheckpoint',
         'ProgressBar',
+        'TensorBoard',
         'hasCheckpoint',
         'readCheckpoint',
         'writeCheckpoint',

@@ -26,6 +26,19 @@ for pkg in ${FMNIST_APT_EXTRA:-}; do
   dpkg -s "$pkg" >/dev/null 2>&1 || apt_install "$pkg"
 done
 
+# Python readers that Debian does not package (FMNIST_PIP_EXTRA, e.g. 'tensorboard': the TensorBoard
+# callback's test reads our event files with its EventAccumulator), installed with pip into
+# .fmnist-cache/python (ignored by git), which the tests put on PYTHONPATH; the system stays untouched.
+PIP_TARGET=.fmnist-cache/python
+PIP_PYTHON="${FMNIST_PYTHON:-/usr/bin/python3}"
+for pkg in ${FMNIST_PIP_EXTRA:-}; do
+  PYTHONPATH="$PIP_TARGET" "$PIP_PYTHON" -c "import $pkg" >/dev/null 2>&1 && continue
+  "$PIP_PYTHON" -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  echo "bootstrap: installing $pkg (pip) into $PIP_TARGET" >&2
+  "$PIP_PYTHON" -m pip install --quiet --disable-pip-version-check --no-warn-script-location --target "$PIP_TARGET" "$pkg" >/dev/null 2>&1 \
+    || echo "bootstrap: pip install $pkg failed (its tests skip here, fail under CI=1)" >&2
+done
+
 if [ ! -d node_modules/.pnpm ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   echo "bootstrap: installing dependencies" >&2
   pnpm install --frozen-lockfile --reporter=silent

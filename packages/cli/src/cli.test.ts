@@ -34,8 +34,8 @@ describe('fmnist: words, help and bad input', () => {
     expect(help.code).toBe(0);
     expect(help.out.join('\n')).toMatch(/^\s+train\s/m);
     expect((await cli('train', '--help')).out.join('\n')).toMatch(/--epochs/);
-    await expectInputError(['frobnicate'], /unknown command "frobnicate"/);
-    await expectInputError(['train', '--bogus'], /Unknown option '--bogus'/);
+    await expectInputError(['frobnicate'], /unknown command 'frobnicate'/);
+    await expectInputError(['train', '--bogus'], /unknown option '--bogus'/);
   });
 
   it('reads option values as values, not as command words', async () => {

@@ -1,100 +1,72 @@
-import { parseArgs } from 'node:util';
 import { errorKind } from '@fmnist/core';
+import { CommanderError } from 'commander';
 import type { Command, Io } from './command';
+import { commandFirst } from './command-words';
 import { commands } from './commands';
+import { completionCommand } from './commands/completion';
+import { buildProgram, type Chosen } from './program';
 import { UsageError } from './usage-error';
 
-const COMMON = {
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  debug: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+/** commander's message as one line: `unknown option '--epoch' (did you mean --epochs?)`. */
+function oneLine(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.*)\)/, ' (did you mean $1)')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .replace(/\.$/, '');
+}
 
 /**
- * The words that are not options or option values, with their positions: `fmnist data --dir X
- * info` is the command `data info` with `--dir X`, not `data X`.
+ * Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad input). The parser is `commander`,
+ * built from `list`'s option tables (help, usage lines, suggestions); `fmnist completion SHELL` is
+ * added to the list.
  */
-function commandWords(argv: string[], list: Command[]): { word: string; at: number }[] {
-  const takesValue = new Set<string>();
-  for (const c of list) for (const [name, spec] of Object.entries(c.options)) if (spec.type === 'string') takesValue.add(name);
-  const out: { word: string; at: number }[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') break;
-    if (a.startsWith('--')) {
-      if (!a.includes('=') && takesValue.has(a.slice(2))) i++;
-    } else if (!a.startsWith('-')) out.push({ word: a, at: i });
-  }
-  return out;
-}
-
-function helpText(list: Command[]): string {
-  const width = Math.max(...list.map((c) => c.path.join(' ').length));
-  return [
-    'fmnist: the Fashion-MNIST journey on TensorFlow.js',
-    '',
-    'Usage: fmnist <command> [options]   (every command has --help and --json)',
-    '',
-    ...list.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
-  ].join('\n');
-}
-
-function commandHelp(cmd: Command): string {
-  const opts = Object.entries(cmd.options).map(([name, spec]) => `  --${name}${spec.type === 'string' ? ' <value>' : ''}`);
-  return [
-    `Usage: ${cmd.usage}`,
-    '',
-    cmd.summary,
-    '',
-    'Options:',
-    ...opts,
-    '  --json     machine-readable output',
-    '  --debug    print stack traces',
-    '  --quiet    no progress or information on stderr (errors still)',
-    '  --help     this text',
-  ].join('\n');
-}
-
-/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad input). */
 export async function runCli(argv: string[], io: Io, list: Command[] = commands): Promise<number> {
   const debug = argv.includes('--debug');
+  const all = [...list, completionCommand(list)];
   try {
-    const words = commandWords(argv, list);
-    const cmd = [...list].sort((a, b) => b.path.length - a.path.length).find((c) => c.path.every((w, i) => words[i]?.word === w));
-    if (!cmd) {
-      if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-        io.stdout(helpText(list));
-        return 0;
-      }
-      throw new UsageError(
-        `unknown command ${JSON.stringify(
-          words
-            .slice(0, 2)
-            .map((w) => w.word)
-            .join(' ') || argv[0],
-        )}; run fmnist --help for the list`,
-      );
-    }
-    const used = new Set(words.slice(0, cmd.path.length).map((w) => w.at));
-    const rest = argv.filter((_, i) => !used.has(i));
-    let parsed: ReturnType<typeof parseArgs>;
-    try {
-      parsed = parseArgs({ args: rest, options: { ...COMMON, ...cmd.options }, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message.split(/\.\s/)[0]} (see fmnist ${cmd.path.join(' ')} --help)`);
-    }
-    if (parsed.values.help) {
-      io.stdout(commandHelp(cmd));
+    const { cmd, argv: ordered, words } = commandFirst(argv, all);
+    let text = '';
+    let chosen: Chosen | undefined;
+    const program = buildProgram(
+      all,
+      (t) => (text += t),
+      (c) => (chosen = c),
+    );
+    if (argv.length === 0) {
+      program.outputHelp();
+      io.stdout(text.trimEnd());
       return 0;
     }
-    const [min, max] = cmd.positionals ?? [0, 0];
-    if (parsed.positionals.length < min || parsed.positionals.length > max) {
-      throw new UsageError(`expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${parsed.positionals.length}: usage: ${cmd.usage}`);
+    try {
+      await program.parseAsync(ordered, { from: 'user' });
+    } catch (error) {
+      if (!(error instanceof CommanderError)) throw error;
+      // Help asked for (`--help`, `fmnist help train`) and the version: exit code 0 (help after an error is 1).
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0)) {
+        io.stdout(text.trimEnd());
+        return 0;
+      }
+      const where = cmd
+        ? cmd.path.join(' ')
+        : words
+            .filter((w) => all.some((c) => c.path[0] === w))
+            .slice(0, 1)
+            .join(' ');
+      if (error.code === 'commander.help') {
+        if (!where) throw new UsageError('no command given; see fmnist --help for the list');
+        // A group's words alone (`fmnist study`): which commands it has.
+        const under = all.filter((c) => c.path[0] === where && c.path.length > 1).map((c) => c.path.slice(1).join(' '));
+        throw new UsageError(`${where} needs a command: one of ${under.join(', ')} (see fmnist ${where} --help)`);
+      }
+      throw new UsageError(`${oneLine(error.message)}; see fmnist ${where ? `${where} ` : ''}--help`);
     }
+    if (!chosen) throw new UsageError('no command given; see fmnist --help');
+    const { values, positionals } = chosen;
     // --quiet: no progress or information on stderr; errors (below) still reach it.
-    const cmdIo: Io = parsed.values.quiet ? { stdout: io.stdout, stderr: () => {}, isTTY: false } : io;
-    const code = await cmd.run({ values: parsed.values, positionals: parsed.positionals, io: cmdIo, json: parsed.values.json === true });
+    const cmdIo: Io = values.quiet ? { stdout: io.stdout, stderr: () => {}, isTTY: false } : io;
+    const code = await chosen.cmd.run({ values, positionals, io: cmdIo, json: values.json === true });
     return code ?? 0;
   } catch (error) {
     const err = error as Error;

@@ -1,5 +1,6 @@
 import { ProgressBar } from '@fmnist/trainer';
 import type { Io } from './command';
+import { count } from './count';
 
 /** The training progress for this terminal: a live line within each epoch on a TTY, else plain lines every 30 s. */
 export function trainProgress(io: Io): ProgressBar {
@@ -11,5 +12,5 @@ export function trainProgress(io: Io): ProgressBar {
 export function evalProgress(io: Io, what = 'evaluating'): ((batch: number, total: number) => void) | undefined {
   const write = io.isTTY ? io.progress : undefined;
   if (!write) return undefined;
-  return (batch, total) => write(batch + 1 < total ? `\r${what} ${batch + 1}/${total} batches` : '\r\u001b[K');
+  return (batch, total) => write(batch + 1 < total ? `\r${what} ${batch + 1}/${count(total, 'batch', 'batches')}` : '\r\u001b[K');
 }

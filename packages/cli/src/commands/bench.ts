@@ -11,16 +11,19 @@ const BENCH_MODELS = ['mlp-small', 'mlp-wide', 'cnn', 'vgg-style'] as const;
 export const benchCommand: Command = {
   path: ['bench'],
   summary: 'Training and inference speed of zoo models per backend (ours vs stock wasm), as ratios',
-  usage:
-    'fmnist bench [--model M[,M]] [--mode train|infer|both] [--batch B] [--backend wasm,wasm-stock,cpu,tensorflow] [--min-time MS] [--no-fused-step] [--json]',
   options: {
-    model: { type: 'string' },
-    mode: { type: 'string' },
-    batch: { type: 'string' },
-    backend: { type: 'string' },
-    'min-time': { type: 'string' },
-    // Trains MLPs through tfjs's tape instead of the fused step, for comparisons.
-    'no-fused-step': { type: 'boolean' },
+    model: { type: 'string', value: 'LIST', description: 'models to measure, comma-separated', choices: BENCH_MODELS, default: BENCH_MODELS.join(',') },
+    mode: { type: 'string', value: 'MODE', description: 'training steps, inference, or both', choices: ['train', 'infer', 'both'], default: 'both' },
+    batch: { type: 'string', value: 'B', description: 'batch size', default: '64 for train, 1024 for infer' },
+    backend: {
+      type: 'string',
+      value: 'LIST',
+      description: 'backends to compare, comma-separated; ratios are to the first',
+      choices: BENCH_BACKENDS,
+      default: 'wasm,wasm-stock',
+    },
+    'min-time': { type: 'string', value: 'MS', description: 'measure each case for at least this many milliseconds', default: 2000 },
+    'no-fused-step': { type: 'boolean', description: "train MLPs through tfjs's tape instead of the fused step, for comparisons" },
   },
   async run({ values, io, json }) {
     const models = wordList(values, 'model', BENCH_MODELS, [...BENCH_MODELS]);

@@ -14,14 +14,15 @@ import {
   type Split,
 } from '@fmnist/data';
 import type { Command } from '../command';
+import { count as counted } from '../count';
+import { DATA_OPTIONS } from '../data-flags';
 import { formatTable } from '@fmnist/core';
 import { choice, int, str } from '../options';
 
 const dataInfo: Command = {
   path: ['data', 'info'],
   summary: 'Where the data was found, counts, class histogram, checksum status',
-  usage: 'fmnist data info [--dir D] [--no-verify] [--json]',
-  options: { dir: { type: 'string' }, 'no-verify': { type: 'boolean' } },
+  options: DATA_OPTIONS,
   async run({ values, io, json }) {
     const verify = values['no-verify'] !== true;
     const splits: {
@@ -48,7 +49,7 @@ const dataInfo: Command = {
       return;
     }
     for (const s of splits) {
-      io.stdout(`${s.split}: ${s.count} images from ${s.location.dir} (${s.location.kind}), sha256 ${s.checksum}`);
+      io.stdout(`${s.split}: ${counted(s.count, 'image')} from ${s.location.dir} (${s.location.kind}), sha256 ${s.checksum}`);
     }
     const names = Object.keys(splits[0].classHistogram);
     io.stdout(
@@ -63,9 +64,8 @@ const dataInfo: Command = {
 const dataInspect: Command = {
   path: ['data', 'inspect'],
   summary: 'Type, shape and value range of any IDX file (plain or gzipped)',
-  usage: 'fmnist data inspect FILE [--json]',
+  args: [{ name: 'FILE', description: 'an IDX file, plain or gzipped' }],
   options: {},
-  positionals: [1, 1],
   run({ positionals, io, json }) {
     const file = positionals[0];
     let bytes: Uint8Array;
@@ -83,15 +83,14 @@ const dataInspect: Command = {
     }
     const info = { file, gzip: isGzip(bytes), bytes: bytes.length, dtype: arr.dtype, shape: arr.shape, count: arr.data.length, min, max };
     if (json) io.stdout(JSON.stringify(info));
-    else io.stdout(`${file}: ${info.dtype} [${info.shape.join(', ')}]${info.gzip ? ' (gzip)' : ''}, ${info.count} values in [${min}, ${max}]`);
+    else io.stdout(`${file}: ${info.dtype} [${info.shape.join(', ')}]${info.gzip ? ' (gzip)' : ''}, ${counted(info.count, 'value')} in [${min}, ${max}]`);
   },
 };
 
 const dataFetch: Command = {
   path: ['data', 'fetch'],
   summary: 'Download the four official files (checked by sha256) into a directory or the cache',
-  usage: 'fmnist data fetch [--dir D] [--json]',
-  options: { dir: { type: 'string' } },
+  options: { dir: { type: 'string', value: 'DIR', description: 'where to write the files', default: 'the cache directory' } },
   async run({ values, io, json }) {
     let last = 0;
     const results = await fetchFashionMnist({
@@ -110,14 +109,12 @@ const dataFetch: Command = {
 const dataPreview: Command = {
   path: ['data', 'preview'],
   summary: 'Write a PNG grid of sample images with their class names',
-  usage: 'fmnist data preview [--split train|test] [--count N] [--seed S] [--out grid.png] [--dir D] [--no-verify]',
   options: {
-    split: { type: 'string' },
-    out: { type: 'string' },
-    count: { type: 'string' },
-    seed: { type: 'string' },
-    dir: { type: 'string' },
-    'no-verify': { type: 'boolean' },
+    split: { type: 'string', value: 'SPLIT', description: 'the images to draw from', choices: ['train', 'test'], default: 'train' },
+    count: { type: 'string', value: 'N', description: 'how many images, 1 to 400', default: 30 },
+    seed: { type: 'string', value: 'S', description: 'seed of the random choice of images', default: 0 },
+    out: { type: 'string', value: 'FILE', description: 'the PNG file to write', default: 'fashion-mnist-preview.png' },
+    ...DATA_OPTIONS,
   },
   async run({ values, io, json }) {
     const split = choice(values, 'split', ['train', 'test'] as const, 'train');
@@ -129,7 +126,7 @@ const dataPreview: Command = {
     const image = renderImageGrid(ds, { indices, columns: Math.min(10, count) });
     writeFileAtomic(out, encodePng(image));
     if (json) io.stdout(JSON.stringify({ out, split, indices, width: image.width, height: image.height }));
-    else io.stdout(`wrote ${out} (${image.width}x${image.height}, ${count} ${split} images)`);
+    else io.stdout(`wrote ${out} (${image.width}x${image.height}, ${counted(count, `${split} image`)})`);
   },
 };
 

@@ -1,13 +1,12 @@
 import { candidateDirs, locateSplit } from '@fmnist/data';
 import * as tf from '@tensorflow/tfjs-core';
-import { backendFromFlags } from '../backend-flags';
+import { BACKEND_OPTION, backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
 
 export const doctorCommand: Command = {
   path: ['doctor'],
   summary: 'Backend, version, threads, SIMD, why other backends were skipped, and where the data is',
-  usage: 'fmnist doctor [--backend B] [--json]',
-  options: { backend: { type: 'string' } },
+  options: { backend: BACKEND_OPTION },
   async run({ values, io, json }) {
     const info = await backendFromFlags(values);
     const data = { train: locateSplit('train', candidateDirs()), test: locateSplit('test', candidateDirs()), searched: candidateDirs() };

@@ -1,8 +1,9 @@
 import { loadFashionMnist } from '@fmnist/data';
 import { loadModel } from '@fmnist/models';
 import { evaluate } from '@fmnist/trainer';
-import { backendFromFlags } from '../backend-flags';
-import { ttaViews } from '../tta-flag';
+import { BACKEND_OPTION, backendFromFlags } from '../backend-flags';
+import { DATA_OPTIONS } from '../data-flags';
+import { TTA_OPTION, ttaViews } from '../tta-flag';
 import { evalProgress } from '../progress';
 import type { Command } from '../command';
 import { formatTable } from '@fmnist/core';
@@ -13,8 +14,12 @@ import { UsageError } from '../usage-error';
 export const evalCommand: Command = {
   path: ['eval'],
   summary: 'Evaluate a saved model on the test set: accuracy, per-class table, confusion matrix',
-  usage: 'fmnist eval --model-dir D [--tta hflip] [--backend B] [--dir DATA] [--no-verify] [--json]',
-  options: { 'model-dir': { type: 'string' }, tta: { type: 'string' }, backend: { type: 'string' }, dir: { type: 'string' }, 'no-verify': { type: 'boolean' } },
+  options: {
+    'model-dir': { type: 'string', value: 'DIR', description: 'a model saved by fmnist train --out', required: true },
+    tta: TTA_OPTION,
+    backend: BACKEND_OPTION,
+    ...DATA_OPTIONS,
+  },
   async run({ values, io, json }) {
     const dir = str(values, 'model-dir');
     if (!dir) throw new UsageError('--model-dir is required (a directory written by fmnist train --out)');

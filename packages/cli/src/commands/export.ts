@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { exportOnnx, loadModel, ONNX_OPSET } from '@fmnist/models';
-import { backendFromFlags } from '../backend-flags';
+import { BACKEND_OPTION, backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
 import { choice, str } from '../options';
 import { UsageError } from '../usage-error';
@@ -8,14 +8,19 @@ import { UsageError } from '../usage-error';
 export const exportCommand: Command = {
   path: ['export'],
   summary: 'Export a saved model to ONNX, for ONNX Runtime in Python, C++, mobile or the browser',
-  usage: 'fmnist export --model-dir D --out FILE.onnx [--format onnx] [--input-layout nchw|nhwc] [--no-fold-batch-norm] [--backend B] [--json]',
   options: {
-    'model-dir': { type: 'string' },
-    out: { type: 'string' },
-    format: { type: 'string' },
-    'input-layout': { type: 'string' },
-    'no-fold-batch-norm': { type: 'boolean' },
-    backend: { type: 'string' },
+    'model-dir': { type: 'string', value: 'DIR', description: 'a model saved by fmnist train --out', required: true },
+    out: { type: 'string', value: 'FILE.onnx', description: 'the file to write', required: true },
+    format: { type: 'string', value: 'FORMAT', description: 'the export format', choices: ['onnx'], default: 'onnx' },
+    'input-layout': {
+      type: 'string',
+      value: 'LAYOUT',
+      description: "the ONNX input's layout (images for convolutional models; MLPs take them flat either way)",
+      choices: ['nchw', 'nhwc'],
+      default: 'nchw',
+    },
+    'no-fold-batch-norm': { type: 'boolean', description: 'keep BatchNorm layers as nodes instead of folding them into the layer before' },
+    backend: BACKEND_OPTION,
   },
   async run({ values, io, json }) {
     const dir = str(values, 'model-dir');

@@ -1,5 +1,5 @@
 import { createModel, listModels, type ModelName, MODEL_NAMES, summarize } from '@fmnist/models';
-import { backendFromFlags } from '../backend-flags';
+import { BACKEND_OPTION, backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
 import { formatTable } from '@fmnist/core';
 import { UsageError } from '../usage-error';
@@ -7,8 +7,7 @@ import { UsageError } from '../usage-error';
 const models: Command = {
   path: ['models'],
   summary: 'The model zoo: stage, parameters, FLOPs per image, input shape',
-  usage: 'fmnist models [--json]',
-  options: { backend: { type: 'string' } },
+  options: { backend: BACKEND_OPTION },
   async run({ values, io, json }) {
     await backendFromFlags(values);
     const list = listModels();
@@ -35,9 +34,8 @@ const models: Command = {
 const modelsShow: Command = {
   path: ['models', 'show'],
   summary: 'A Keras-style summary of one zoo model',
-  usage: 'fmnist models show NAME [--json]',
-  options: { backend: { type: 'string' } },
-  positionals: [1, 1],
+  args: [{ name: 'NAME', description: `the model: ${MODEL_NAMES.join(', ')}` }],
+  options: { backend: BACKEND_OPTION },
   async run({ values, positionals, io, json }) {
     const name = positionals[0];
     if (!MODEL_NAMES.includes(name as ModelName)) throw new UsageError(`unknown model ${JSON.stringify(name)}: expected one of ${MODEL_NAMES.join(', ')}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DataError, decodePng, FASHION_MNIST_CLASSES, parseIdx, toGreyscale } from '@fmnist/data';
 import { loadModel, modelInput, predict } from '@fmnist/models';
-import { backendFromFlags } from '../backend-flags';
+import { BACKEND_OPTION, backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
 import { int, str } from '../options';
 import { UsageError } from '../usage-error';
@@ -32,9 +32,13 @@ function readImages(file: string, size: [number, number], limit: number): { pixe
 export const predictCommand: Command = {
   path: ['predict'],
   summary: 'Classify a PNG or IDX images file with a saved model; prints top-k with class names',
-  usage: 'fmnist predict --model-dir D FILE.png|FILE-idx3-ubyte[.gz] [--top K] [--limit N] [--json]',
-  options: { 'model-dir': { type: 'string' }, top: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' } },
-  positionals: [1, 1],
+  args: [{ name: 'FILE', description: 'an image (PNG) or an IDX images file (FILE-idx3-ubyte[.gz])' }],
+  options: {
+    'model-dir': { type: 'string', value: 'DIR', description: 'a model saved by fmnist train --out', required: true },
+    top: { type: 'string', value: 'K', description: 'classes to print per image, 1 to 10', default: 3 },
+    limit: { type: 'string', value: 'N', description: 'images to classify from an IDX file, 1 to 10000', default: 10 },
+    backend: BACKEND_OPTION,
+  },
   async run({ values, positionals, io, json }) {
     const dir = str(values, 'model-dir');
     if (!dir) throw new UsageError('--model-dir is required');

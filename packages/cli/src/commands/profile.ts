@@ -6,14 +6,20 @@ import { BENCH_BACKENDS, type BenchBackend } from '@fmnist/core';
 import { backendSetups } from '../backend-setups';
 import type { Command } from '../command';
 import { choice, intList, str, wordList } from '../options';
+import { count } from '../count';
 import { realBatches } from '../real-batches';
 import { UsageError } from '../usage-error';
 
 export const profileCommand: Command = {
   path: ['profile'],
   summary: 'Latency p50/p95/p99, throughput, memory and top kernels of a model, per backend and batch size',
-  usage: 'fmnist profile --model NAME [--mode infer|train] [--batch 1,64,1024] [--backend wasm,cpu] [--trace out.json] [--json]',
-  options: { model: { type: 'string' }, mode: { type: 'string' }, batch: { type: 'string' }, backend: { type: 'string' }, trace: { type: 'string' } },
+  options: {
+    model: { type: 'string', value: 'NAME', description: 'the zoo model', choices: MODEL_NAMES, required: true },
+    mode: { type: 'string', value: 'MODE', description: 'inference or training steps', choices: ['infer', 'train'], default: 'infer' },
+    batch: { type: 'string', value: 'LIST', description: 'batch sizes, comma-separated', default: '1,64,1024 for infer, 64 for train' },
+    backend: { type: 'string', value: 'LIST', description: 'backends, comma-separated', choices: BENCH_BACKENDS, default: 'wasm' },
+    trace: { type: 'string', value: 'FILE', description: 'write a Chrome trace of one training step (Perfetto, chrome://tracing)', default: 'none' },
+  },
   async run({ values, io, json }) {
     const name = str(values, 'model');
     if (!name || !MODEL_NAMES.includes(name as ModelName))
@@ -68,7 +74,7 @@ export const profileCommand: Command = {
         const call = await profileCall(() => void trainStep(trainable, opt, batch.xs, batch.ys));
         writeFileAtomic(tracePath, JSON.stringify(toChromeTrace(call.records, { name, backend: setup.label })));
         opt.dispose();
-        if (!json) io.stderr(`wrote ${tracePath} (${call.records.length} kernels; open in Perfetto or chrome://tracing)`);
+        if (!json) io.stderr(`wrote ${tracePath} (${count(call.records.length, 'kernel')}; open in Perfetto or chrome://tracing)`);
       }
       model.dispose();
     }

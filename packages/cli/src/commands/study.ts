@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '@fmnist/core';
 import { loadStudy, resolveStorage, TrialState } from '@fmnist/tuner';
-import type { Command, Values } from '../command';
+import type { Command, OptionDef, Values } from '../command';
 import { formatTable } from '@fmnist/core';
 import { choice, str } from '../options';
 import { UsageError } from '../usage-error';
@@ -18,11 +18,29 @@ function storageFlag(values: Values): string {
   return s;
 }
 
+/** The study `--study` names, or the storage's only study; several without --study are refused, listed. */
+async function studyName(values: Values, storage: string): Promise<string> {
+  const given = str(values, 'study');
+  if (given !== undefined) return given;
+  const names = (await (await resolveStorage(storage)).getAllStudies()).map((s) => s.studyName);
+  if (names.length === 1) return names[0];
+  if (names.length === 0) throw new UsageError(`--storage ${storage} holds no study`);
+  throw new UsageError(`--study is required: ${storage} holds ${names.length} studies: ${names.join(', ')}`);
+}
+
+/** The study a reading command names (its --study and --storage). */
+async function studyFromFlags(values: Values) {
+  const storage = storageFlag(values);
+  return loadStudy({ studyName: await studyName(values, storage), storage });
+}
+
+const STORAGE_OPTION: OptionDef = { type: 'string', value: 'URL', description: 'the study storage: journal:PATH or postgresql://...', required: true };
+const STUDY_OPTION: OptionDef = { type: 'string', value: 'NAME', description: 'the study', default: "the storage's only study" };
+
 const list: Command = {
   path: ['study', 'list'],
   summary: 'Studies in a storage',
-  usage: 'fmnist study list --storage journal:PATH [--json]',
-  options: { storage: { type: 'string' } },
+  options: { storage: STORAGE_OPTION },
   async run({ values, io, json }) {
     const storage = await resolveStorage(storageFlag(values));
     const studies = await storage.getAllStudies();
@@ -42,10 +60,9 @@ const list: Command = {
 const show: Command = {
   path: ['study', 'show'],
   summary: 'Every trial of a study: state, value, params',
-  usage: 'fmnist study show --study NAME --storage journal:PATH [--json]',
-  options: { storage: { type: 'string' }, study: { type: 'string' } },
+  options: { study: STUDY_OPTION, storage: STORAGE_OPTION },
   async run({ values, io, json }) {
-    const study = await loadStudy({ studyName: str(values, 'study', 'fmnist-stage4') as string, storage: storageFlag(values) });
+    const study = await studyFromFlags(values);
     if (json) {
       io.stdout(JSON.stringify(study.toJSON()));
       return;
@@ -62,11 +79,9 @@ const show: Command = {
 const best: Command = {
   path: ['study', 'best'],
   summary: 'The best trial of a study',
-  usage: 'fmnist study best --study NAME --storage journal:PATH [--json]',
-  options: { storage: { type: 'string' }, study: { type: 'string' } },
+  options: { study: STUDY_OPTION, storage: STORAGE_OPTION },
   async run({ values, io, json }) {
-    const study = await loadStudy({ studyName: str(values, 'study', 'fmnist-stage4') as string, storage: storageFlag(values) });
-    const summary = studySummary(study);
+    const summary = studySummary(await studyFromFlags(values));
     if (json) io.stdout(JSON.stringify(summary));
     else io.stdout(`best trial ${summary.bestTrial}: value ${summary.bestValue}, params ${JSON.stringify(summary.bestParams)}`);
   },
@@ -75,10 +90,14 @@ const best: Command = {
 const exportCommand: Command = {
   path: ['study', 'export'],
   summary: 'Export trials as CSV or JSON',
-  usage: 'fmnist study export --study NAME --storage journal:PATH [--format csv|json] [--out FILE]',
-  options: { storage: { type: 'string' }, study: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    study: STUDY_OPTION,
+    storage: STORAGE_OPTION,
+    format: { type: 'string', value: 'FORMAT', description: 'the file format', choices: ['csv', 'json'], default: 'csv' },
+    out: { type: 'string', value: 'FILE', description: 'the file to write', default: 'stdout' },
+  },
   async run({ values, io }) {
-    const study = await loadStudy({ studyName: str(values, 'study', 'fmnist-stage4') as string, storage: storageFlag(values) });
+    const study = await studyFromFlags(values);
     const text = choice(values, 'format', ['csv', 'json'] as const, 'csv') === 'csv' ? study.toCSV() : JSON.stringify(study.toJSON(), null, 2);
     const out = str(values, 'out');
     if (out) {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getModelEntry, saveModel } from '@fmnist/models';
+import { getModelEntry, MODEL_NAMES, saveModel } from '@fmnist/models';
 import {
   hasCheckpoint,
+  OPTIMIZER_NAMES,
   OverfittingMonitor,
   parseRecipe,
   recipeHash,
@@ -13,11 +14,17 @@ import {
   type TrainRecipe,
   TrainerError,
 } from '@fmnist/trainer';
-import { backendFromFlags } from '../backend-flags';
+import { AUGMENTATIONS } from '../augment-flags';
+import { BACKEND_OPTION, backendFromFlags } from '../backend-flags';
 import type { Command } from '../command';
+import { DATA_OPTIONS } from '../data-flags';
+import { MODEL_OPTIONS } from '../model-flags';
 import { str } from '../options';
+import { count } from '../count';
 import { evalProgress, trainProgress } from '../progress';
 import { recipeFromFlags } from '../recipe-flags';
+import { SCHEDULES } from '../schedule-flags';
+import { TTA_OPTION } from '../tta-flag';
 import { UsageError } from '../usage-error';
 
 /** A recipe file (`--recipe FILE`, written by `--print-recipe`), checked by the recipe's schema. */
@@ -45,45 +52,60 @@ function readRecipeFile(path: string): TrainRecipe {
 export const trainCommand: Command = {
   path: ['train'],
   summary: 'Train a zoo model on the real Fashion-MNIST and report test metrics',
-  usage:
-    'fmnist train [--recipe FILE] [--print-recipe] --model NAME [--epochs N] [--batch B] [--optimizer adam|adamw|sgd|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--schedule none|step|cosine|onecycle|plateau|exponential] [--augment flip,crop,erase,rotate,affine,resize] [--val 0.1] [--subset N] [--seed S] [--patience P] [--label-smoothing X] [--normalize unit|standard] [--checkpoint-dir D] [--resume] [--out D] [--dir DATA] [--no-verify] [--backend B] [--ema DECAY] [--tta hflip] [--no-fused-step] [--json]; model options: [--hidden 128,64 (mlp)] [--layers N] [--width W] (dynamic-mlp) [--batch-norm] (the MLPs) [--dropout R]',
   options: {
-    // A recipe file (JSON) to run; flags given beside it override its fields.
-    recipe: { type: 'string' },
-    // Print the run's recipe (JSON) and exit without training.
-    'print-recipe': { type: 'boolean' },
-    model: { type: 'string' },
-    epochs: { type: 'string' },
-    batch: { type: 'string' },
-    optimizer: { type: 'string' },
-    lr: { type: 'string' },
-    momentum: { type: 'string' },
-    'weight-decay': { type: 'string' },
-    schedule: { type: 'string' },
-    augment: { type: 'string' },
-    val: { type: 'string' },
-    subset: { type: 'string' },
-    seed: { type: 'string' },
-    patience: { type: 'string' },
-    'label-smoothing': { type: 'string' },
-    normalize: { type: 'string' },
-    'no-verify': { type: 'boolean' },
-    // An exponential moving average of the weights (validated on, and the model trained ends with it).
-    ema: { type: 'string' },
-    // Test-time augmentation for the final test evaluation.
-    tta: { type: 'string' },
-    // MLPs through tfjs's tape instead of the fused step (the same gradients), for comparisons.
-    'no-fused-step': { type: 'boolean' },
-    'checkpoint-dir': { type: 'string' },
-    resume: { type: 'boolean' },
-    out: { type: 'string' },
-    backend: { type: 'string' },
-    dir: { type: 'string' },
-    hidden: { type: 'string' },
-    dropout: { type: 'string' },
-    layers: { type: 'string' },
-    width: { type: 'string' },
-    'batch-norm': { type: 'boolean' },
+    recipe: { type: 'string', value: 'FILE', description: 'run this recipe (JSON, as --print-recipe writes it); flags given beside it override its fields' },
+    'print-recipe': { type: 'boolean', description: 'print the run as a recipe (JSON) and exit without training' },
+    model: { type: 'string', value: 'NAME', description: 'the zoo model to train (required unless --recipe names one)', choices: MODEL_NAMES },
+    epochs: { type: 'string', value: 'N', description: 'epochs to train, 1 to 10000', default: 5 },
+    batch: { type: 'string', value: 'B', description: 'batch size', default: 64 },
+    optimizer: { type: 'string', value: 'NAME', description: "the optimizer, with torch.optim's defaults", choices: OPTIMIZER_NAMES, default: 'adam' },
+    lr: { type: 'string', value: 'X', description: 'learning rate', default: '0.001 (sgd: 0.01)' },
+    momentum: { type: 'string', value: 'M', description: 'momentum (sgd and rmsprop only)', default: '0.9 for sgd, 0 for rmsprop' },
+    'weight-decay': { type: 'string', value: 'W', description: 'weight decay (L2 penalty; decoupled for adamw)', default: 0 },
+    schedule: { type: 'string', value: 'NAME', description: "learning-rate schedule (PyTorch's schedulers)", choices: SCHEDULES, default: 'none' },
+    augment: {
+      type: 'string',
+      value: 'LIST',
+      description: 'training augmentations, comma-separated (resize makes images 32x32)',
+      choices: AUGMENTATIONS,
+      default: 'none',
+    },
+    val: { type: 'string', value: 'FRACTION', description: 'share of the training images held out for validation, 0 to 0.9', default: 0.1 },
+    subset: { type: 'string', value: 'N', description: 'train on N images of the 60000 (10 to 60000)', default: 'all' },
+    seed: { type: 'string', value: 'S', description: 'seed of the initialization, the split and the shuffling', default: 0 },
+    patience: {
+      type: 'string',
+      value: 'P',
+      description: 'stop after P epochs without a lower val_loss, restoring the best weights',
+      default: 'no early stopping',
+    },
+    'label-smoothing': { type: 'string', value: 'X', description: 'label smoothing of the cross-entropy, 0 to 0.99', default: 0 },
+    normalize: {
+      type: 'string',
+      value: 'HOW',
+      description: 'input scaling: [0, 1], or standardized by the training mean and std',
+      choices: ['unit', 'standard'],
+      default: 'unit',
+    },
+    ema: {
+      type: 'string',
+      value: 'DECAY',
+      description: 'keep a moving average of the weights (validated on, and the model saved ends with it)',
+      default: 'none',
+    },
+    tta: TTA_OPTION,
+    'no-fused-step': { type: 'boolean', description: "train MLPs through tfjs's tape instead of the fused step (the same gradients), for comparisons" },
+    'checkpoint-dir': {
+      type: 'string',
+      value: 'DIR',
+      description: 'write a checkpoint there after each epoch',
+      default: 'OUT/checkpoint with --out, else none',
+    },
+    resume: { type: 'boolean', description: 'continue the run checkpointed in --checkpoint-dir (or --out); refused if its recipe differs' },
+    out: { type: 'string', value: 'DIR', description: 'save the trained model there (for eval, predict, export)', default: 'not saved' },
+    backend: BACKEND_OPTION,
+    ...DATA_OPTIONS,
+    ...MODEL_OPTIONS,
   },
   async run({ values, io, json }) {
     const base = str(values, 'recipe') === undefined ? undefined : readRecipeFile(str(values, 'recipe') as string);
@@ -102,7 +124,8 @@ export const trainCommand: Command = {
     const backend = await backendFromFlags(values);
     const started = performance.now();
     const monitor = new OverfittingMonitor();
-    if (!json) io.stderr(`backend ${backend.name} (${backend.reason}); ${name}, ${recipe.fit.epochs} epochs, recipe ${recipeHash(recipe).slice(0, 12)}`);
+    if (!json)
+      io.stderr(`backend ${backend.name} (${backend.reason}); ${name}, ${count(recipe.fit.epochs, 'epoch')}, recipe ${recipeHash(recipe).slice(0, 12)}`);
     const run = await runRecipe(recipe, {
       dataDir: str(values, 'dir'),
       verify: values['no-verify'] !== true,

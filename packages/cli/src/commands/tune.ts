@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudy, getParamImportances, runWorkers, type Study, TrialState } from '@fmnist/tuner';
 import type { Command } from '../command';
+import { BACKEND_OPTION } from '../backend-flags';
+import { count } from '../count';
+import { DATA_OPTIONS } from '../data-flags';
 import { choice, int, str } from '../options';
 import { trainProgress } from '../progress';
 import { createPruner, createSampler, objective, setTrialCallbacks, testBestTrial, type TuneConfig } from '../tune-objective';
@@ -33,25 +36,33 @@ export function studySummary(study: Study) {
 export const tuneCommand: Command = {
   path: ['tune'],
   summary: 'Tune the stage-4 dynamic MLP with TPE and pruning, optionally in parallel worker processes',
-  usage:
-    'fmnist tune --model dynamic-mlp --trials N [--jobs 2] [--storage journal:PATH] [--study NAME] [--sampler tpe|random|qmc] [--pruner median|sh|hyperband|none] [--pruner-startup N] [--pruner-warmup E] [--max-epochs E] [--subset N] [--seed S] [--backend B] [--dir DATA] [--no-verify] [--no-test] [--json]',
   options: {
-    model: { type: 'string' },
-    trials: { type: 'string' },
-    jobs: { type: 'string' },
-    storage: { type: 'string' },
-    study: { type: 'string' },
-    sampler: { type: 'string' },
-    pruner: { type: 'string' },
-    'pruner-startup': { type: 'string' },
-    'pruner-warmup': { type: 'string' },
-    'max-epochs': { type: 'string' },
-    subset: { type: 'string' },
-    seed: { type: 'string' },
-    backend: { type: 'string' },
-    dir: { type: 'string' },
-    'no-verify': { type: 'boolean' },
-    'no-test': { type: 'boolean' },
+    model: { type: 'string', value: 'NAME', description: 'the model to tune', choices: ['dynamic-mlp'], default: 'dynamic-mlp' },
+    trials: { type: 'string', value: 'N', description: 'run trials until the study has N', default: 20 },
+    jobs: { type: 'string', value: 'N', description: 'worker processes running trials in parallel, 1 to 64', default: 1 },
+    storage: {
+      type: 'string',
+      value: 'URL',
+      description: 'where the study lives: journal:PATH (a file; resumed if it exists) or postgresql://...',
+      default: 'in memory (a temporary journal with --jobs > 1)',
+    },
+    study: { type: 'string', value: 'NAME', description: 'the study name in the storage (loaded if it exists)', default: 'fmnist-stage4' },
+    sampler: { type: 'string', value: 'NAME', description: 'how trials choose their parameters', choices: ['tpe', 'random', 'qmc'], default: 'tpe' },
+    pruner: {
+      type: 'string',
+      value: 'NAME',
+      description: 'how unpromising trials stop early',
+      choices: ['median', 'sh', 'hyperband', 'none'],
+      default: 'median',
+    },
+    'pruner-startup': { type: 'string', value: 'N', description: 'trials that complete before the pruner prunes', default: 5 },
+    'pruner-warmup': { type: 'string', value: 'E', description: 'epochs of a trial before the pruner looks at it', default: 1 },
+    'max-epochs': { type: 'string', value: 'E', description: 'epochs per trial at most', default: 10 },
+    subset: { type: 'string', value: 'N', description: 'training images per trial, 100 to 60000', default: 'all' },
+    seed: { type: 'string', value: 'S', description: 'seed of the trials', default: 0 },
+    backend: { ...BACKEND_OPTION, default: 'auto' },
+    ...DATA_OPTIONS,
+    'no-test': { type: 'boolean', description: 'skip retraining the best trial to measure its test accuracy' },
   },
   async run({ values, io, json }) {
     const model = str(values, 'model', 'dynamic-mlp');
@@ -88,7 +99,7 @@ export const tuneCommand: Command = {
     const already = study.trials.filter((t) => t.state !== TrialState.WAITING).length;
     if (!json)
       io.stderr(
-        `study ${studyName}: ${already} trials so far, running up to ${nTrials} with ${jobs} job(s), sampler ${config.sampler}, pruner ${config.pruner}`,
+        `study ${studyName}: ${count(already, 'trial')} so far, running up to ${nTrials} with ${count(jobs, 'job')}, sampler ${config.sampler}, pruner ${config.pruner}`,
       );
     const started = performance.now();
     if (jobs === 1) {

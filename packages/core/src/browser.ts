@@ -26,3 +26,4 @@ export {
 } from './kernel-names';
 export { deriveSeed, Rng } from './rng';
 export { shownValue } from './shown-value';
+export { TrialPruned } from './trial-pruned';

@@ -33,8 +33,8 @@ export { type JournalBackend, MemoryJournalBackend } from './storage/journal-bac
 export { JournalOperation } from './storage/journal-replay';
 export { InMemoryStorage, JournalStorage } from './storage/journal-storage';
 export type { Storage, StudySummary, TrialTemplate } from './storage/storage';
-export { type Objective, type OptimizeOptions, Study } from './study';
+export { type CatchErrors, type Objective, type OptimizeOptions, Study } from './study';
 export { Trial } from './trial';
 export { TrialPruned } from './trial-pruned';
-export { type Direction, StudyDirection, TrialState } from './trial-state';
+export { type Direction, StudyDirection, TrialState, trialStateFromOptuna, trialStateToOptuna } from './trial-state';
 export { TunerError } from './tuner-error';

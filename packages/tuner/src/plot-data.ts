@@ -31,7 +31,7 @@ export function plotData(trials: FrozenTrial[], direction: Direction): PlotData 
       .filter((t) => Object.keys(t.intermediateValues).length > 0)
       .map((t) => ({
         number: t.number,
-        state: TrialState[t.state],
+        state: t.state,
         steps: Object.entries(t.intermediateValues)
           .map(([s, v]) => [Number(s), v] as [number, number])
           .sort((a, b) => a[0] - b[0]),

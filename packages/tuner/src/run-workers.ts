@@ -6,8 +6,10 @@ import { TunerError } from './tuner-error';
 
 export interface RunWorkersOptions {
   /**
-   * Module (path or URL) exporting `objective(trial)`, and optionally `createSampler(workerIndex)` and
-   * `createPruner()`. Each worker process imports it.
+   * Module (path or URL) exporting `objective(trial)`, and optionally `createSampler(workerIndex)`,
+   * `createPruner()` and `catchErrors` (optimize's `catch`: error classes or a predicate). Each
+   * worker process imports it. An error of the objective that `catchErrors` does not take stops its
+   * worker (the trial is FAIL), and `runWorkers` rejects with a `TrialWorkerError` naming it.
    */
   module: string;
   studyName: string;

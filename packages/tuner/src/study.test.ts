@@ -9,7 +9,9 @@ import { GridSampler } from './samplers/grid-sampler';
 import { QMCSampler } from './samplers/qmc-sampler';
 import { InMemoryStorage } from './storage/journal-storage';
 import { TrialPruned } from './trial-pruned';
-import { TrialState } from './trial-state';
+import { TrialState, trialStateFromOptuna, trialStateToOptuna } from './trial-state';
+import type { Trial } from './trial';
+import type { OptimizeOptions } from './study';
 import { NopPruner } from './pruners/pruner';
 
 const quiet = () => {};
@@ -58,7 +60,7 @@ describe('Study', () => {
     expect(Object.keys(study.bestParams).sort()).toEqual(['c', 'n', 'q', 'x']);
   });
 
-  it('fails a trial (not the study) on NaN or an exception, and records pruned trials', async () => {
+  it('fails a trial (not the study) on NaN or a caught exception, and records pruned trials', async () => {
     const lines: string[] = [];
     const study = await createStudy({ direction: 'maximize', pruner: new NopPruner(), logger: (l) => lines.push(l) });
     let i = 0;
@@ -74,12 +76,109 @@ describe('Study', () => {
         }
         return 1;
       },
-      { nTrials: 4 },
+      { nTrials: 4, catch: [Error] },
     );
     expect(study.trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.FAIL, TrialState.PRUNED, TrialState.COMPLETE]);
     expect(study.trials[2].value).toBe(0.25);
-    expect(lines[1]).toMatch(/\[trial 2\/4\] Trial 1 failed because of the following error: boom/);
+    expect(lines[1]).toMatch(/^\[trial 2\/4\] Trial 1 failed with parameters: \{"x":[0-9.e-]+\} because of the following error: Error: boom\.$/);
     expect(lines[3]).toMatch(/Trial 3 finished with value: 1 .*Best is trial 3 with value: 1/);
+  });
+
+  it("propagates the objective's error as Optuna does (no catch): the trial is recorded FAIL, then optimize rejects and the study stops", async () => {
+    const lines: string[] = [];
+    const study = await createStudy({ logger: (l) => lines.push(l) });
+    const typo = (trial: Trial): number => {
+      trial.suggestFloat('lr', 1e-4, 1e-1, { log: true });
+      // What `return lerning_rate * 2` does at run time.
+      throw new ReferenceError('lerning_rate is not defined');
+    };
+    await expect(study.optimize(typo, { nTrials: 5 })).rejects.toThrow(new ReferenceError('lerning_rate is not defined'));
+    await study.refresh();
+    expect(study.trials.map((t) => t.state)).toEqual([TrialState.FAIL]);
+    expect(study.trials[0].params).toHaveProperty('lr');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Trial 0 failed with parameters: .* because of the following error: ReferenceError: lerning_rate is not defined\./);
+  });
+
+  it('catch: [TypeError] records the TypeError as FAIL and goes on; an error of another class still stops the study', async () => {
+    const study = await createStudy({ logger: quiet });
+    let n = 0;
+    const objective = (trial: Trial): number => {
+      const x = trial.suggestFloat('x', 0, 1);
+      n++;
+      if (n === 1) throw new TypeError('flaky');
+      if (n === 4) throw new RangeError('bad range');
+      return x;
+    };
+    await study.optimize(objective, { nTrials: 3, catch: [TypeError] });
+    expect(study.trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE]);
+    await expect(study.optimize(objective, { nTrials: 3, catch: [TypeError] })).rejects.toThrow(RangeError);
+    expect(study.trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL]);
+  });
+
+  it('catch as a predicate decides per error, thrown values that are not Errors included', async () => {
+    const study = await createStudy({ logger: quiet });
+    let n = 0;
+    await study.optimize(
+      () => {
+        n++;
+        if (n === 1) throw 'a string';
+        return n;
+      },
+      { nTrials: 2, catch: (error) => typeof error === 'string' },
+    );
+    expect(study.trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.COMPLETE]);
+    const options: OptimizeOptions = JSON.parse('{"nTrials":1,"catch":"all"}');
+    await expect(study.optimize(() => 1, options)).rejects.toThrow(/catch: expected a list of error classes or a function \(error\) => boolean, got "all"/);
+  });
+
+  it('with nJobs, an uncaught error lets the running trials finish, starts no new one, then rejects', async () => {
+    const study = await createStudy({ logger: quiet });
+    let started = 0;
+    const run = study.optimize(
+      async () => {
+        const i = started++;
+        if (i === 0) {
+          await new Promise((r) => setTimeout(r, 5));
+          throw new Error('first trial broke');
+        }
+        await new Promise((r) => setTimeout(r, 40));
+        return i;
+      },
+      { nTrials: 20, nJobs: 2 },
+    );
+    await expect(run).rejects.toThrow('first trial broke');
+    await study.refresh();
+    expect(started).toBe(2);
+    expect(study.trials.map((t) => t.state)).toEqual([TrialState.FAIL, TrialState.COMPLETE]);
+  });
+
+  it('runs nJobs trials at once in one process, each created once (in-memory journal)', async () => {
+    const study = await createStudy({ storage: new InMemoryStorage(), logger: quiet });
+    let running = 0;
+    let most = 0;
+    await study.optimize(
+      async (t) => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        return t.suggestFloat('x', 0, 1);
+      },
+      { nTrials: 12, nJobs: 4 },
+    );
+    expect(most).toBe(4);
+    expect(study.trials.map((t) => t.number)).toEqual([...Array(12).keys()]);
+    expect(study.trials.every((t) => t.state === TrialState.COMPLETE)).toBe(true);
+  });
+
+  it("counts this call's trials in the progress line, not the study's (a reloaded study does not read [trial 7/2])", async () => {
+    const storage = new InMemoryStorage();
+    const first = await createStudy({ studyName: 'again', storage, logger: quiet });
+    await first.optimize((t) => t.suggestFloat('x', 0, 1), { nTrials: 6 });
+    const lines: string[] = [];
+    const again = await createStudy({ studyName: 'again', storage, loadIfExists: true, logger: (l) => lines.push(l) });
+    await again.optimize((t) => t.suggestFloat('x', 0, 1), { nTrials: 2 });
+    expect(lines.map((l) => l.slice(0, l.indexOf(' finished')))).toEqual(['[trial 1/2] Trial 6', '[trial 2/2] Trial 7']);
   });
 
   it('runs enqueued trials first with their fixed parameters', async () => {
@@ -159,7 +258,7 @@ describe('non-finite objective values (as Optuna takes them)', () => {
     const results = [Number.POSITIVE_INFINITY, Number.NaN, Number.NEGATIVE_INFINITY, 1];
     let n = 0;
     await study.optimize(() => results[n++], { nTrials: results.length });
-    expect(study.trials.map((t) => TrialState[t.state])).toEqual(['COMPLETE', 'FAIL', 'COMPLETE', 'COMPLETE']);
+    expect(study.trials.map((t) => t.state)).toEqual(['COMPLETE', 'FAIL', 'COMPLETE', 'COMPLETE']);
     expect(study.bestValue).toBe(Number.NEGATIVE_INFINITY);
     expect(
       study
@@ -185,5 +284,26 @@ describe('importance and plot data', () => {
     expect(data.history).toHaveLength(80);
     expect(data.history.at(-1)?.best).toBe(study.bestValue);
     expect(data.parallelCoordinates.params).toEqual(['big', 'c', 'small']);
+  });
+});
+
+describe('TrialState', () => {
+  it('reads as its name wherever users see it: String(), template strings, JSON, the CSV', async () => {
+    const study = await createStudy({ logger: quiet });
+    await study.optimize(() => Number.NaN, { nTrials: 1 });
+    const [trial] = study.trials;
+    expect(String(trial.state)).toBe('FAIL');
+    expect(`${trial.state}`).toBe('FAIL');
+    expect(JSON.parse(JSON.stringify(trial)).state).toBe('FAIL');
+    expect((JSON.parse(JSON.stringify(study.toJSON())) as { trials: { state: string }[] }).trials[0].state).toBe('FAIL');
+    expect(study.toCSV().split('\n')[1].split(',')[1]).toBe('FAIL');
+    expect(Object.values(TrialState)).toEqual(['RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING']);
+  });
+
+  it("maps to Optuna's numbers and back, and names a bad one", () => {
+    expect(Object.values(TrialState).map(trialStateToOptuna)).toEqual([0, 1, 2, 3, 4]);
+    expect([0, 1, 2, 3, 4].map(trialStateFromOptuna)).toEqual(['RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING']);
+    expect(() => trialStateFromOptuna(7)).toThrow(/state: expected Optuna's TrialState number 0 to 4, got 7/);
+    expect(() => trialStateFromOptuna('FAIL')).toThrow(/got "FAIL"/);
   });
 });

@@ -19,17 +19,38 @@ export interface OptimizeOptions {
   nJobs?: number;
   /** Stop once the study holds this many trials in total, counted atomically in the storage (shared by all workers). */
   maxTrials?: number;
-  /** Which errors fail the trial but not the study: 'all' (default) or a list of error classes. */
-  catch?: 'all' | (new (...args: never[]) => Error)[];
+  /**
+   * Errors of the objective that fail the trial but not the study (Optuna's `catch`): a list of
+   * error classes (`[TypeError]`; `[Error]` for every Error), or a function that decides for each
+   * thrown value. Any other error is recorded as the trial's FAIL, logged, and then rethrown: the
+   * study stops and `optimize` rejects with it. Default: none, as in Optuna, so a bug in the
+   * objective stops the study at its first trial instead of failing every trial. A `TrialPruned`
+   * is never an error (the trial is PRUNED), and neither is a NaN result (the trial FAILs, the study goes on).
+   */
+  catch?: CatchErrors;
   /** Called after each finished trial. */
   callbacks?: ((study: Study, trial: FrozenTrial) => void | Promise<void>)[];
+}
+
+/** Which objective errors `optimize` records and goes on after: error classes, or a predicate. */
+export type CatchErrors = readonly (abstract new (...args: never[]) => unknown)[] | ((error: unknown) => boolean);
+
+function catchPredicate(value: CatchErrors | undefined): (error: unknown) => boolean {
+  if (value === undefined) return () => false;
+  if (typeof value === 'function') return value;
+  if (Array.isArray(value) && value.every((c) => typeof c === 'function')) return (error) => value.some((cls) => error instanceof cls);
+  throw new TunerError(`catch: expected a list of error classes or a function (error) => boolean, got ${JSON.stringify(value)}`);
+}
+
+/** An error as Optuna's log shows it (`repr(err)`): its class and message. */
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function fmt(v: number | null): string {
   return v === null ? 'None' : Number.isInteger(v) ? String(v) : v.toPrecision(6);
 }
 
-/** A study (optuna.Study): ask/tell, optimize, best trial, trials, enqueued trials. */
 /** Optuna logs progress to stderr; browsers have a console instead. */
 const defaultLogger = (line: string): void => {
   const stderr = (globalThis as { process?: { stderr?: { write(text: string): unknown } } }).process?.stderr;
@@ -37,6 +58,7 @@ const defaultLogger = (line: string): void => {
   else console.info(line);
 };
 
+/** A study (optuna.Study): ask/tell, optimize, best trial, trials, enqueued trials. */
 export class Study {
   /** Trials as last read from storage. */
   private cache: FrozenTrial[] = [];
@@ -129,10 +151,10 @@ export class Study {
       const last = lastIntermediate(trial.frozen);
       if (state === TrialState.PRUNED && last && this.directions.length === 1 && !Number.isNaN(last[1])) values = [last[1]];
     } else {
-      const list = Array.isArray(result) ? result : result === undefined ? [] : [result];
+      const list: unknown[] = Array.isArray(result) ? result : result === undefined ? [] : [result];
       const ok = list.length === this.directions.length && list.every((v) => typeof v === 'number' && !Number.isNaN(v));
       state = ok ? TrialState.COMPLETE : TrialState.FAIL;
-      values = ok ? list : null;
+      values = ok ? (list as number[]) : null;
     }
     await this.storage.setTrialStateValues(trial.trialId, state, values);
     const finished = await this.storage.getTrial(trial.trialId);
@@ -141,8 +163,12 @@ export class Study {
     return finished;
   }
 
-  private logTrial(t: FrozenTrial, nTrials: number | undefined, error?: Error): void {
-    const head = `[trial ${t.number + 1}${nTrials ? `/${nTrials}` : ''}]`;
+  /**
+   * One line per finished trial, as Optuna logs them, after a counter: `[trial k/n]` where k counts
+   * this `optimize` call's finished trials and n is its `nTrials` (as Optuna's progress bar counts),
+   * or the study-wide `[trial number+1/maxTrials]` when only `maxTrials` bounds it.
+   */
+  private logTrial(t: FrozenTrial, counter: string, error: { value: unknown } | undefined): void {
     const params = JSON.stringify(t.params);
     let best = '';
     try {
@@ -151,25 +177,33 @@ export class Study {
     } catch {
       // no completed trial yet
     }
-    if (t.state === TrialState.COMPLETE) this.logger(`${head} Trial ${t.number} finished with value: ${fmt(t.value)} and parameters: ${params}.${best}`);
+    if (t.state === TrialState.COMPLETE) this.logger(`${counter} Trial ${t.number} finished with value: ${fmt(t.value)} and parameters: ${params}.${best}`);
     else if (t.state === TrialState.PRUNED)
-      this.logger(`${head} Trial ${t.number} pruned at step ${lastIntermediate(t)?.[0] ?? 0} (value ${fmt(t.value)}), parameters: ${params}.${best}`);
-    else
-      this.logger(
-        `${head} Trial ${t.number} failed${error ? ` because of the following error: ${error.message}` : ' (the objective returned NaN or no value)'}. Parameters: ${params}.${best}`,
-      );
+      this.logger(`${counter} Trial ${t.number} pruned at step ${lastIntermediate(t)?.[0] ?? 0} (value ${fmt(t.value)}), parameters: ${params}.${best}`);
+    else {
+      const why = error ? describeError(error.value) : 'the objective returned NaN or no value';
+      this.logger(`${counter} Trial ${t.number} failed with parameters: ${params} because of the following error: ${why}.${best}`);
+    }
   }
 
-  /** Runs the objective on new trials (study.optimize). A throwing or NaN objective fails its trial, not the study. */
+  /**
+   * Runs the objective on new trials (study.optimize). A NaN result fails its trial; a thrown
+   * `TrialPruned` prunes it; any other error fails the trial and, unless `catch` takes it, stops the
+   * study: the trials already running finish, no new one starts, and `optimize` rejects with the error.
+   */
   async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
     const { nTrials, timeout, nJobs = 1, maxTrials } = options;
     if (nTrials !== undefined && (!Number.isInteger(nTrials) || nTrials < 0)) throw new TunerError(`nTrials: expected a non-negative integer, got ${nTrials}`);
     if (!Number.isInteger(nJobs) || nJobs < 1) throw new TunerError(`nJobs: expected a positive integer, got ${nJobs}`);
+    const catches = catchPredicate(options.catch);
     const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeout * 1000;
     let started = 0;
+    let finished = 0;
+    // The first error that stops the study (the objective's, a storage's or a callback's).
+    let stopping: { error: unknown } | undefined;
     this.stopRequested = false;
     const worker = async () => {
-      while (!this.stopRequested && (nTrials === undefined || started < nTrials) && Date.now() < deadline) {
+      while (!this.stopRequested && !stopping && (nTrials === undefined || started < nTrials) && Date.now() < deadline) {
         started++;
         const trial = await this.ask({ maxTrials });
         if (!trial) {
@@ -177,24 +211,38 @@ export class Study {
           break;
         }
         let result: number | number[] | TrialState | undefined;
-        let error: Error | undefined;
+        let error: { value: unknown } | undefined;
         try {
           result = await objective(trial);
         } catch (e) {
-          if (e instanceof TrialPruned) result = TrialState.PRUNED;
+          if (TrialPruned.isInstance(e)) result = TrialState.PRUNED;
           else {
-            error = e as Error;
+            error = { value: e };
             result = TrialState.FAIL;
           }
         }
-        const finished = await this.tell(trial, result);
-        this.logTrial(finished, nTrials ?? maxTrials, error);
-        for (const cb of options.callbacks ?? []) await cb(this, finished);
-        const catchable = options.catch === undefined || options.catch === 'all' || options.catch.some((cls) => error instanceof cls);
-        if (error && !catchable) throw error;
+        const done = await this.tell(trial, result);
+        finished++;
+        const counter =
+          nTrials !== undefined
+            ? `[trial ${finished}/${nTrials}]`
+            : maxTrials !== undefined
+              ? `[trial ${done.number + 1}/${maxTrials}]`
+              : `[trial ${finished}]`;
+        this.logTrial(done, counter, error);
+        // As Optuna: the error is raised before the callbacks see the trial.
+        if (error && !catches(error.value)) throw error.value;
+        for (const cb of options.callbacks ?? []) await cb(this, done);
       }
     };
-    await Promise.all(Array.from({ length: nJobs }, worker));
+    await Promise.all(
+      Array.from({ length: nJobs }, () =>
+        worker().catch((error: unknown) => {
+          stopping ??= { error };
+        }),
+      ),
+    );
+    if (stopping) throw stopping.error;
   }
 
   /** Stops optimize() after the running trials (study.stop). */
@@ -209,7 +257,7 @@ export class Study {
     return this.cache.map((t) => {
       const row: Record<string, unknown> = {
         number: t.number,
-        state: TrialState[t.state],
+        state: t.state,
         value: this.directions.length === 1 ? t.value : undefined,
         ...(this.directions.length > 1 ? Object.fromEntries((t.values ?? []).map((v, i) => [`values_${i}`, v])) : {}),
         datetime_start: t.datetimeStart,

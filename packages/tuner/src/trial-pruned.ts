@@ -1,7 +1,3 @@
-/** Thrown by an objective to say the trial was pruned (optuna.TrialPruned). */
-export class TrialPruned extends Error {
-  override readonly name = 'TrialPruned';
-  constructor(message = 'trial pruned') {
-    super(message);
-  }
-}
+// One class for every package: defined in @fmnist/core, so the trainer's TrialPruningCallback throws
+// the very class the tuner recognises (optuna.TrialPruned).
+export { TrialPruned } from '@fmnist/core';

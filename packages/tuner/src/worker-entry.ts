@@ -2,12 +2,14 @@
 import { loadStudy } from './create-study';
 import type { Pruner } from './pruners/pruner';
 import type { Sampler } from './samplers/sampler';
-import type { Objective } from './study';
+import type { CatchErrors, Objective } from './study';
 
 interface WorkerModule {
   objective: Objective;
   createSampler?: (worker: number) => Sampler;
   createPruner?: () => Pruner;
+  /** optimize's `catch` (`catch` itself cannot be an export's name). */
+  catchErrors?: CatchErrors;
 }
 
 const config = JSON.parse(process.env.FMNIST_TUNER_WORKER ?? '{}') as { module: string; studyName: string; storage: string; nTrials: number; worker: number };
@@ -22,4 +24,12 @@ const study = await loadStudy({
   sampler: mod.createSampler?.(config.worker),
   pruner: mod.createPruner?.(),
 });
-await study.optimize(mod.objective, { maxTrials: config.nTrials });
+try {
+  await study.optimize(mod.objective, { maxTrials: config.nTrials, catch: mod.catchErrors });
+} catch (error) {
+  // The objective's error stops this worker, as it stops optimize: its stack, then the error on the
+  // last line, which runWorkers quotes in its TrialWorkerError.
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(`worker stopped by ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+  process.exit(1);
+}

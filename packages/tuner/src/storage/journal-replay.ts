@@ -1,6 +1,6 @@
 import { distributionFromJson, distributionToJson, toExternal } from '../distributions';
 import type { FrozenTrial } from '../frozen-trial';
-import { isFinished, type StudyDirection, TrialState } from '../trial-state';
+import { isFinished, type StudyDirection, TrialState, trialStateFromOptuna } from '../trial-state';
 import { TunerError } from '../tuner-error';
 import type { StudySummary } from './storage';
 
@@ -103,7 +103,7 @@ export class JournalReplay {
           const trial: FrozenTrial = {
             trialId: id,
             number: list.length,
-            state: (log.state as TrialState | undefined) ?? TrialState.RUNNING,
+            state: log.state === undefined ? TrialState.RUNNING : trialStateFromOptuna(log.state),
             value: (log.value as number | null | undefined) ?? null,
             values: (log.values as number[] | null | undefined) ?? null,
             params,
@@ -141,7 +141,7 @@ export class JournalReplay {
         case JournalOperation.SET_TRIAL_STATE_VALUES: {
           const t = this.updatable(log.trial_id as number, log);
           if (!t) break;
-          const state = log.state as TrialState;
+          const state = trialStateFromOptuna(log.state);
           if (state === TrialState.RUNNING && t.state === TrialState.RUNNING) break; // someone claimed it first
           if (state === TrialState.RUNNING) {
             t.datetimeStart = log.datetime_start as string;

@@ -1,6 +1,6 @@
 import { distributionToJson, type Distribution } from '../distributions';
 import type { FrozenTrial } from '../frozen-trial';
-import { type StudyDirection, TrialState } from '../trial-state';
+import { type StudyDirection, TrialState, trialStateToOptuna } from '../trial-state';
 import { TunerError } from '../tuner-error';
 import { type JournalBackend, MemoryJournalBackend } from './journal-backend';
 import { JournalOperation, type JournalLog, JournalReplay } from './journal-replay';
@@ -36,16 +36,16 @@ export class JournalStorage implements Storage {
 
   /** Appends logs (inside the lock) and replays; errors caused by our own logs are thrown. */
   private async write(op: JournalOperation, fields: Record<string, unknown>): Promise<void> {
-    await this.backend.exclusive(() => {
+    // Replayed within the lock, so a concurrent write of this process (nJobs) cannot take this one's error.
+    const err = await this.backend.exclusive(() => {
       this.backend.appendLogs([{ op_code: op, worker_id: this.workerId, ...fields } as JournalLog]);
-    });
-    this.replay.lastError = undefined;
-    this.sync();
-    const err = this.replay.lastError;
-    if (err) {
       this.replay.lastError = undefined;
-      throw err;
-    }
+      this.sync();
+      const error = this.replay.lastError;
+      this.replay.lastError = undefined;
+      return error;
+    });
+    if (err) throw err;
   }
 
   async createStudy(name: string, directions: StudyDirection[]): Promise<number> {
@@ -81,7 +81,7 @@ export class JournalStorage implements Storage {
     const log: Record<string, unknown> = { study_id: studyId, datetime_start: pythonNow() };
     if (template) {
       const state = template.state ?? TrialState.RUNNING;
-      log.state = state;
+      log.state = trialStateToOptuna(state);
       if (template.values && template.values.length > 1) {
         log.value = null;
         log.values = template.values;
@@ -102,19 +102,20 @@ export class JournalStorage implements Storage {
       this.sync();
       if (options.maxTrials !== undefined) {
         const count = this.replay.trialsOf(studyId).filter((t) => t.state !== TrialState.WAITING).length;
-        if (count >= options.maxTrials) return false;
+        if (count >= options.maxTrials) return undefined;
       }
       this.backend.appendLogs([{ op_code: JournalOperation.CREATE_TRIAL, worker_id: this.workerId, ...log } as JournalLog]);
-      return true;
+      // Replayed within the lock: another trial of this process (nJobs) created between the append
+      // and the replay would otherwise take this one's place as the last trial we own.
+      this.replay.lastError = undefined;
+      this.replay.lastOwnedTrial = undefined;
+      this.sync();
+      return { id: this.replay.lastOwnedTrial, error: this.replay.lastError };
     });
     if (!created) return undefined;
-    this.replay.lastError = undefined;
-    this.replay.lastOwnedTrial = undefined;
-    this.sync();
-    if (this.replay.lastError) throw this.replay.lastError;
-    const id = this.replay.lastOwnedTrial;
-    if (id === undefined) throw new TunerError(`study ${studyId}: trial was not created`);
-    return clone(this.replay.trials.get(id) as FrozenTrial);
+    if (created.error) throw created.error;
+    if (created.id === undefined) throw new TunerError(`study ${studyId}: trial was not created`);
+    return clone(this.replay.trials.get(created.id) as FrozenTrial);
   }
 
   async claimWaitingTrial(studyId: number): Promise<FrozenTrial | undefined> {
@@ -127,7 +128,7 @@ export class JournalStorage implements Storage {
           op_code: JournalOperation.SET_TRIAL_STATE_VALUES,
           worker_id: this.workerId,
           trial_id: waiting.trialId,
-          state: TrialState.RUNNING,
+          state: trialStateToOptuna(TrialState.RUNNING),
           values: null,
           datetime_start: pythonNow(),
         } as JournalLog,
@@ -149,7 +150,7 @@ export class JournalStorage implements Storage {
   }
 
   async setTrialStateValues(trialId: number, state: TrialState, values: number[] | null = null): Promise<boolean> {
-    const log: Record<string, unknown> = { trial_id: trialId, state, values };
+    const log: Record<string, unknown> = { trial_id: trialId, state: trialStateToOptuna(state), values };
     if (state === TrialState.RUNNING) log.datetime_start = pythonNow();
     else if (state !== TrialState.WAITING) log.datetime_complete = pythonNow();
     await this.write(JournalOperation.SET_TRIAL_STATE_VALUES, log);

@@ -77,7 +77,7 @@ describe.runIf((available || process.env.CI) && !process.env.FMNIST_NODE_LEG)('P
     await study.enqueueTrial({});
     await storage.createTrial(study.studyId, { state: TrialState.COMPLETE, value: Number.POSITIVE_INFINITY, intermediateValues: { 0: Number.NaN } });
     const again = await loadStudy({ studyName: name, storage });
-    expect(again.trials.slice(0, 3).map((t) => TrialState[t.state])).toEqual(['COMPLETE', 'FAIL', 'COMPLETE']);
+    expect(again.trials.slice(0, 3).map((t) => t.state)).toEqual(['COMPLETE', 'FAIL', 'COMPLETE']);
     expect(again.trials.slice(0, 3).map((t) => t.value)).toEqual([Number.POSITIVE_INFINITY, null, Number.NEGATIVE_INFINITY]);
     for (const t of again.trials.slice(0, 3)) expect(t.intermediateValues).toEqual({ 0: Number.NaN, 1: Number.POSITIVE_INFINITY, 2: Number.NEGATIVE_INFINITY });
     expect(again.trials[4].value).toBe(Number.POSITIVE_INFINITY);

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Pool, PoolClient } from 'pg';
 import { type Distribution, distributionFromJson, distributionToJson, toExternal } from '../distributions';
 import type { FrozenTrial } from '../frozen-trial';
-import { isFinished, type StudyDirection, TrialState } from '../trial-state';
+import { isFinished, type StudyDirection, TrialState, trialStateFromOptuna, trialStateToOptuna } from '../trial-state';
 import { TunerError } from '../tuner-error';
 import { pythonNow } from './journal-storage';
 import type { Storage, StudySummary, TrialTemplate } from './storage';
@@ -84,7 +84,7 @@ function toFrozen(r: TrialRow): FrozenTrial {
   return {
     trialId: r.trial_id,
     number: r.number,
-    state: r.state as TrialState,
+    state: trialStateFromOptuna(r.state),
     values,
     value: values && values.length === 1 ? values[0] : null,
     params: Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, toExternal(distributions[k], v)])),
@@ -206,7 +206,7 @@ export class PostgresStorage implements Storage {
     const failed = await this.pool.query(
       `UPDATE fmnist_trials SET state = $2, datetime_complete = $4 WHERE study_id = $1 AND state = $3
        AND heartbeat < now() - make_interval(secs => coalesce(grace_period, $5)) RETURNING *`,
-      [studyId, TrialState.FAIL, TrialState.RUNNING, pythonNow(), this.gracePeriod],
+      [studyId, trialStateToOptuna(TrialState.FAIL), trialStateToOptuna(TrialState.RUNNING), pythonNow(), this.gracePeriod],
     );
     const trials = (failed.rows as TrialRow[]).map(toFrozen);
     for (const t of trials) {
@@ -223,7 +223,10 @@ export class PostgresStorage implements Storage {
     return this.tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(4242, $1)', [studyId]);
       if (options.maxTrials !== undefined) {
-        const n = await c.query('SELECT count(*)::int AS n FROM fmnist_trials WHERE study_id = $1 AND state <> $2', [studyId, TrialState.WAITING]);
+        const n = await c.query('SELECT count(*)::int AS n FROM fmnist_trials WHERE study_id = $1 AND state <> $2', [
+          studyId,
+          trialStateToOptuna(TrialState.WAITING),
+        ]);
         if (n.rows[0].n >= options.maxTrials) return undefined;
       }
       const next = await c.query('SELECT coalesce(max(number) + 1, 0)::int AS n FROM fmnist_trials WHERE study_id = $1', [studyId]);
@@ -235,7 +238,7 @@ export class PostgresStorage implements Storage {
         [
           studyId,
           next.rows[0].n,
-          state,
+          trialStateToOptuna(state),
           encodeValues(vals),
           JSON.stringify(template?.params ?? {}),
           JSON.stringify(Object.fromEntries(Object.entries(template?.distributions ?? {}).map(([k, d]) => [k, distributionToJson(d)]))),
@@ -257,21 +260,21 @@ export class PostgresStorage implements Storage {
       `UPDATE fmnist_trials SET state = $2, datetime_start = $4, heartbeat = now(), grace_period = $5 WHERE trial_id = (
          SELECT trial_id FROM fmnist_trials WHERE study_id = $1 AND state = $3 ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED
        ) RETURNING *`,
-      [studyId, TrialState.RUNNING, TrialState.WAITING, pythonNow(), this.gracePeriod],
+      [studyId, trialStateToOptuna(TrialState.RUNNING), trialStateToOptuna(TrialState.WAITING), pythonNow(), this.gracePeriod],
     );
     return r.rows[0] ? toFrozen(r.rows[0] as TrialRow) : undefined;
   }
 
   /** Runs `sql` on a trial that is not finished yet, or says why not. */
   private async updateRunning(trialId: number, sql: string, args: unknown[]): Promise<void> {
-    const r = await this.pool.query(`UPDATE fmnist_trials SET ${sql} WHERE trial_id = $1 AND state IN (${TrialState.RUNNING}, ${TrialState.WAITING})`, [
-      trialId,
-      ...args,
-    ]);
+    const r = await this.pool.query(
+      `UPDATE fmnist_trials SET ${sql} WHERE trial_id = $1 AND state IN (${trialStateToOptuna(TrialState.RUNNING)}, ${trialStateToOptuna(TrialState.WAITING)})`,
+      [trialId, ...args],
+    );
     if (r.rowCount === 0) {
       const t = await this.pool.query('SELECT number, state FROM fmnist_trials WHERE trial_id = $1', [trialId]);
       if (!t.rows[0]) throw new TunerError(`trial ${trialId} not found`);
-      throw new TunerError(`trial #${t.rows[0].number} has already finished (${TrialState[t.rows[0].state]}) and can not be updated`);
+      throw new TunerError(`trial #${t.rows[0].number} has already finished (${trialStateFromOptuna(t.rows[0].state)}) and can not be updated`);
     }
   }
 
@@ -285,7 +288,7 @@ export class PostgresStorage implements Storage {
   async setTrialStateValues(trialId: number, state: TrialState, values: number[] | null = null): Promise<boolean> {
     this.stopHeartbeat(trialId);
     await this.updateRunning(trialId, 'state = $2, vals = coalesce($3, vals), datetime_complete = $4', [
-      state,
+      trialStateToOptuna(state),
       encodeValues(values),
       isFinished(state) ? pythonNow() : null,
     ]);

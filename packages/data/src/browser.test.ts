@@ -10,7 +10,7 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
   it('bundles for the browser without Node built-ins', async () => {
     const bundle = await bundleForBrowser(new URL('./browser.ts', import.meta.url).pathname);
     expect(bundle.nodeGlobals).toEqual([]);
-    expect(bundle.inputs.some((p) => /\/gzip\.ts|png|read-idx-file|data-location/.test(p))).toBe(false);
+    expect(bundle.inputs.some((p) => /\/gzip\.ts|png|jpeg|decode-image|read-idx-file|data-location/.test(p))).toBe(false);
     expect(bundle.inputs.some((p) => p.endsWith('parse-idx-async.ts'))).toBe(true);
   });
 
@@ -23,6 +23,7 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
       [
         'SYSTEM_DATA_DIR',
         'candidateDirs',
+        'decodeImage',
         'decodePng',
         'defaultCacheDir',
         'downloadFile',
@@ -41,7 +42,6 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
         'readSplit',
         'renderImageGrid',
         'sha256Hex',
-        'toGreyscale',
         'verifySha256',
         'writeFileAtomic',
         'writeIdxFile',

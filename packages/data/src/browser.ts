@@ -29,12 +29,14 @@ export {
 } from './fashion-mnist';
 export { createImageBatch, type ImageBatch } from './image-batch';
 export { classHistogram, type ImageDataset, imageSize, selectIndices } from './image-dataset';
+export { type ImageFormat, imageFormat, otherImageFormat } from './image-format';
 export { isGzip } from './is-gzip';
 export { IDX_TYPES, type IdxArray, type IdxDtype, type IdxTypedArray } from './idx-types';
 export { idxArraysToDataset } from './idx-arrays-to-dataset';
 export { type FetchFashionMnistProgress, type LoadFashionMnistFromUrlOptions, loadFashionMnistFromUrl } from './load-fashion-mnist-from-url';
 export { DEFAULT_MAX_BYTES, decodeIdx, type IdxHeader, type ParseIdxOptions, parseIdxHeader } from './decode-idx';
 export { type IdxInput, type ParseIdxAsyncOptions, parseIdxAsync } from './parse-idx-async';
+export type { RawImage } from './raw-image';
 export { deriveSeed, Rng } from './rng';
 export { indicesByClass, stratifiedIndices, stratifiedSubset } from './stratified-subset';
 export { type TrainValSplitOptions, trainValSplit } from './train-val-split';

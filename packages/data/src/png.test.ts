@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderImageGrid } from './image-grid';
-import { decodePng, encodePng, toGreyscale } from './png';
+import { decodePng, encodePng } from './png';
 import { syntheticDataset } from './test-utils/synthetic-fashion';
 
 describe('PNG', () => {
@@ -14,11 +14,6 @@ describe('PNG', () => {
 
   it('rejects non-PNG input with the file name', () => {
     expect(() => decodePng(new Uint8Array(20), 'x.png')).toThrow(/x\.png: not a PNG file/);
-  });
-
-  it('converts to greyscale with area resizing', () => {
-    const rgb = { width: 4, height: 4, channels: 3 as const, data: new Uint8Array(48).fill(200) };
-    expect(Array.from(toGreyscale(rgb, [2, 2]))).toEqual([200, 200, 200, 200]);
   });
 
   it('renders a captioned grid', () => {

@@ -18,7 +18,7 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
   });
 
   it('shares the zoo with the Node entry and swaps only the model IO', () => {
-    const swapped = ['loadModel', 'saveModel'];
+    const swapped = ['loadModel', 'predict', 'saveModel'];
     for (const [name, value] of Object.entries(browser)) if (!swapped.includes(name)) expect(node[name], name).toBe(value);
     // Node only: the file handler, and ONNX export (onnx-proto is loaded with Node's require).
     expect(

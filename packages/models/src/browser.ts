@@ -10,7 +10,8 @@ export { createModel, getModelEntry, listModels, MODEL_NAMES, type ModelEntry, t
 export { type InputLoaderOptions, inputLoader, loaderInput } from './input-loader';
 export { inputBatch, modelInput } from './model-input';
 export { getModelMetadata, type ModelInput, type ModelMetadata, setModelMetadata } from './model-metadata';
-export { type PredictOptions, type Predictions, predict } from './predict';
+export type { Invert } from './image-pixels';
+export { type ClassProbability, type PredictInput, type PredictOptions, type Predictions, predict } from './predict';
 export { type BrowserModelSource, loadModel, saveModel } from './load-model-browser';
 export { SeededDropout, seededDropout } from './seeded-dropout';
 export { SimpleNN, type SimpleNNGradients, type SimpleNNOptions } from './simple-nn';

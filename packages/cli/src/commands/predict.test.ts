@@ -40,5 +40,22 @@ describe('fmnist predict: the model’s input convention', () => {
     const unit = await predict(model, pixels, { input: { layout: 'flat', height: 28, width: 28, channels: 1, normalize: 'unit' } });
     expect(Array.from(unit.probabilities[0])).not.toEqual(byClass);
     model.dispose();
+
+    // A photo-like RGB image of another size on a light background: the CLI gives what the library's predict gives for the file.
+    const photo = join(tmp('predict-photo'), 'photo.png');
+    const rgb = Uint8Array.from({ length: 45 * 60 * 3 }, (_, k) => {
+      const [y, x] = [Math.floor(k / 180), Math.floor((k % 180) / 3)];
+      return x > 15 && x < 45 && y > 8 && y < 38 ? 40 + ((x * 5 + y * 3 + (k % 3) * 20) % 90) : 235;
+    });
+    writeFileSync(photo, encodePng({ width: 60, height: 45, channels: 3, data: rgb }));
+    const p = await cli('predict', '--model-dir', out, photo, '--top', '10', '--backend', 'cpu', '--json');
+    expect(p.code, p.err.join(' | ')).toBe(0);
+    const fromCli = JSON.parse(p.out.at(-1) ?? '{}') as { inverted: boolean; predictions: { top: { index: number; probability: number }[] }[] };
+    const { model: again } = await loadModel(out);
+    const fromLibrary = await predict(again, photo, { topK: 10 });
+    expect(fromCli.inverted).toBe(true);
+    expect(fromLibrary.inverted).toEqual([true]);
+    expect(fromCli.predictions[0].top).toEqual(fromLibrary.top[0].map((t) => ({ class: t.className, index: t.index, probability: t.probability })));
+    again.dispose();
   }, 60_000);
 });

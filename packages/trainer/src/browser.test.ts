@@ -31,6 +31,7 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('browser entry', () => {
         'ModelCheckpoint',
         'ProgressBar',
         'TensorBoard',
+        'flattenHParams',
         'hasCheckpoint',
         'readCheckpoint',
         'writeCheckpoint',

@@ -4,7 +4,7 @@ export { BackupAndRestore, type BackupAndRestoreOptions } from './callbacks/back
 export { CSVLogger, JSONLLogger } from './callbacks/csv-logger';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './callbacks/model-checkpoint';
 export { ProgressBar, type ProgressBarOptions } from './callbacks/progress-bar';
-export { TensorBoard, type TensorBoardOptions } from './callbacks/tensorboard';
+export { flattenHParams, TensorBoard, type TensorBoardOptions } from './callbacks/tensorboard';
 export type { HParamValue } from './callbacks/tensorboard-summary';
 export { hasCheckpoint, type LoadedCheckpoint, readCheckpoint, type TrainingState, writeCheckpoint } from './checkpoint';
 export { type FitOptions, fit, type History } from './fit';

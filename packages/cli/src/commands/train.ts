@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getModelEntry, MODEL_NAMES, saveModel } from '@fmnist/models';
 import {
+  flattenHParams,
   hasCheckpoint,
   OPTIMIZER_NAMES,
   OverfittingMonitor,
@@ -11,6 +12,7 @@ import {
   recipeNormalization,
   recipeTransforms,
   runRecipe,
+  TensorBoard,
   type TrainRecipe,
   TrainerError,
 } from '@fmnist/trainer';
@@ -103,6 +105,12 @@ export const trainCommand: Command = {
     },
     resume: { type: 'boolean', description: 'continue the run checkpointed in --checkpoint-dir (or --out); refused if its recipe differs' },
     out: { type: 'string', value: 'DIR', description: 'save the trained model there (for eval, predict, export)', default: 'not saved' },
+    tensorboard: {
+      type: 'string',
+      value: 'DIR',
+      description: 'write TensorBoard logs there (train/ and validation/ curves, the recipe as hparams): tensorboard --logdir DIR',
+      default: 'none',
+    },
     backend: BACKEND_OPTION,
     ...DATA_OPTIONS,
     ...MODEL_OPTIONS,
@@ -126,10 +134,11 @@ export const trainCommand: Command = {
     const monitor = new OverfittingMonitor();
     if (!json)
       io.stderr(`backend ${backend.name} (${backend.reason}); ${name}, ${count(recipe.fit.epochs, 'epoch')}, recipe ${recipeHash(recipe).slice(0, 12)}`);
+    const tensorboard = str(values, 'tensorboard');
     const run = await runRecipe(recipe, {
       dataDir: str(values, 'dir'),
       verify: values['no-verify'] !== true,
-      callbacks: [monitor, trainProgress(io)],
+      callbacks: [monitor, trainProgress(io), ...(tensorboard ? [new TensorBoard({ logDir: tensorboard, hparams: flattenHParams(recipe) })] : [])],
       checkpointDir,
       resume: values.resume === true,
       interruptCheckpointDir: interruptDir,

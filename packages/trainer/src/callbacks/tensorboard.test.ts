@@ -1,52 +1,23 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PYTHON } from '../../../core/src/test-utils/python';
 import { DataLoader } from '@fmnist/data';
 import { mlp } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fit } from '../fit';
 import { StepLR } from '../schedulers/step-lr';
+import { readTensorBoard as readBack, type TensorBoardRun as Run, tensorboardReaderFound, tensorboardSkipNote } from '../test-utils/tensorboard-reader';
 import { toyDataset, useCpu } from '../test-utils/toy-data';
 import { Callback, type Logs } from './callback';
 import { ModelCheckpoint } from './model-checkpoint';
-import { TensorBoard, type TensorBoardOptions } from './tensorboard';
+import { flattenHParams, TensorBoard, type TensorBoardOptions } from './tensorboard';
 import { crc32c, frameRecord, maskedCrc32c, readRecords } from './tensorboard-record';
 
 beforeAll(useCpu);
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `${name}-`));
-const READER = fileURLToPath(new URL('../test-utils/tensorboard-read.py', import.meta.url));
-
-/**
- * Where Python's `tensorboard` is: `FMNIST_PYTHONPATH`, else the private folder that
- * `scripts/bootstrap.sh` installs it into (`FMNIST_PIP_EXTRA=tensorboard`, as `npm test` asks).
- */
-const PYTHONPATH = process.env.FMNIST_PYTHONPATH ?? fileURLToPath(new URL('../../../../.fmnist-cache/python', import.meta.url));
-const env = { ...process.env, PYTHONPATH };
-function hasTensorBoard(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import tensorboard.backend.event_processing.event_accumulator'], { stdio: 'ignore', env });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const READER_FOUND = hasTensorBoard();
-
-interface Run {
-  scalars: Record<string, [number, number][]>;
-  histograms: Record<string, { step: number; min: number; max: number; num: number; sum: number; buckets: number }[]>;
-  hparams: Record<string, Record<string, unknown>>;
-  tensors: string[];
-}
-/** What TensorBoard's readers read from `logDir`, per run ('.', 'train', 'validation'). */
-function readBack(logDir: string): Record<string, Run> {
-  return JSON.parse(execFileSync(PYTHON, [READER, logDir], { encoding: 'utf8', env })) as Record<string, Run>;
-}
+const READER_FOUND = tensorboardReaderFound();
 
 /** Records the batch logs with the optimizer step they end. */
 class BatchRecorder extends Callback {
@@ -116,6 +87,25 @@ describe('TFRecord framing', () => {
   });
 });
 
+describe('flattenHParams', () => {
+  it('names nested fields with dots, writes arrays as JSON, leaves out undefined and null', () => {
+    expect(
+      flattenHParams({
+        model: { name: 'cnn', options: {} },
+        fit: { epochs: 3, optimizer: { name: 'adam', lr: 0.001 }, ema: undefined },
+        data: { augment: [{ name: 'RandomHorizontalFlip', p: 0.5 }], x: null, flag: false },
+      }),
+    ).toEqual({
+      'model.name': 'cnn',
+      'fit.epochs': 3,
+      'fit.optimizer.name': 'adam',
+      'fit.optimizer.lr': 0.001,
+      'data.augment': '[{"name":"RandomHorizontalFlip","p":0.5}]',
+      'data.flag': false,
+    });
+  });
+});
+
 describe('TensorBoard options', () => {
   it('refuses bad input with one clear error naming the field', () => {
     expect(() => new TensorBoard({ logDir: '' })).toThrow(/logDir: expected a directory path/);
@@ -126,7 +116,7 @@ describe('TensorBoard options', () => {
 });
 
 describe.runIf(READER_FOUND || process.env.CI)(
-  `TensorBoard: Python tensorboard's EventAccumulator reads back what we logged${READER_FOUND ? '' : ` (skipped: no tensorboard for ${PYTHON} in ${PYTHONPATH}; FMNIST_PIP_EXTRA=tensorboard bash scripts/bootstrap.sh installs it)`}`,
+  `TensorBoard: Python tensorboard's EventAccumulator reads back what we logged${tensorboardSkipNote(READER_FOUND)}`,
   () => {
     it('epoch scalars of both runs, the learning rate, per-batch scalars, histograms and hparams', async () => {
       const logDir = tmp('tb');

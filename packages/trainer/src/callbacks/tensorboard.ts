@@ -36,6 +36,23 @@ export interface TensorBoardOptions {
   hparams?: Record<string, HParamValue>;
 }
 
+/**
+ * A run's configuration (a `TrainRecipe`, any JSON-like object) as hyperparameters for the HParams
+ * tab: nested fields as dotted names (`fit.optimizer.lr`), arrays and other objects as their JSON,
+ * `undefined` and `null` left out.
+ */
+export function flattenHParams(config: object, prefix = ''): Record<string, HParamValue> {
+  const out: Record<string, HParamValue> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const name = `${prefix}${key}`;
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') out[name] = value;
+    else if (typeof value === 'object' && !Array.isArray(value)) Object.assign(out, flattenHParams(value, `${name}.`));
+    else out[name] = JSON.stringify(value);
+  }
+  return out;
+}
+
 /** Keras' names: our `lr` is its `learning_rate`. */
 const metricName = (key: string): string => (key === 'lr' ? 'learning_rate' : key);
 

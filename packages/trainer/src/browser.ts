@@ -3,9 +3,11 @@
 export { Callback, type Logs, resolveMode, type TrainerControl } from './callbacks/callback';
 export { CallbackList, type CallbackSnapshot } from './callbacks/callback-list';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
+export { type CustomMetrics, MODEL_METRICS, type MetricName, type ModelMetric, RUN_METRICS, type RunMetric } from './callbacks/metric-name';
 export { ExponentialMovingAverage, type ExponentialMovingAverageOptions } from './callbacks/exponential-moving-average';
 export { OverfittingMonitor, type OverfittingReport } from './callbacks/overfitting-monitor';
 export { TerminateOnNaN } from './callbacks/terminate-on-nan';
+export { type PrunableTrial, TrialPruningCallback, type TrialPruningCallbackOptions } from './callbacks/trial-pruning-callback';
 export { type ClassMetrics, type EvaluateOptions, type Evaluation, evaluate, type TtaView } from './evaluate';
 export { fit } from './fit-browser';
 export type { FitHyperparameters, FitOptions, FitRuntimeOptions, History } from './fit-core';

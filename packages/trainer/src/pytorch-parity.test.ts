@@ -254,6 +254,13 @@ const scheduleCases: ScheduleCase[] = [
   },
 ];
 
+// FeedMetric's metric, registered as a user registers theirs, so that a monitor may name it.
+declare module './callbacks/metric-name' {
+  interface CustomMetrics {
+    metric: number;
+  }
+}
+
 /** Puts the next value of a given sequence in the epoch's logs as `metric` (list it before the scheduler). */
 class FeedMetric extends Callback {
   constructor(private readonly sequence: number[]) {

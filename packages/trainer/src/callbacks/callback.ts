@@ -1,8 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer } from '../optimizers/optimizer';
+import type { CustomMetrics, MetricName } from './metric-name';
 import type { Trainable } from '../trainable';
 
-/** Values logged per batch or epoch: loss, accuracy, val_loss, val_accuracy, lr, ... */
+/**
+ * Values logged per batch or epoch, by name: see {@link MetricName} for those `fit` and our
+ * callbacks log per epoch (batch logs have `loss`, `accuracy`, `lr`, `size`, `imagesPerSecond`).
+ * Your callbacks may add their own (register them in {@link CustomMetrics} to monitor them).
+ */
 export type Logs = Record<string, number>;
 
 /** What a callback can see and change while training runs. */

@@ -2,10 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { restoreWeights } from '../trainable';
 import { TrainerError } from '../trainer-error';
 import { Callback, jsonNumber, type Logs, resolveMode, stateNumber } from './callback';
+import type { MetricName } from './metric-name';
 
 export interface EarlyStoppingOptions {
-  /** Default 'val_loss'. */
-  monitor?: string;
+  /** The metric watched: one `fit` logs, or one of yours registered in `CustomMetrics`. Default 'val_loss'. */
+  monitor?: MetricName;
   /** Smallest change that counts as an improvement. Default 0. */
   minDelta?: number;
   /** Epochs without improvement before stopping. Default 0. */
@@ -24,7 +25,7 @@ export interface EarlyStoppingOptions {
  * ExponentialMovingAverage's average when validation ran on it).
  */
 export class EarlyStopping extends Callback {
-  readonly monitor: string;
+  readonly monitor: MetricName;
   readonly minDelta: number;
   readonly patience: number;
   readonly mode: 'min' | 'max';

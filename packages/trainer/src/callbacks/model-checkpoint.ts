@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { saveModel } from '@fmnist/models';
 import { TrainerError } from '../trainer-error';
 import { Callback, jsonNumber, type Logs, resolveMode, stateNumber } from './callback';
+import type { MetricName } from './metric-name';
 
 export interface ModelCheckpointOptions {
   /** Directory for `checkpoint.json` (resume state) and `best/` or `last/` (the model). */
   dir: string;
-  /** Default 'val_loss'. */
-  monitor?: string;
+  /** The metric watched: one `fit` logs, or one of yours registered in `CustomMetrics`. Default 'val_loss'. */
+  monitor?: MetricName;
   /** Only save when the monitored value improves. Default false. */
   saveBestOnly?: boolean;
   /** Save every N epochs. Default 1. */
@@ -25,7 +26,7 @@ export class ModelCheckpoint extends Callback {
   /** Watches only: not part of the run's fingerprint. */
   readonly observesOnly = true;
   readonly dir: string;
-  readonly monitor: string;
+  readonly monitor: MetricName;
   readonly saveBestOnly: boolean;
   readonly every: number;
   readonly mode: 'min' | 'max';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODEL_METRICS } from '../callbacks/metric-name';
 import { TrainerError } from '../trainer-error';
 
 // One training run as plain data: the schema is written once, the TypeScript type is derived from it.
@@ -8,6 +9,10 @@ const rate = z.number().min(0).lt(1);
 const range = z.tuple([z.number(), z.number()]);
 const degrees = z.union([z.number().min(0), range]);
 const interpolation = z.enum(['nearest', 'bilinear']);
+/** What a recipe's early stopping or plateau schedule watches: a metric `fit` logs of the model. */
+const monitor = z
+  .enum(MODEL_METRICS, { error: (issue) => `expected one of ${MODEL_METRICS.join(', ')}, got ${JSON.stringify(issue.input)}` })
+  .default('val_loss');
 
 /** Each zoo model with its options (those the zoo's factories take; the seed is the run's). */
 const ModelSpec = z.discriminatedUnion('name', [
@@ -163,7 +168,7 @@ const ScheduleSpec = z.discriminatedUnion('name', [
   }),
   z.strictObject({
     name: z.literal('ReduceLROnPlateau'),
-    monitor: z.string().default('val_loss'),
+    monitor,
     factor: z.number().gt(0).lt(1).default(0.1),
     patience: z.number().int().min(0).default(10),
     minLr: z.number().min(0).default(0),
@@ -213,7 +218,7 @@ export const TrainRecipeSchema = z
       ema: z.strictObject({ decay: z.number().gt(0).lt(1) }).optional(),
       earlyStopping: z
         .strictObject({
-          monitor: z.string().default('val_loss'),
+          monitor,
           patience: z.number().int().min(0),
           minDelta: z.number().min(0).default(0),
           restoreBestWeights: z.boolean().default(true),
@@ -234,15 +239,13 @@ export const TrainRecipeSchema = z
   .superRefine((recipe, ctx) => {
     // What one field cannot check alone: refused at parse time, naming the path, not after an epoch.
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const metrics = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
     const monitored: [PropertyKey[], string | undefined][] = [
       [['fit', 'earlyStopping', 'monitor'], recipe.fit.earlyStopping?.monitor],
       [['fit', 'schedule', 'monitor'], recipe.fit.schedule?.name === 'ReduceLROnPlateau' ? recipe.fit.schedule.monitor : undefined],
     ];
     for (const [path, monitor] of monitored) {
       if (monitor === undefined) continue;
-      if (!metrics.includes(monitor)) issue(path, `expected one of ${metrics.join(', ')}, got ${JSON.stringify(monitor)}`);
-      else if (monitor.startsWith('val_') && recipe.data.validation === 0) issue(path, `${monitor} needs a validation split (data.validation > 0)`);
+      if (monitor.startsWith('val_') && recipe.data.validation === 0) issue(path, `${monitor} needs a validation split (data.validation > 0)`);
     }
     const o = recipe.fit.optimizer;
     if (o.name === 'sgd' && o.nesterov && (o.momentum <= 0 || o.dampening !== 0))

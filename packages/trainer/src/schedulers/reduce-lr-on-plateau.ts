@@ -1,9 +1,10 @@
 import { Callback, jsonNumber, type Logs, resolveMode, stateNumber } from '../callbacks/callback';
 import { TrainerError } from '../trainer-error';
+import type { MetricName } from '../callbacks/metric-name';
 
 export interface ReduceLROnPlateauOptions {
-  /** Default 'val_loss'. */
-  monitor?: string;
+  /** The metric watched: one `fit` logs, or one of yours registered in `CustomMetrics`. Default 'val_loss'. */
+  monitor?: MetricName;
   /** New lr = lr * factor. Default 0.1. */
   factor?: number;
   /** Bad epochs tolerated; the rate drops on the next one (PyTorch). Default 10. */
@@ -24,7 +25,7 @@ export interface ReduceLROnPlateauOptions {
 
 /** torch.optim.lr_scheduler.ReduceLROnPlateau, with its exact semantics, as a callback. */
 export class ReduceLROnPlateau extends Callback {
-  readonly monitor: string;
+  readonly monitor: MetricName;
   readonly factor: number;
   readonly patience: number;
   readonly mode: 'min' | 'max';

@@ -26,10 +26,11 @@ for pkg in ${FMNIST_APT_EXTRA:-}; do
   dpkg -s "$pkg" >/dev/null 2>&1 || apt_install "$pkg"
 done
 
-# Python readers that Debian does not package (FMNIST_PIP_EXTRA, e.g. 'tensorboard': the TensorBoard
-# callback's test reads our event files with its EventAccumulator), installed with pip into
-# .fmnist-cache/python (ignored by git), which the tests put on PYTHONPATH; the system stays untouched.
-PIP_TARGET=.fmnist-cache/python
+# Python readers that Debian does not package (FMNIST_PIP_EXTRA, e.g. 'tensorboard plotly': the
+# TensorBoard callback's test reads our event files with TensorBoard's EventAccumulator, the tuner's
+# opens our journal with optuna.visualization), installed with pip into .fmnist-cache/python (ignored
+# by git; FMNIST_PYTHONPATH elsewhere), which those tests put on PYTHONPATH; the system stays untouched.
+PIP_TARGET="${FMNIST_PYTHONPATH:-.fmnist-cache/python}"
 PIP_PYTHON="${FMNIST_PYTHON:-/usr/bin/python3}"
 for pkg in ${FMNIST_PIP_EXTRA:-}; do
   PYTHONPATH="$PIP_TARGET" "$PIP_PYTHON" -c "import $pkg" >/dev/null 2>&1 && continue

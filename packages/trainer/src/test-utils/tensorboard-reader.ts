@@ -1,31 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { PYTHON } from '../../../core/src/test-utils/python';
+import { PIP_PYTHON_ENV, PYTHON, pipPythonHas, pipSkipNote } from '../../../core/src/test-utils/python';
 
 const READER = fileURLToPath(new URL('./tensorboard-read.py', import.meta.url));
 
-/**
- * Where Python's `tensorboard` is: `FMNIST_PYTHONPATH`, else the private folder that
- * `scripts/bootstrap.sh` installs it into (`FMNIST_PIP_EXTRA=tensorboard`, as `npm test` asks).
- */
-export const TENSORBOARD_PYTHONPATH = process.env.FMNIST_PYTHONPATH ?? fileURLToPath(new URL('../../../../.fmnist-cache/python', import.meta.url));
-const env = { ...process.env, PYTHONPATH: TENSORBOARD_PYTHONPATH };
-
-/** Whether `PYTHON` imports TensorBoard's EventAccumulator from `TENSORBOARD_PYTHONPATH`. */
+/** Whether `PYTHON` imports TensorBoard's EventAccumulator (pip-installed by `scripts/bootstrap.sh`, `FMNIST_PIP_EXTRA=tensorboard`). */
 export function tensorboardReaderFound(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import tensorboard.backend.event_processing.event_accumulator'], { stdio: 'ignore', env });
-    return true;
-  } catch {
-    return false;
-  }
+  return pipPythonHas('tensorboard.backend.event_processing.event_accumulator');
 }
 
 /** Why a reader test is skipped, for its title ('' when the reader is there). */
 export function tensorboardSkipNote(found: boolean): string {
-  return found
-    ? ''
-    : ` (skipped: no tensorboard for ${PYTHON} in ${TENSORBOARD_PYTHONPATH}; FMNIST_PIP_EXTRA=tensorboard bash scripts/bootstrap.sh installs it)`;
+  return pipSkipNote(found, 'tensorboard');
 }
 
 /** One run as TensorBoard's readers see it. */
@@ -39,5 +25,5 @@ export interface TensorBoardRun {
 
 /** What TensorBoard's readers read from `logDir`, per run ('.', 'train', 'validation' when present). */
 export function readTensorBoard(logDir: string): Record<string, TensorBoardRun> {
-  return JSON.parse(execFileSync(PYTHON, [READER, logDir], { encoding: 'utf8', env })) as Record<string, TensorBoardRun>;
+  return JSON.parse(execFileSync(PYTHON, [READER, logDir], { encoding: 'utf8', env: PIP_PYTHON_ENV })) as Record<string, TensorBoardRun>;
 }

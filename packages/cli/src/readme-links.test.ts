@@ -21,8 +21,16 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function fileReferences(markdown: string): { links: string[]; paths: string[] } {
   const links: string[] = [];
   const paths = new Set<string>();
+  const linkText = new WeakSet<Token>(); // a link's own words name its target, checked as a link
   marked.walkTokens(marked.lexer(markdown), (token: Token) => {
-    if (token.type === 'link' || token.type === 'image') links.push(token.href);
+    if (linkText.has(token)) {
+      for (const child of ('tokens' in token && token.tokens) || []) linkText.add(child);
+      return;
+    }
+    if (token.type === 'link' || token.type === 'image') {
+      links.push(token.href);
+      for (const child of token.tokens ?? []) linkText.add(child);
+    }
     if (token.type === 'html') for (const m of token.raw.matchAll(/\b(?:href|src)\s*=\s*["']([^"']+)["']/g)) links.push(m[1]);
     if ((token.type === 'codespan' || (token.type === 'text' && !('tokens' in token && token.tokens))) && 'text' in token) {
       for (const word of token.text.split(/[\s`'"(),;:]+/)) {
@@ -59,8 +67,11 @@ function repositoryUrl(pkg: { repository?: string | { url?: string } }): string 
 describe('fileReferences / missingReferences', () => {
   it('finds inline, reference and HTML links, and paths in code spans and prose, not in code blocks', () => {
     const md =
-      '[a](src/x.ts) ![i](img.png) [r][ref] `[c](code.md)` <a href="bench/y.md">y</a> run `node bench/z.mjs --fast`, see examples/web.\n\n[ref]: docs/z.md\n\n```sh\nnode scripts/q.py\n```\n';
-    expect(fileReferences(md)).toEqual({ links: ['src/x.ts', 'img.png', 'docs/z.md', 'bench/y.md'], paths: ['bench/z.mjs', 'examples/web'] });
+      '[a](src/x.ts) ![i](img.png) [r][ref] `[c](code.md)` <a href="bench/y.md">y</a> run `node bench/z.mjs --fast`, see examples/web, [docs/w.md](https://x.org/docs/w.md).\n\n[ref]: docs/z.md\n\n```sh\nnode scripts/q.py\n```\n';
+    expect(fileReferences(md)).toEqual({
+      links: ['src/x.ts', 'img.png', 'docs/z.md', 'bench/y.md', 'https://x.org/docs/w.md'],
+      paths: ['bench/z.mjs', 'examples/web'],
+    });
   });
   it('keeps absolute URLs, anchors and shipped files; flags links to the rest and paths the repository has', () => {
     const shipped = new Set(['README.md', 'LICENSE', 'dist/index.js', 'src/index.ts']);

@@ -375,11 +375,34 @@ describe('fmnist tune and study', () => {
     expect(existsSync(typo)).toBe(false);
   });
 
-  it('a run where no trial completed still prints its summary, and fails with exit 1', async () => {
-    const r = await cli('tune', '--trials', '1', '--max-epochs', '1', '--dir', tmp('nodata'), '--no-verify', '--backend', 'cpu', '--json');
-    expect(r.code).toBe(1);
-    expect(r.json()).toMatchObject({ trials: 1, bestTrial: null, testAccuracy: null });
-    expect(r.err.at(-1)).toMatch(/no trial completed/);
+  it("a trial's error stops the study as in Optuna: recorded as FAIL, then reported with its exit code; a study with no completed trial still prints its summary, exit 1", async () => {
+    const failing = `journal:${join(tmp('nodata-study'), 'study.log')}`;
+    const args = [
+      'tune',
+      '--trials',
+      '1',
+      '--max-epochs',
+      '1',
+      '--dir',
+      tmp('nodata'),
+      '--no-verify',
+      '--backend',
+      'cpu',
+      '--storage',
+      failing,
+      '--study',
+      'n',
+      '--json',
+    ];
+    const r = await cli(...args);
+    expect(r.code).toBe(2);
+    expect(r.err.at(-1)).toMatch(/^fmnist: Fashion-MNIST: the train files .* are not in/);
+    expect((await loadStudy({ studyName: 'n', storage: failing })).trials.map((t) => t.state)).toEqual(['FAIL']);
+    // The study holds its one trial already: nothing runs, and the summary says why there is no best trial.
+    const again = await cli(...args);
+    expect(again.code).toBe(1);
+    expect(again.json()).toMatchObject({ trials: 1, bestTrial: null, testAccuracy: null, states: { fail: 1 } });
+    expect(again.err.at(-1)).toMatch(/no trial completed/);
   }, 60_000);
 });
 

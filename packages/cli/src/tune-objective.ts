@@ -3,7 +3,17 @@
 import { initBackend } from '@fmnist/backend';
 import type { BackendChoice } from '@fmnist/core';
 import { type ImageDataset, loadFashionMnist } from '@fmnist/data';
-import { Callback, type Logs, type OptimizerName, ProgressBar, parseRecipe, recipeHash, runRecipe, type TrainRecipe } from '@fmnist/trainer';
+import {
+  type Callback,
+  type Logs,
+  type OptimizerName,
+  ProgressBar,
+  parseRecipe,
+  recipeHash,
+  runRecipe,
+  type TrainRecipe,
+  TrialPruningCallback,
+} from '@fmnist/trainer';
 import {
   type FrozenTrial,
   HyperbandPruner,
@@ -77,21 +87,6 @@ async function loadData(config: TuneConfig): Promise<Data> {
 /** What the search space asks of a trial: a live one, or the best one's fixed parameters to retrain. */
 export type SearchTrial = Pick<Trial, 'number' | 'suggestInt' | 'suggestFloat' | 'suggestCategorical' | 'report' | 'shouldPrune'>;
 
-/** Reports validation accuracy each epoch and stops the trial when the pruner says so. */
-class PruningCallback extends Callback {
-  pruned = false;
-  constructor(private readonly trial: SearchTrial) {
-    super();
-  }
-  onEpochEnd(epoch: number, logs: Logs): void {
-    this.trial.report(logs.val_accuracy, epoch);
-    if (this.trial.shouldPrune()) {
-      this.pruned = true;
-      this.trainer.stopTraining = true;
-    }
-  }
-}
-
 // Callbacks added to every trial's fit: the tune command's progress display in its own process;
 // in worker processes (FMNIST_TUNE_PROGRESS=plain), plain progress lines that it relays.
 let trialCallbacks: () => Callback[] =
@@ -126,14 +121,16 @@ export function trialRecipe(trial: SearchTrial, config: Pick<TuneConfig, 'seed' 
   });
 }
 
-/** A trial's recipe, trained; the caller disposes the model. The test set is evaluated only when asked (the retrain of the best). */
-async function trainTrial(trial: SearchTrial, evaluateTest = false) {
+/**
+ * A trial's recipe, trained; the caller disposes the model. The test set is evaluated only when
+ * asked (the retrain of the best). Validation accuracy goes to the trial every epoch; a pruned
+ * trial's run ends in `TrialPruned` (the trainer's TrialPruningCallback, listed last as it asks).
+ */
+async function trainTrial(trial: SearchTrial, pruning: TrialPruningCallback, evaluateTest = false) {
   const config = tuneConfig();
-  const pruning = new PruningCallback(trial);
   const recipe = trialRecipe(trial, config);
   if ('setUserAttr' in trial) (trial as Trial).setUserAttr('recipe_hash', recipeHash(recipe));
-  const run = await runRecipe(recipe, { data: dataFor(config), callbacks: [pruning, ...trialCallbacks()], evaluateTest });
-  return { ...run, pruned: pruning.pruned };
+  return runRecipe(recipe, { data: dataFor(config), callbacks: [...trialCallbacks(), pruning], evaluateTest });
 }
 
 /**
@@ -142,14 +139,22 @@ async function trainTrial(trial: SearchTrial, evaluateTest = false) {
  * (`testBestTrial`).
  */
 export async function objective(trial: Trial): Promise<number> {
-  const { model, history, pruned } = await trainTrial(trial);
-  model.dispose();
-  const last = history.epochs.at(-1);
-  trial.setUserAttr('epochs_run', history.epochs.length);
-  trial.setUserAttr('train_accuracy', last?.accuracy ?? null);
-  if (pruned) throw new TrialPruned();
-  trial.setUserAttr('seconds', history.seconds);
-  return last?.val_accuracy ?? 0;
+  const pruning = new TrialPruningCallback(trial, { monitor: 'val_accuracy' });
+  let epochs: readonly Logs[] = [];
+  try {
+    const { model, history } = await trainTrial(trial, pruning);
+    model.dispose();
+    epochs = history.epochs;
+    trial.setUserAttr('seconds', history.seconds);
+    return epochs.at(-1)?.val_accuracy ?? 0;
+  } catch (error) {
+    // A pruned trial's epochs count too (the summary's epochsRun).
+    if (TrialPruned.isInstance(error)) epochs = pruning.trainer.history;
+    throw error;
+  } finally {
+    trial.setUserAttr('epochs_run', epochs.length);
+    trial.setUserAttr('train_accuracy', epochs.at(-1)?.accuracy ?? null);
+  }
 }
 
 /** A trial that answers every suggestion with the given trial's value (Optuna's FixedTrial), never pruned. */
@@ -178,7 +183,8 @@ export async function testBestTrial(best: FrozenTrial): Promise<{ testAccuracy: 
       `trial ${best.number} was trained from recipe ${saved.slice(0, 12)}, these settings make ${now.slice(0, 12)}: rerun with the study's --subset, --seed and --max-epochs`,
     );
   }
-  const { model, history, test } = await trainTrial(fixedTrial(best), true);
+  const retrain = fixedTrial(best);
+  const { model, history, test } = await trainTrial(retrain, new TrialPruningCallback(retrain, { monitor: 'val_accuracy' }), true);
   model.dispose();
   return { testAccuracy: test?.accuracy ?? Number.NaN, valAccuracy: history.epochs.at(-1)?.val_accuracy ?? null };
 }

@@ -68,19 +68,26 @@ export async function runRecipe(input: TrainRecipeInput | TrainRecipe, hooks: Re
     ...(hooks.callbacks ?? []),
   ];
   const hyper = recipe.fit;
-  const history = await fit(model, recipeTrainingLoader(recipe, train), {
-    epochs: hyper.epochs,
-    seed: hyper.seed,
-    optimizer: recipeOptimizer(recipe),
-    validation: val && recipeEvaluationLoader(recipe, val),
-    labelSmoothing: hyper.labelSmoothing,
-    gradientClip: hyper.gradientClip,
-    callbacks,
-    recipe,
-    fusedStep: hooks.fusedStep,
-    resumeFrom: hooks.resume ? hooks.checkpointDir : undefined,
-    interruptCheckpointDir: hooks.interruptCheckpointDir,
-  });
+  let history: History;
+  try {
+    history = await fit(model, recipeTrainingLoader(recipe, train), {
+      epochs: hyper.epochs,
+      seed: hyper.seed,
+      optimizer: recipeOptimizer(recipe),
+      validation: val && recipeEvaluationLoader(recipe, val),
+      labelSmoothing: hyper.labelSmoothing,
+      gradientClip: hyper.gradientClip,
+      callbacks,
+      recipe,
+      fusedStep: hooks.fusedStep,
+      resumeFrom: hooks.resume ? hooks.checkpointDir : undefined,
+      interruptCheckpointDir: hooks.interruptCheckpointDir,
+    });
+  } catch (error) {
+    // The model is ours until we return it (a pruned trial's TrialPruningCallback throws here).
+    model.dispose();
+    throw error;
+  }
   const hash = recipeHash(recipe);
   if (history.stopReason === 'interrupted' || hooks.evaluateTest === false) {
     const empty: Evaluation = { loss: Number.NaN, accuracy: Number.NaN, topK: {}, confusionMatrix: [], perClass: [], count: 0, predictions: [], labels: [] };

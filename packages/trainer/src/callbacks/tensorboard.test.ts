@@ -7,7 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fit } from '../fit';
 import { StepLR } from '../schedulers/step-lr';
-import { readTensorBoard as readBack, type TensorBoardRun as Run, tensorboardReaderFound, tensorboardSkipNote } from '../test-utils/tensorboard-reader';
+import {
+  readHParamsSessions,
+  readTensorBoard as readBack,
+  type TensorBoardRun as Run,
+  tensorboardReaderFound,
+  tensorboardSkipNote,
+} from '../test-utils/tensorboard-reader';
 import { toyDataset, useCpu } from '../test-utils/toy-data';
 import { Callback, type Logs } from './callback';
 import { ModelCheckpoint } from './model-checkpoint';
@@ -119,7 +125,9 @@ describe.runIf(READER_FOUND || process.env.CI)(
   `TensorBoard: Python tensorboard's EventAccumulator reads back what we logged${tensorboardSkipNote(READER_FOUND)}`,
   () => {
     it('epoch scalars of both runs, the learning rate, per-batch scalars, histograms and hparams', async () => {
-      const logDir = tmp('tb');
+      // A directory of runs, as `tensorboard --logdir runs` shows several side by side in the HParams tab.
+      const runs = tmp('tb-runs');
+      const logDir = join(runs, 'run-a');
       const before = tf.memory().numTensors;
       const { history, batches, weights } = await run(logDir, {
         updateFreq: 'batch',
@@ -194,6 +202,17 @@ describe.runIf(READER_FOUND || process.env.CI)(
         'train/epoch_accuracy',
         'validation/epoch_loss',
         'validation/epoch_accuracy',
+      ]);
+      // The HParams tab's own backend lists the run with its hyperparameters and each metric's last value.
+      const groups = readHParamsSessions(runs);
+      expect(groups.map((g) => [g.name, g.hparams, g.sessions.map((x) => x.status)])).toEqual([
+        ['run-a', { lr: 0.2, optimizer: 'sgd', augment: false, zero: 0 }, ['STATUS_SUCCESS']],
+      ]);
+      expect(groups[0].metricValues?.map((m) => [`${m.name.group}/${m.name.tag}`, m.trainingStep, m.value])).toEqual([
+        ['train/epoch_loss', 2, Math.fround(history[2].loss)],
+        ['train/epoch_accuracy', 2, Math.fround(history[2].accuracy)],
+        ['validation/epoch_loss', 2, Math.fround(history[2].val_loss)],
+        ['validation/epoch_accuracy', 2, Math.fround(history[2].val_accuracy)],
       ]);
       // The reader behind TensorBoard's web app migrates the scalars to its tensor form.
       expect(read.train.tensors).toEqual(expect.arrayContaining(['epoch_loss', 'batch_loss']));

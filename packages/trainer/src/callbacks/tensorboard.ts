@@ -31,7 +31,9 @@ export interface TensorBoardOptions {
   histogramFreq?: number;
   /**
    * Hyperparameters for TensorBoard's HParams tab (what the hparams plugin's Keras callback
-   * writes, in `logDir` itself), with the `epoch_*` metrics of both runs. Default: none.
+   * writes, in `logDir` itself), with the `epoch_loss` and `epoch_accuracy` of both runs as its
+   * metrics. The tab compares runs: give each run its own `logDir` in one folder and open that
+   * folder (`tensorboard --logdir runs` for `runs/a`, `runs/b`). Default: none.
    */
   hparams?: Record<string, HParamValue>;
 }

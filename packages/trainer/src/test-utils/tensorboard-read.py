@@ -12,6 +12,25 @@ from tensorboard.backend.event_processing import event_accumulator, plugin_event
 from tensorboard.plugins.hparams import metadata as hparams_metadata
 from google.protobuf import json_format
 
+def hparams_sessions(parent):
+    """The session groups the HParams tab's backend lists for a log directory of runs (run/train, run/validation)."""
+    from tensorboard import context as tb_context
+    from tensorboard.backend.event_processing import data_provider, plugin_event_multiplexer
+    from tensorboard.plugins.hparams import api_pb2, backend_context, list_session_groups
+
+    multiplexer = plugin_event_multiplexer.EventMultiplexer()
+    multiplexer.AddRunsFromDirectory(parent)
+    multiplexer.Reload()
+    tb = type("TBContext", (), {"data_provider": data_provider.MultiplexerDataProvider(multiplexer, parent), "multiplexer": multiplexer, "logdir": parent})()
+    request = api_pb2.ListSessionGroupsRequest(start_index=0, slice_size=100, allowed_statuses=[0, 1, 2, 3])
+    groups = list_session_groups.Handler(tb_context.RequestContext(), backend_context.Context(tb), "", request).run()
+    return json_format.MessageToDict(groups)
+
+
+if sys.argv[1] == "--hparams-sessions":
+    print(json.dumps(hparams_sessions(sys.argv[2])))
+    sys.exit(0)
+
 log_dir = sys.argv[1]
 out = {}
 for run in [".", "train", "validation"]:

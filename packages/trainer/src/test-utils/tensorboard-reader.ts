@@ -27,3 +27,19 @@ export interface TensorBoardRun {
 export function readTensorBoard(logDir: string): Record<string, TensorBoardRun> {
   return JSON.parse(execFileSync(PYTHON, [READER, logDir], { encoding: 'utf8', env: PIP_PYTHON_ENV })) as Record<string, TensorBoardRun>;
 }
+
+/** A session group of the HParams tab: its hyperparameters and the last value of each metric. */
+export interface HParamsSessionGroup {
+  name: string;
+  hparams: Record<string, unknown>;
+  metricValues?: { name: { group: string; tag: string }; value: number; trainingStep?: number }[];
+  sessions: { name: string; status?: string }[];
+}
+
+/** What the HParams tab's backend (list_session_groups) lists for a directory of runs. */
+export function readHParamsSessions(parent: string): HParamsSessionGroup[] {
+  const out = JSON.parse(execFileSync(PYTHON, [READER, '--hparams-sessions', parent], { encoding: 'utf8', env: PIP_PYTHON_ENV })) as {
+    sessionGroups?: HParamsSessionGroup[];
+  };
+  return out.sessionGroups ?? [];
+}

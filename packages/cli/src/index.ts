@@ -1,5 +1,5 @@
 export { runCli } from './cli';
-export type { Command, Io } from './command';
+export type { ArgumentDef, Command, Io, OptionDef, OptionTable, Values } from './command';
 export { commands } from './commands';
 export { formatTable } from '@fmnist/core';
 export { UsageError } from './usage-error';

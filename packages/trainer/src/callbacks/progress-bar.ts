@@ -22,7 +22,15 @@ function fmt(logs: Logs, keys: string[]): string {
     .join(' · ');
 }
 
-/** A Keras-like progress bar with ETA, loss, accuracy and images/s; plain lines when not a TTY. */
+/** Metrics averaged over the epoch so far in the lines within an epoch (Keras' Progbar averages every metric it is not told is stateful). */
+const RUNNING_METRICS = ['loss', 'accuracy'] as const;
+
+/**
+ * A Keras-like progress bar with ETA, loss, accuracy and images/s; plain lines when not a TTY.
+ * Within an epoch it shows the running means of loss and accuracy over the epoch's batches so far,
+ * weighted by batch size, as Keras' Progbar does (so its last frame shows the epoch's values);
+ * the epoch line shows the epoch's logs.
+ */
 export class ProgressBar extends Callback {
   /** Watches only: not part of the run's fingerprint. */
   readonly observesOnly = true;
@@ -33,6 +41,9 @@ export class ProgressBar extends Callback {
   private epochStart = 0;
   private lastDraw = 0;
   private epoch = 0;
+  /** Size-weighted sums of the running metrics over the epoch so far, and the images they cover. */
+  private sums: Record<(typeof RUNNING_METRICS)[number], number> = { loss: 0, accuracy: 0 };
+  private seen = 0;
 
   constructor(options: ProgressBarOptions = {}) {
     super();
@@ -46,6 +57,21 @@ export class ProgressBar extends Callback {
     this.epoch = epoch;
     this.epochStart = performance.now();
     this.lastDraw = this.epochStart;
+    this.sums = { loss: 0, accuracy: 0 };
+    this.seen = 0;
+  }
+
+  /** The batch's values added to the epoch's running means; returns those means. */
+  private runningMeans(logs: Logs): Logs {
+    const size = logs.size ?? 1;
+    this.seen += size;
+    const means: Logs = {};
+    for (const key of RUNNING_METRICS) {
+      if (logs[key] === undefined) continue;
+      this.sums[key] += logs[key] * size;
+      means[key] = this.sums[key] / this.seen;
+    }
+    return means;
   }
 
   onBatchEnd(batch: number, logs: Logs): void {
@@ -54,7 +80,7 @@ export class ProgressBar extends Callback {
     const done = (batch + 1) / total;
     const elapsed = (now - this.epochStart) / 1000;
     const eta = (elapsed / done) * (1 - done);
-    const stats = `${batch + 1}/${total} ETA ${eta.toFixed(0)}s · ${fmt(logs, ['loss', 'accuracy'])} · ${Math.round(logs.imagesPerSecond ?? 0)} img/s`;
+    const stats = `${batch + 1}/${total} ETA ${eta.toFixed(0)}s · ${fmt(this.runningMeans(logs), [...RUNNING_METRICS])} · ${Math.round(logs.imagesPerSecond ?? 0)} img/s`;
     if (!this.live) {
       // Plain lines (CI, files): at a modest rate, and never for the last batch (the epoch line follows).
       if (this.interval > 0 && now - this.lastDraw >= this.interval && batch + 1 < total) {

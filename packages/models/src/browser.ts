@@ -17,5 +17,6 @@ export { SeededDropout, seededDropout } from './seeded-dropout';
 export { SimpleNN, type SimpleNNGradients, type SimpleNNOptions } from './simple-nn';
 export { summarize } from './summary';
 export { freeze, type ReplaceHeadOptions, replaceHead, unfreeze } from './transfer';
+export { withSoftmax } from './with-softmax';
 export { type VggStyleOptions, vggStyle } from './vgg-style';
 export { FastBatchNormalization, fastBatchNormalization } from './fast-batch-normalization';

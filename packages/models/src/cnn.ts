@@ -17,7 +17,11 @@ export interface CnnOptions {
 }
 
 /**
- * Stage 5's CNN: conv3x3(32) BN ReLU maxpool2, conv3x3(64) BN ReLU maxpool2, flatten,
+ * Stage 5's CNN. It outputs logits, not probabilities: for tfjs' own `compile`/`fit`/`predict`, use
+ * `withSoftmax(model)` (tfjs' `'categoricalCrossentropy'` expects probabilities, and on logits it
+ * trains on a wrong loss without any error); our `fit`, `evaluate` and `predict` take it as it is.
+ *
+ * Layers: conv3x3(32) BN ReLU maxpool2, conv3x3(64) BN ReLU maxpool2, flatten,
  * dense 128 ReLU dropout 0.4, dense 64 ReLU dropout 0.4, dense 10 (429,450 trainable).
  */
 export function cnn(options: CnnOptions = {}): tfl.LayersModel {

@@ -17,7 +17,12 @@ export interface DynamicMlpParams {
   seed?: number;
 }
 
-/** Builds the MLP a tuner trial proposes (stage 4): depth, width, dropout, batch norm. */
+/**
+ * Builds the MLP a tuner trial proposes (stage 4): depth, width, dropout, batch norm.
+ * Outputs logits, not probabilities: for tfjs' own `compile`/`fit`/`predict`, use
+ * `withSoftmax(model)` (tfjs' `'categoricalCrossentropy'` expects probabilities, and on logits it
+ * trains on a wrong loss without any error); our `fit`, `evaluate` and `predict` take it as it is.
+ */
 export function dynamicMlp(params: DynamicMlpParams): tfl.LayersModel {
   if (!Number.isInteger(params.nLayers) || params.nLayers < 1) {
     throw new ModelError(`nLayers: expected a positive integer, got ${params.nLayers}`);

@@ -32,6 +32,9 @@ function checkRate(rate: number, field: string): number {
 /**
  * A multi-layer perceptron that outputs logits (use softmax cross-entropy, as PyTorch's
  * CrossEntropyLoss): Dense -> [BatchNorm] -> activation -> [Dropout] per hidden layer.
+ * Outputs logits, not probabilities: for tfjs' own `compile`/`fit`/`predict`, use
+ * `withSoftmax(model)` (tfjs' `'categoricalCrossentropy'` expects probabilities, and on logits it
+ * trains on a wrong loss without any error); our `fit`, `evaluate` and `predict` take it as it is.
  */
 export function mlp(options: MlpOptions = {}): tfl.LayersModel {
   const inputs = options.inputs ?? 784;

@@ -1,6 +1,7 @@
 import { FASHION_MNIST_CLASSES, type ImageDataset, imageFormat, otherImageFormat, type RawImage } from '@fmnist/data';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { endsInSoftmax } from './ends-in-softmax';
 import { type Invert, imagePixels } from './image-pixels';
 import { inputLoader } from './input-loader';
 import { ModelError } from './model-error';
@@ -59,12 +60,6 @@ export interface Predictions {
   inverted: boolean[];
   /** The model's class names, when it carries them (saved with it, or recorded by `fit`) or they were given. */
   classNames?: string[];
-}
-
-/** Whether the model's single output is already a softmax (then it is not softmaxed again). */
-function endsInSoftmax(model: tfl.LayersModel): boolean {
-  const layer = model.outputs[0]?.sourceLayer as unknown as { getClassName(): string; activation?: { getClassName(): string } };
-  return layer.getClassName() === 'Softmax' || layer.activation?.getClassName() === 'softmax';
 }
 
 function isRawImage(value: unknown): value is RawImage {

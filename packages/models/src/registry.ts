@@ -82,8 +82,12 @@ export function getModelEntry(name: string): ModelEntry {
 }
 
 /**
- * Builds a zoo model by name: `createModel('cnn', { seed: 1 })`. The model carries its name and
- * options (`getModelMetadata`), which `saveModel` writes beside its weights.
+ * Builds a zoo model by name: `createModel('cnn', { seed: 1 })`.
+ * Outputs logits, not probabilities: for tfjs' own `compile`/`fit`/`predict`, use
+ * `withSoftmax(model)` (tfjs' `'categoricalCrossentropy'` expects probabilities, and on logits it
+ * trains on a wrong loss without any error); our `fit`, `evaluate` and `predict` take it as it is.
+ *
+ * The model carries its name and options (`getModelMetadata`), which `saveModel` writes beside its weights.
  */
 export function createModel<N extends ModelName>(name: N, options?: ZooOptions[N]): tfl.LayersModel {
   const entry = getModelEntry(name);

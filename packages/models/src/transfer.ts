@@ -53,6 +53,9 @@ export interface ReplaceHeadOptions {
 /**
  * A new model that shares the base's layers (and weights, by reference) and ends in a freshly
  * initialised head for `classes` classes: transfer learning's "new head".
+ * Outputs logits, not probabilities: for tfjs' own `compile`/`fit`/`predict`, use
+ * `withSoftmax(model)` (tfjs' `'categoricalCrossentropy'` expects probabilities, and on logits it
+ * trains on a wrong loss without any error); our `fit`, `evaluate` and `predict` take it as it is.
  */
 export function replaceHead(model: tfl.LayersModel, options: ReplaceHeadOptions): tfl.LayersModel {
   const remove = options.removeLayers ?? 1;

@@ -19,7 +19,11 @@ export interface VggStyleOptions {
 }
 
 /**
- * Stage 6's VGG-style CNN: blocks of (conv3x3 BN ReLU) x 2 then maxpool 2, widths 64 and 128;
+ * Stage 6's VGG-style CNN. It outputs logits, not probabilities: for tfjs' own `compile`/`fit`/`predict`, use
+ * `withSoftmax(model)` (tfjs' `'categoricalCrossentropy'` expects probabilities, and on logits it
+ * trains on a wrong loss without any error); our `fit`, `evaluate` and `predict` take it as it is.
+ *
+ * Layers: blocks of (conv3x3 BN ReLU) x 2 then maxpool 2, widths 64 and 128;
  * flatten, dense 256 ReLU, dropout 0.5, dense 10 (1,868,234 trainable). Lighter variants via options.
  */
 export function vggStyle(options: VggStyleOptions = {}): tfl.LayersModel {

@@ -50,13 +50,38 @@ class CrashAfterLog extends Callback {
   }
 }
 
-async function run(logDir: string, options: Partial<TensorBoardOptions> & { crashAt?: number; resume?: boolean; ckpt?: string } = {}) {
-  const { crashAt, resume, ckpt, ...tb } = options;
+/** Writes a checkpoint after batch `saveAt` of `epoch` (mid-epoch, as an interrupt does), then crashes after batch `crashAt`. */
+class SaveMidEpochThenCrash extends Callback {
+  readonly observesOnly = true;
+  private epoch = -1;
+  constructor(private readonly at: { dir: string; epoch: number; saveAt: number; crashAt: number }) {
+    super();
+  }
+  onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
+  async onBatchEnd(batch: number): Promise<void> {
+    if (this.at.epoch !== this.epoch) return;
+    if (batch === this.at.saveAt) await this.trainer.saveCheckpoint(this.at.dir);
+    if (batch === this.at.crashAt) throw new Error('crash');
+  }
+}
+
+type RunOptions = Partial<TensorBoardOptions> & {
+  crashAt?: number;
+  resume?: boolean;
+  ckpt?: string;
+  midEpoch?: { dir: string; epoch: number; saveAt: number; crashAt: number };
+};
+
+async function run(logDir: string, options: RunOptions = {}) {
+  const { crashAt, resume, ckpt, midEpoch, ...tb } = options;
   const model = mlp({ inputs: 64, hidden: [8], outputs: 4, seed: 1 });
   const recorder = new BatchRecorder();
   const callbacks: Callback[] = [new StepLR({ stepSize: 1, gamma: 0.5 }), new TensorBoard({ logDir, ...tb }), recorder];
   if (crashAt !== undefined) callbacks.push(new CrashAfterLog(crashAt));
   if (ckpt) callbacks.push(new ModelCheckpoint({ dir: ckpt }));
+  if (midEpoch) callbacks.push(new SaveMidEpochThenCrash(midEpoch));
   try {
     const history = await fit(model, new DataLoader(toyDataset(96), { batchSize: 16, seed: 1 }), {
       epochs: 3,
@@ -70,6 +95,19 @@ async function run(logDir: string, options: Partial<TensorBoardOptions> & { cras
   } finally {
     model.dispose();
   }
+}
+
+/** The size-weighted mean of `key` over the batches of `step`'s epoch up to `step` (6 batches an epoch), summed as fit sums. */
+function runningMean(batches: { step: number; logs: Logs }[], step: number, key: 'loss' | 'accuracy'): number {
+  const first = Math.floor((step - 1) / 6) * 6 + 1;
+  const own = batches.filter((b) => b.step >= first && b.step <= step);
+  let sum = 0;
+  let seen = 0;
+  for (const b of own) {
+    sum += b.logs[key] * b.logs.size;
+    seen += b.logs.size;
+  }
+  return sum / seen;
 }
 
 const f32 = (values: number[]) => values.map((v) => Math.fround(v));
@@ -160,8 +198,11 @@ describe.runIf(READER_FOUND || process.env.CI)(
 
       // Per batch: the optimizer step from 1, as Keras.
       expect(batches.map((b) => b.step)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
-      expect(train.batch_loss).toEqual(batches.map((b) => [b.step, Math.fround(b.logs.loss)]));
-      expect(train.batch_accuracy).toEqual(batches.map((b) => [b.step, Math.fround(b.logs.accuracy)]));
+      // Loss and accuracy as Keras logs them per batch: running means over the epoch so far.
+      expect(train.batch_loss).toEqual(batches.map((b) => [b.step, Math.fround(runningMean(batches, b.step, 'loss'))]));
+      expect(train.batch_accuracy).toEqual(batches.map((b) => [b.step, Math.fround(runningMean(batches, b.step, 'accuracy'))]));
+      // The last batch's running mean is the epoch's value.
+      expect(epochs.map((e) => runningMean(batches, 6 * (e + 1), 'loss'))).toEqual(history.map((h) => h.loss));
       expect(train.batch_learning_rate).toEqual(batches.map((b) => [b.step, Math.fround(b.logs.lr)]));
       expect(train.batch_size).toBeUndefined();
 
@@ -221,12 +262,28 @@ describe.runIf(READER_FOUND || process.env.CI)(
     it("updateFreq N: batch scalars every N optimizer steps; 'epoch' (default): none", async () => {
       const every4 = tmp('tb-4');
       const { batches } = await run(every4, { updateFreq: 4 });
-      expect(readBack(every4).train.scalars.batch_loss).toEqual(batches.filter((b) => b.step % 4 === 0).map((b) => [b.step, Math.fround(b.logs.loss)]));
+      expect(readBack(every4).train.scalars.batch_loss).toEqual(
+        batches.filter((b) => b.step % 4 === 0).map((b) => [b.step, Math.fround(runningMean(batches, b.step, 'loss'))]),
+      );
       const epochOnly = tmp('tb-epoch');
       await run(epochOnly);
       const read = readBack(epochOnly);
       expect(Object.keys(read.train.scalars).filter((t) => t.startsWith('batch_'))).toEqual([]);
       expect(readdirSync(epochOnly).filter((n) => n.includes('tfevents'))).toEqual([]); // no hparams asked: no run of its own
+    });
+
+    it('a run resumed mid-epoch goes on with the same running means and drops what the killed run wrote after its checkpoint', async () => {
+      const full = tmp('tb-mid-full');
+      await run(full, { updateFreq: 'batch' });
+      const logDir = tmp('tb-mid');
+      const ckpt = join(tmp('tb-mid-ckpt'), 'mid');
+      await expect(run(logDir, { updateFreq: 'batch', midEpoch: { dir: ckpt, epoch: 1, saveAt: 2, crashAt: 4 } })).rejects.toThrow('crash');
+      expect(readBack(logDir).train.scalars.batch_loss.at(-1)?.[0]).toBe(6 + 5); // batch 4 of epoch 1
+      await run(logDir, { updateFreq: 'batch', ckpt, resume: true });
+      const timing = /seconds|imagesPerSecond/;
+      const strip = (r: Run) => Object.fromEntries(Object.entries(r.scalars).filter(([t]) => !timing.test(t)));
+      expect(strip(readBack(logDir).train)).toEqual(strip(readBack(full).train));
+      expect(strip(readBack(logDir).validation)).toEqual(strip(readBack(full).validation));
     });
 
     it('a run resumed after a kill reads back as the uninterrupted run', async () => {

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '@fmnist/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Trainable } from '../trainable';
 import { TrainerError } from '../trainer-error';
-import { Callback, type Logs } from './callback';
+import { Callback, type Logs, stateNumber } from './callback';
 import { EventFileWriter, isEventFileName } from './tensorboard-event-file';
 import type { ProtoWriter } from './tensorboard-proto';
 import { frameRecord, readRecords } from './tensorboard-record';
@@ -24,7 +24,8 @@ export interface TensorBoardOptions {
   logDir: string;
   /**
    * `'epoch'` (default): scalars once per epoch. `'batch'` or N: also `batch_*` scalars every N
-   * optimizer steps (`'batch'` is 1), the step being the optimizer step counted from 1, as Keras.
+   * optimizer steps (`'batch'` is 1), the step being the optimizer step counted from 1, and
+   * `batch_loss`, `batch_accuracy` the running means over the epoch so far, as Keras.
    */
   updateFreq?: 'epoch' | 'batch' | number;
   /** Weight histograms every N epochs (epochs 0, N, 2N, ...; tag `<variable>/histogram`). 0 (default): none. */
@@ -55,6 +56,9 @@ export function flattenHParams(config: object, prefix = ''): Record<string, HPar
   return out;
 }
 
+/** Batch metrics written as running means over the epoch so far (Keras' metrics accumulate so). */
+const RUNNING_MEANS = ['loss', 'accuracy'] as const;
+
 /** Keras' names: our `lr` is its `learning_rate`. */
 const metricName = (key: string): string => (key === 'lr' ? 'learning_rate' : key);
 
@@ -83,6 +87,10 @@ export class TensorBoard extends Callback {
   readonly histogramFreq: number;
   readonly hparams: Readonly<Record<string, HParamValue>> | undefined;
   private writers = new Map<string, EventFileWriter>();
+  /** Size-weighted sums of the running metrics over the epoch so far, and the images they cover. */
+  private sums: Record<(typeof RUNNING_MEANS)[number], number> = { loss: 0, accuracy: 0 };
+  private seen = 0;
+  private firstEpoch = true;
 
   constructor(options: TensorBoardOptions) {
     super();
@@ -116,6 +124,9 @@ export class TensorBoard extends Callback {
 
   onTrainBegin(): void {
     this.writers = new Map();
+    this.sums = { loss: 0, accuracy: 0 };
+    this.seen = 0;
+    this.firstEpoch = true;
     const epochs = this.trainer?.history.length ?? 0;
     const resumed = epochs > 0 || (this.trainer?.startBatch ?? 0) > 0;
     if (resumed) {
@@ -131,15 +142,49 @@ export class TensorBoard extends Callback {
     }
   }
 
+  onEpochBegin(): void {
+    // The epoch a run resumes in mid-epoch goes on with the sums its checkpoint kept (setState).
+    const resumesMidEpoch = this.firstEpoch && this.trainer.startBatch > 0;
+    this.firstEpoch = false;
+    if (resumesMidEpoch) return;
+    this.sums = { loss: 0, accuracy: 0 };
+    this.seen = 0;
+  }
+
+  /**
+   * `batch_loss` and `batch_accuracy` are the running means over the epoch's batches so far,
+   * weighted by batch size, as Keras' are (its metrics accumulate over the epoch); the other batch
+   * logs (learning rate, images per second) as `fit` gives them.
+   */
   onBatchEnd(_batch: number, logs: Logs): void {
+    const size = logs.size ?? 1;
+    this.seen += size;
+    const means: Logs = { ...logs };
+    for (const key of RUNNING_MEANS) {
+      const value = logs[key];
+      if (typeof value !== 'number') continue;
+      this.sums[key] += value * size;
+      means[key] = this.sums[key] / this.seen;
+    }
     const step = this.trainer.globalStep;
     if (this.updateFreq === 0 || step % this.updateFreq !== 0) return;
     const values = scalars(
-      logs,
+      means,
       (key) => key !== 'size' && !key.startsWith('val_'),
       (name) => `batch_${name}`,
     );
     if (values.length > 0) this.writer('train').write(step, values);
+  }
+
+  /** The running sums of the epoch so far, so a run resumed mid-epoch goes on with the same means. */
+  getState(): Record<string, unknown> {
+    return { sums: { ...this.sums }, seen: this.seen };
+  }
+
+  setState(state: Record<string, unknown>): void {
+    const sums = (state.sums ?? {}) as Partial<Record<(typeof RUNNING_MEANS)[number], unknown>>;
+    this.sums = { loss: stateNumber(sums.loss, 0), accuracy: stateNumber(sums.accuracy, 0) };
+    this.seen = stateNumber(state.seen, 0);
   }
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {

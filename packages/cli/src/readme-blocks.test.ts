@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,22 @@ function extract(): Block[] {
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
+/** Runs one block as a user's script (tsx, our sources), without blocking the test worker. */
+function runBlock(file: string, cwd: string, tsx: string): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=@fmnist/source', '--import', tsx, file], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 240_000,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
 // TypeScript does not depend on Node's version: not rerun on the Node legs.
 describe.skipIf(process.env.FMNIST_NODE_LEG)('README TypeScript blocks', () => {
   it('every block type-checks under strict settings', () => {
@@ -95,13 +111,13 @@ describe.skipIf(process.env.FMNIST_NODE_LEG)('README TypeScript blocks', () => {
   const data = '/usr/share/datasets/fashion-mnist';
   it.runIf(existsSync(join(data, 'train-images-idx3-ubyte.gz'))).each(packages)(
     'every block of the %s README runs as written',
-    (name) => {
+    async (name) => {
       const blocks = extract().filter((b) => b.readme === `packages/${name}/README.md` && b.run);
       const cwd = mkdtempSync(join(tmpdir(), `readme-run-${name}-`));
       const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
       try {
         for (const block of blocks) {
-          const run = spawnSync(process.execPath, ['--conditions=@fmnist/source', '--import', tsx, block.file], { cwd, encoding: 'utf8', timeout: 240_000 });
+          const run = await runBlock(block.file, cwd, tsx);
           expect(run.status, `${block.readme}:${block.line}\n${run.stderr.slice(-2000)}`).toBe(0);
         }
       } finally {

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { FASHION_MNIST_CLASSES } from '@fmnist/data';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { fileSystemHandler } from './file-io-handler';
-import { getModelMetadata, type ModelInput, setModelMetadata } from './model-metadata';
+import { getModelMetadata, type ModelInput, type ModelMetadata, setModelMetadata } from './model-metadata';
 import { modelInput } from './model-input';
 import { createModel } from './registry';
 import { loadModel, saveModel } from './save-model';
@@ -17,6 +18,14 @@ const standard: ModelInput = { layout: 'flat', height: 28, width: 28, channels: 
 const tmp = () => mkdtempSync(join(tmpdir(), 'metadata-'));
 
 describe('the metadata a model carries', () => {
+  it('takes a readonly list of classes, such as FASHION_MNIST_CLASSES', () => {
+    expectTypeOf(FASHION_MNIST_CLASSES).toExtend<NonNullable<ModelMetadata['classes']>>();
+    const model = createModel('mlp-small', { seed: 1 });
+    setModelMetadata(model, { classes: FASHION_MNIST_CLASSES });
+    expect(getModelMetadata(model)?.classes).toEqual([...FASHION_MNIST_CLASSES]);
+    model.dispose();
+  });
+
   it('createModel records the zoo name and options; setModelMetadata merges, removes a field given as undefined, keeps other user metadata', () => {
     const model = createModel('mlp-small', { seed: 4, dropout: 0.1 });
     expect(getModelMetadata(model)).toEqual({ model: 'mlp-small', options: { seed: 4, dropout: 0.1 } });

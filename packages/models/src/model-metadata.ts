@@ -23,8 +23,8 @@ export interface ModelMetadata {
   model: string;
   /** Options it was created with. */
   options?: Record<string, unknown>;
-  /** Class names in label order. */
-  classes?: string[];
+  /** Class names in label order (a readonly list such as `FASHION_MNIST_CLASSES` too). */
+  classes?: readonly string[];
   /** How inputs must be prepared: layout and normalisation of [0, 1] pixels. */
   input?: ModelInput;
   /** Summary of the training run (epochs, accuracies, seconds...). */

@@ -24,7 +24,7 @@ function readImages(file: string, size: [number, number], limit: number): { imag
 }
 
 /** The images of an IDX file as a dataset of the model's size. */
-function idxDataset(pixels: Uint8Array[], input: ModelInput, classes: string[]): ImageDataset {
+function idxDataset(pixels: Uint8Array[], input: ModelInput, classes: readonly string[]): ImageDataset {
   const size = input.height * input.width;
   const images = new Uint8Array(pixels.length * size);
   pixels.forEach((img, i) => images.set(img, i * size));

@@ -2,7 +2,7 @@
 # The packages as users get them: the packed tarballs (built first: `turbo run build`) installed
 # into fresh projects outside the workspace. npm and pnpm (whose strict node_modules catches an
 # import a package does not declare), ESM and CommonJS, TypeScript with node16 and bundler
-# resolution, `npx fmnist`, and the tuner alone, without tfjs. Needs the real data installed.
+# resolution, every package's types with skipLibCheck: false (node16, nodenext), `npx fmnist`, and the tuner alone, without tfjs. Needs the real data installed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/fmnist-consumer-XXXXXX")"
@@ -74,6 +74,59 @@ export async function run(ds: ImageDataset): Promise<BackendInfo> {
 }
 EOF
 
+# Every package's published types as a strict project compiles them (skipLibCheck: false), ESM
+# (.d.ts) and CommonJS (.d.cts) under node16 and nodenext resolution: a deep import that Node's
+# resolution refuses, a readonly class list refused, a misspelt monitor accepted all fail here.
+cat >"$work/strict.mts" <<'EOF'
+import * as backend from '@fmnist/backend';
+import * as cli from '@fmnist/cli';
+import * as core from '@fmnist/core';
+import * as data from '@fmnist/data';
+import * as models from '@fmnist/models';
+import * as profiler from '@fmnist/profiler';
+import * as trainer from '@fmnist/trainer';
+import * as tuner from '@fmnist/tuner';
+
+// A metric of the user's own callback, registered so that a monitor may name it.
+declare module '@fmnist/trainer' {
+  interface CustomMetrics {
+    val_auc: number;
+  }
+}
+
+export const entries = [backend, cli, core, data, models, profiler, trainer, tuner];
+export async function save(model: ReturnType<typeof models.createModel>): Promise<void> {
+  await models.saveModel(model, 'model', { classes: data.FASHION_MNIST_CLASSES });
+}
+export const monitors = [
+  new trainer.EarlyStopping({ monitor: 'val_accuracy', patience: 2 }),
+  new trainer.ReduceLROnPlateau({ monitor: 'val_auc', mode: 'max' }),
+  // @ts-expect-error: a misspelt metric name does not compile
+  new trainer.ModelCheckpoint({ dir: 'checkpoints', monitor: 'val_acc' }),
+];
+EOF
+cp "$work/strict.mts" "$work/strict.cts"
+
+# An error located in tfjs's own .d.ts files is tfjs's (which needs skipLibCheck) and is left out;
+# any other (in our .d.ts files, or in strict.*) fails. The browser condition's entries are ESM only.
+strict_types() {
+  local resolution condition files out ours
+  for resolution in node16 nodenext; do
+    for condition in node browser; do
+      files="strict.mts strict.cts"
+      [ "$condition" = browser ] && files="strict.mts --customConditions browser"
+      # shellcheck disable=SC2086
+      out=$(npx tsc --noEmit --pretty false --strict --skipLibCheck false --target es2022 --module "$resolution" --moduleResolution "$resolution" --types node $files || true)
+      ours=$(printf '%s\n' "$out" | grep -E 'error TS[0-9]+' | grep -Ev '(^|/)node_modules/(\.pnpm/[^/]+/node_modules/)?@tensorflow/' || true)
+      if [ -n "$ours" ]; then
+        say "skipLibCheck: false, moduleResolution $resolution, $condition entries: errors in our types"
+        printf '%s\n' "$ours" >&2
+        exit 1
+      fi
+    done
+  done
+}
+
 run_app() {
   node app.mjs | tail -1
   node app.cjs | tail -1
@@ -83,10 +136,11 @@ run_app() {
     module=$([ "$resolution" = node16 ] && echo node16 || echo esnext)
     npx tsc --noEmit --strict --skipLibCheck --target es2022 --module "$module" --moduleResolution "$resolution" --types node check.ts
   done
+  strict_types
 }
 
 say "npm project"
-mkdir "$work/npm" && cd "$work/npm" && cp "$work"/app.* "$work/check.ts" .
+mkdir "$work/npm" && cd "$work/npm" && cp "$work"/app.* "$work"/check.ts "$work"/strict.* .
 npm init -y >/dev/null
 # shellcheck disable=SC2086
 npm install --no-audit --no-fund --loglevel=error $all $peers @tensorflow/tfjs-backend-cpu@4.22.0 typescript@5 @types/node@20 >/dev/null
@@ -105,7 +159,7 @@ for version in ${FMNIST_NODE_LEGS:-22 24}; do
 done
 
 say "pnpm project"
-mkdir "$work/pnpm" && cd "$work/pnpm" && cp "$work"/app.* "$work/check.ts" .
+mkdir "$work/pnpm" && cd "$work/pnpm" && cp "$work"/app.* "$work"/check.ts "$work"/strict.* .
 # pnpm resolves a tarball's own @fmnist dependencies from the registry: point them at the tarballs.
 node -e '
 const [dir, ...extra] = process.argv.slice(1);

@@ -10,6 +10,7 @@ import { runRecipe } from '../recipe/run-recipe';
 import { useCpu } from '../test-utils/toy-data';
 import { TrainerError } from '../trainer-error';
 import { EarlyStopping } from './early-stopping';
+import type { MetricName } from './metric-name';
 import { type PrunableTrial, TrialPruningCallback } from './trial-pruning-callback';
 
 beforeAll(useCpu);
@@ -70,12 +71,13 @@ describe('TrialPruningCallback', () => {
 
   it('names a monitor that is not in the logs, and says that val_* metrics need validation', async () => {
     const model = mlp({ inputs: 64, hidden: [8], outputs: 4, seed: 1 });
+    // As a JavaScript caller would pass it (TypeScript refuses 'val_acc' at compile time).
     const run = (monitor: string | undefined, withValidation: boolean) =>
       fit(model, train, {
         epochs: 2,
         batchSize: 32,
         validation: withValidation ? validation : undefined,
-        callbacks: [new TrialPruningCallback(fakeTrial(), { monitor })],
+        callbacks: [new TrialPruningCallback(fakeTrial(), { monitor: monitor as MetricName | undefined })],
       });
     await expect(run('val_acc', true)).rejects.toThrow(
       new TrainerError(

@@ -1,6 +1,7 @@
 import { TrialPruned } from '@fmnist/core';
 import { TrainerError } from '../trainer-error';
 import { Callback, type Logs } from './callback';
+import type { MetricName } from './metric-name';
 
 /**
  * What the callback needs of a trial: `report` and `shouldPrune`, as @fmnist/tuner's `Trial` has
@@ -13,12 +14,12 @@ export interface PrunableTrial {
 
 export interface TrialPruningCallbackOptions {
   /**
-   * The epoch log to report, e.g. `val_accuracy`, `val_loss`, `accuracy`, `loss` (a `string` until
-   * the trainer's metric names have their own type). The study's direction must match it
+   * The epoch log to report, e.g. `val_accuracy`, `val_loss`, `accuracy`, `loss` (a `MetricName`:
+   * a misspelt name is a compile error; your own metrics are declared in `CustomMetrics`). The study's direction must match it
    * (maximize for accuracy, minimize for a loss). Default `val_accuracy`, which needs `validation`
    * in `fit`'s options; Optuna's callbacks have no default and take it as their second argument.
    */
-  monitor?: string;
+  monitor?: MetricName;
   /** Report and ask the pruner every `interval` epochs (Optuna's KerasPruningCallback `interval`). Default 1. */
   interval?: number;
 }
@@ -52,7 +53,7 @@ export interface TrialPruningCallbackOptions {
  * ```
  */
 export class TrialPruningCallback extends Callback {
-  readonly monitor: string;
+  readonly monitor: MetricName;
   readonly interval: number;
   /** The epoch after which the pruner stopped the trial, or undefined while it was not pruned. */
   prunedAtEpoch: number | undefined;
@@ -68,7 +69,8 @@ export class TrialPruningCallback extends Callback {
       );
     }
     this.monitor = options.monitor ?? 'val_accuracy';
-    if (typeof this.monitor !== 'string' || this.monitor === '') {
+    // Checked at run time too: JavaScript callers have no compiler to catch it.
+    if (typeof this.monitor !== 'string' || String(this.monitor) === '') {
       throw new TrainerError(`TrialPruningCallback: monitor: expected the name of an epoch log such as 'val_accuracy', got ${JSON.stringify(options.monitor)}`);
     }
     this.interval = options.interval ?? 1;

@@ -147,6 +147,66 @@ user_error() {
   fi
 }
 
+# What a user does after training: classify a photo (a JPEG of any size, light background) with one
+# call, and open the training curves in TensorBoard's own reader.
+cat >"$work/photo.mjs" <<'EOF'
+import { initBackend } from '@fmnist/backend';
+import { DataLoader, loadFashionMnist, stratifiedSubset } from '@fmnist/data';
+import { createModel, predict } from '@fmnist/models';
+import { fit, TensorBoard } from '@fmnist/trainer';
+await initBackend();
+const train = await loadFashionMnist({ split: 'train' });
+const test = await loadFashionMnist({ split: 'test' });
+const model = createModel('mlp-small', { seed: 0 });
+const history = await fit(model, new DataLoader(stratifiedSubset(train, 3000, { seed: 0 }), { batchSize: 64, seed: 0 }), {
+  epochs: 3,
+  seed: 0,
+  optimizer: { name: 'adam', lr: 3e-3 },
+  validation: stratifiedSubset(test, 1000, { seed: 1 }),
+  callbacks: [new TensorBoard({ logDir: 'runs/a' })],
+});
+const photo = await predict(model, 'garment.jpg', { topK: 3 });
+const pixels = await predict(model, test.images.subarray(0, 784));
+console.log(JSON.stringify({ photo: photo.top[0], pixels: pixels.top[0][0].className, loss: history.epochs.map((e) => e.loss), valLoss: history.epochs.map((e) => e.val_loss) }));
+EOF
+
+photo_and_curves() {
+  if ! /usr/bin/python3 -c 'import PIL' 2>/dev/null; then say "no Pillow: photo and TensorBoard checks skipped"; [ -z "${CI:-}" ] || exit 1; return 0; fi
+  # Test image 0 (an ankle boot) as a phone photo would have it: dark on light, 112x112, RGB, JPEG.
+  /usr/bin/python3 - <<'PY'
+import gzip
+from PIL import Image, ImageOps
+raw = gzip.open('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz').read()[16:16 + 784]
+img = ImageOps.invert(Image.frombytes('L', (28, 28), raw)).resize((112, 112), Image.BICUBIC).convert('RGB')
+img.save('garment.jpg', quality=90)
+PY
+  rm -rf runs
+  local out
+  out=$(node photo.mjs | tail -1)
+  node -e '
+const r = JSON.parse(process.argv[1]);
+if (r.photo.length !== 3 || r.photo[0].className !== r.pixels) throw new Error(`the photo was classified ${JSON.stringify(r.photo)}, the pixels ${r.pixels}`);
+' "$out"
+  if PYTHONPATH="$root/.fmnist-cache/python" /usr/bin/python3 -c 'import tensorboard' 2>/dev/null; then
+    PYTHONPATH="$root/.fmnist-cache/python" /usr/bin/python3 - "$out" <<'PY'
+import json, struct, sys
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+r = json.loads(sys.argv[1])
+f32 = lambda v: struct.unpack('f', struct.pack('f', v))[0]
+for run, key in (('train', 'loss'), ('validation', 'valLoss')):
+    acc = EventAccumulator(f'runs/a/{run}')
+    acc.Reload()
+    got = [(e.step, e.value) for e in acc.Scalars('epoch_loss')]
+    want = [(i, f32(v)) for i, v in enumerate(r[key])]
+    assert got == want, (run, got, want)
+PY
+    say "a JPEG classified in one call ($(node -e 'const r = JSON.parse(process.argv[1]); console.log(r.photo[0].className, r.photo[0].probability.toFixed(3))' "$out")); TensorBoard's reader reads the curves back"
+  else
+    say "a JPEG classified in one call; no tensorboard in .fmnist-cache/python (bootstrap with FMNIST_PIP_EXTRA=tensorboard): curves not read back"
+    [ -z "${CI:-}" ] || exit 1
+  fi
+}
+
 run_app() {
   node app.mjs | tail -1
   node app.cjs | tail -1
@@ -158,10 +218,11 @@ run_app() {
   done
   strict_types
   user_error
+  photo_and_curves
 }
 
 say "npm project"
-mkdir "$work/npm" && cd "$work/npm" && cp "$work"/app.* "$work"/check.ts "$work"/strict.* "$work"/bug.mjs .
+mkdir "$work/npm" && cd "$work/npm" && cp "$work"/app.* "$work"/check.ts "$work"/strict.* "$work"/bug.mjs "$work"/photo.mjs .
 npm init -y >/dev/null
 # shellcheck disable=SC2086
 npm install --no-audit --no-fund --loglevel=error $all $peers @tensorflow/tfjs-backend-cpu@4.22.0 typescript@5 @types/node@20 >/dev/null
@@ -180,7 +241,7 @@ for version in ${FMNIST_NODE_LEGS:-22 24}; do
 done
 
 say "pnpm project"
-mkdir "$work/pnpm" && cd "$work/pnpm" && cp "$work"/app.* "$work"/check.ts "$work"/strict.* "$work"/bug.mjs .
+mkdir "$work/pnpm" && cd "$work/pnpm" && cp "$work"/app.* "$work"/check.ts "$work"/strict.* "$work"/bug.mjs "$work"/photo.mjs .
 # pnpm resolves a tarball's own @fmnist dependencies from the registry: point them at the tarballs.
 node -e '
 const [dir, ...extra] = process.argv.slice(1);

@@ -70,6 +70,6 @@ describe('initBackend', () => {
   it('gives cpu on request, and a clear error for an unavailable or unknown backend', async () => {
     expect((await initBackend({ backend: 'cpu' })).name).toBe('cpu');
     await expect(initBackend({ backend: 'tensorflow' })).rejects.toThrow(/backend tensorflow is not available: .*(not installed|failed to load)/);
-    await expect(initBackend({ backend: 'gpu' as 'cpu' })).rejects.toThrow(/backend: expected auto, tensorflow, wasm or cpu, got "gpu"/);
+    await expect(initBackend({ backend: 'gpu' as 'cpu' })).rejects.toThrow(/backend: expected auto, tensorflow, wasm, cpu or webgpu, got "gpu"/);
   });
 });

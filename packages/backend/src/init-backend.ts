@@ -7,11 +7,22 @@ import { setWinograd, winogradEnabled } from './kernels/conv2d-winograd';
 import { installWasmKernels, patchedKernels, registerCpuKernels, wasmKernelBuild, wasmKernelThreads, type WasmPatchLevel, wasmPatchLevel } from './patch-wasm';
 import { keepingProcessListeners, withProcessListenersKept } from './process-listeners';
 import { prepareWasmThreadsForNode } from './wasm-threads';
+import { guardSyncReads, isMissingModule, prepareNodeWebGpu, type WebGpuAdapterReport } from './webgpu-node';
 
 export type { BackendChoice, BackendName } from '@fmnist/core';
+export type { DawnBackend, WebGpuAdapterReport } from './webgpu-node';
 
 export interface InitBackendOptions {
-  /** `'auto'` tries tfjs-node-gpu (on a GPU), tfjs-node, wasm, then cpu. Default `'auto'`, or `$FMNIST_BACKEND`. */
+  /**
+   * `'auto'` tries tfjs-node-gpu (on a GPU), tfjs-node, wasm, then cpu. Default `'auto'`, or `$FMNIST_BACKEND`.
+   *
+   * `'webgpu'` runs `@tensorflow/tfjs-backend-webgpu` on Dawn's Node bindings (the `webgpu` package,
+   * an optional peer): Vulkan, then OpenGL ES (Linux), Metal (macOS) or D3D12 (Windows). On a
+   * machine without a GPU it finds a software adapter (Mesa's llvmpipe or lavapipe), correct but
+   * slow, and says so. `'auto'` never picks WebGPU in Node: only when asked explicitly, until a
+   * hardware adapter has been measured faster than wasm. Read tensors with `await data()` there:
+   * `dataSync()` cannot read a GPU tensor in Node (tfjs reads synchronously through an OffscreenCanvas).
+   */
   backend?: BackendChoice;
   /** wasm threads: >1 starts tfjs-backend-wasm's pthreads build in Node. Default: all cores, or `$FMNIST_THREADS`. */
   threads?: number;
@@ -31,7 +42,7 @@ export interface BackendInfo {
   /** The npm package providing it. */
   package: string;
   version: string;
-  /** True when tfjs-node-gpu runs on a GPU. */
+  /** True when tfjs-node-gpu runs on a GPU, or WebGPU on a hardware (not software) adapter. */
   gpu: boolean;
   threads: number;
   simd: boolean;
@@ -48,6 +59,8 @@ export interface BackendInfo {
   kernelBuild: 'relaxed-simd' | 'simd' | 'js' | null;
   /** Whether our wasm kernels run 3x3 convolutions by Winograd (see `InitBackendOptions.winograd`). */
   winograd: boolean;
+  /** The WebGPU adapter (vendor, device, Dawn backend, software or not, limits) on `webgpu`; null elsewhere. */
+  webgpu: WebGpuAdapterReport | null;
 }
 
 interface NativeBackend {
@@ -161,6 +174,28 @@ async function startThreadedWasm(wasm: typeof import('@tensorflow/tfjs-backend-w
   return ok;
 }
 
+/** WebGPU through Dawn (see `InitBackendOptions.backend`); a BackendError with the reason and the fix when it cannot start. */
+async function useWebGpu(notes: string[]): Promise<WebGpuAdapterReport> {
+  // navigator.gpu must exist before tfjs-backend-webgpu is imported.
+  const adapter = await prepareNodeWebGpu(notes);
+  try {
+    await quietly(() => import('@tensorflow/tfjs-backend-webgpu'));
+  } catch (error) {
+    if (!isMissingModule(error)) throw error;
+    throw new BackendError(
+      'backend webgpu is not available: @tensorflow/tfjs-backend-webgpu is not installed: it is an optional peer of @fmnist/backend (npm i @tensorflow/tfjs-backend-webgpu)',
+    );
+  }
+  // tfjs falls back to another backend silently when this one fails to start.
+  if (!(await tf.setBackend('webgpu'))) {
+    throw new BackendError(`backend webgpu did not initialise on the ${adapter.dawnBackend} adapter ${adapter.device || adapter.description}`, {
+      kind: 'failure',
+    });
+  }
+  guardSyncReads(tf.backend());
+  return adapter;
+}
+
 /**
  * Chooses, initialises and prepares the tfjs backend, and says what was chosen and why.
  * A missing or broken optional backend is a note, never a crash; an explicit request that cannot
@@ -175,6 +210,12 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const notes: string[] = [];
   let reason = '';
   let pkg = '';
+  let webgpu: WebGpuAdapterReport | null = null;
+  if (requested === 'webgpu') {
+    webgpu = await useWebGpu(notes);
+    pkg = '@tensorflow/tfjs-backend-webgpu';
+    reason = `requested; ${webgpu.software ? 'a software' : 'a hardware'} adapter on Dawn's ${webgpu.dawnBackend} backend`;
+  }
   if (requested === 'auto' || requested === 'tensorflow') {
     if (await tryNative('@tensorflow/tfjs-node-gpu', notes)) {
       pkg = '@tensorflow/tfjs-node-gpu';
@@ -212,7 +253,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     requested,
     package: pkg,
     version: tf.version_core,
-    gpu: name === 'tensorflow' && native.isUsingGpuDevice === true,
+    gpu: (name === 'tensorflow' && native.isUsingGpuDevice === true) || (name === 'webgpu' && webgpu?.software === false),
     threads:
       name === 'wasm'
         ? Math.max(wasmKernelThreads(), (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount())
@@ -225,5 +266,6 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     patchedKernels: name === 'wasm' ? patchedKernels() : [],
     kernelBuild: name === 'wasm' && patchedKernels().length > 0 ? wasmKernelBuild() : null,
     winograd: name === 'wasm' && wasmPatchLevel() === 'all' && wasmKernelBuild() !== 'js' && winogradEnabled(),
+    webgpu: name === 'webgpu' ? webgpu : null,
   };
 }

@@ -1,5 +1,5 @@
-/** The backends `initBackend` can be asked for; 'auto' picks the best installed one. */
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+/** The backends `initBackend` can be asked for; 'auto' picks the best installed one (never 'webgpu' in Node: only when asked). */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** The backends that can run: every choice but 'auto'. */

@@ -5,7 +5,7 @@ import type { Command } from '../command';
 
 export const doctorCommand: Command = {
   path: ['doctor'],
-  summary: 'Backend, version, threads, SIMD, why other backends were skipped, and where the data is',
+  summary: 'Backend, version, threads, SIMD, the WebGPU adapter, why other backends were skipped, and where the data is',
   options: { backend: BACKEND_OPTION },
   async run({ values, io, json }) {
     const info = await backendFromFlags(values);
@@ -28,6 +28,14 @@ export const doctorCommand: Command = {
       );
     if (info.kernelBuild && info.kernelBuild !== 'js')
       io.stdout(`winograd:  ${info.winograd ? 'on (3x3 convolutions; FMNIST_WINOGRAD=0 for direct convolution)' : 'off'}`);
+    if (info.webgpu) {
+      const a = info.webgpu;
+      io.stdout(
+        `adapter:   ${[a.vendor, a.architecture, a.device].filter(Boolean).join(' ') || 'unnamed'} - ${a.description} (Dawn's ${a.dawnBackend} backend)`,
+      );
+      io.stdout(`software:  ${a.software}${a.isFallbackAdapter ? ' (a fallback adapter)' : ''}${a.note ? ` - ${a.note}` : ''}`);
+      io.stdout(`limits:    maxBufferSize ${a.maxBufferSize} bytes, maxStorageBufferBindingSize ${a.maxStorageBufferBindingSize} bytes`);
+    }
     for (const note of info.notes) io.stdout(`skipped:   ${note}`);
     io.stdout(`node:      ${process.version}`);
     io.stdout(

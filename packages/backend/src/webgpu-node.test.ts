@@ -1,0 +1,142 @@
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-layers';
+import { cnn, mlp } from '@fmnist/models';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from './init-backend';
+import { skipWebGpuTests } from './test-utils/webgpu-driver';
+import { dawnBackendOrder, isSoftwareAdapter, SOFTWARE_ADAPTER_NOTE, SYNC_READ_ERROR } from './webgpu-node';
+
+// WebGPU in Node on Dawn (the `webgpu` package). CI has no GPU: it runs on Mesa's llvmpipe through
+// Dawn's OpenGL ES backend (root package.json installs libegl1 libgles2 libegl-mesa0), or lavapipe
+// through Vulkan. Reads are `await data()`: dataSync cannot read a GPU tensor in Node.
+
+const skip = skipWebGpuTests('webgpu-node.test.ts');
+
+async function values(make: () => tf.Tensor): Promise<Float32Array> {
+  const t = make();
+  const v = (await t.data()) as Float32Array;
+  t.dispose();
+  return v;
+}
+
+function maxRelativeError(ours: Float32Array, reference: Float32Array): number {
+  expect(ours.length).toBe(reference.length);
+  const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-3);
+  return ours.reduce((m, v, j) => Math.max(m, Math.abs(v - reference[j])), 0) / scale;
+}
+
+/** A few SGD steps; the weights after them, read asynchronously. */
+async function train(make: () => LayersModel, shape: number[]): Promise<Float32Array[]> {
+  const model = make();
+  const x = tf.randomUniform(shape, 0, 1, 'float32', 4);
+  const y = tf.oneHot(tf.randomUniform([shape[0]], 0, 10, 'int32', 5), 10);
+  const optimizer = tf.train.sgd(0.05);
+  const step = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+  step();
+  const after1 = tf.memory().numTensors;
+  step();
+  step();
+  expect(tf.memory().numTensors).toBe(after1);
+  const weights = await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
+  tf.dispose([x, y]);
+  model.dispose();
+  optimizer.dispose();
+  return weights;
+}
+
+describe('isSoftwareAdapter and dawnBackendOrder', () => {
+  it('calls llvmpipe over OpenGL ES software although Dawn says it is no fallback adapter', () => {
+    const llvmpipe = { vendor: '', architecture: '', device: 'llvmpipe-llvm-15-0-6-256-bits-', description: 'OpenGL version OpenGL ES 3.2 Mesa 22.3.6' };
+    expect(isSoftwareAdapter({ ...llvmpipe, isFallbackAdapter: false })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'mesa', architecture: '', device: 'lavapipe', description: '', isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'google', architecture: '', device: 'SwiftShader Device (Subzero)', description: '' })).toBe(true);
+    expect(
+      isSoftwareAdapter({ vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100', description: 'NVIDIA: 550.54', isFallbackAdapter: false }),
+    ).toBe(false);
+  });
+
+  it('tries Vulkan then OpenGL ES on Linux, Metal on macOS, D3D12 on Windows', () => {
+    expect(dawnBackendOrder('linux')).toEqual(['vulkan', 'opengles']);
+    expect(dawnBackendOrder('darwin')).toEqual(['metal']);
+    expect(dawnBackendOrder('win32')).toEqual(['d3d12']);
+  });
+});
+
+describe.skipIf(skip)('initBackend({ backend: "webgpu" }) in Node on a software adapter', () => {
+  it('starts WebGPU, reports the adapter and says a software adapter is slow', async () => {
+    const info = await initBackend({ backend: 'webgpu' });
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(info).toMatchObject({ name: 'webgpu', requested: 'webgpu', package: '@tensorflow/tfjs-backend-webgpu', gpu: false, patchedKernels: [] });
+    const adapter = info.webgpu;
+    expect(adapter?.software).toBe(true);
+    expect(['vulkan', 'opengles']).toContain(adapter?.dawnBackend);
+    expect(`${adapter?.device} ${adapter?.description}`).toMatch(/llvmpipe|lavapipe|swiftshader/i);
+    expect(adapter?.maxBufferSize).toBeGreaterThan(0);
+    expect(adapter?.maxStorageBufferBindingSize).toBeGreaterThan(0);
+    expect(info.reason).toMatch(/^requested; a software adapter on Dawn's (vulkan|opengles) backend$/);
+    expect(adapter?.note).toBe(SOFTWARE_ADAPTER_NOTE);
+    // Dawn backends tried before the one that gave an adapter are notes (Vulkan on a machine without a Vulkan driver).
+    for (const note of info.notes) expect(note).toMatch(/^webgpu on Dawn's vulkan backend: /);
+    // navigator.gpu was set up by initBackend, and a second call reuses it.
+    expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeDefined();
+    expect((await initBackend({ backend: 'webgpu' })).webgpu).toEqual(adapter);
+  }, 60_000);
+
+  it('computes small ops as the cpu backend does, and leaks no tensor', async () => {
+    await initBackend({ backend: 'webgpu' });
+    const ops: [string, () => tf.Tensor][] = [
+      ['matMul', () => tf.matMul(tf.randomNormal([33, 70], 0, 1, 'float32', 1), tf.randomNormal([70, 19], 0, 1, 'float32', 2))],
+      [
+        'conv2d',
+        () =>
+          tf.conv2d(
+            tf.randomNormal([2, 12, 12, 3], 0, 1, 'float32', 3) as tf.Tensor4D,
+            tf.randomNormal([3, 3, 3, 8], 0, 1, 'float32', 4) as tf.Tensor4D,
+            1,
+            'same',
+          ),
+      ],
+      ['softmax of relu', () => tf.softmax(tf.relu(tf.randomNormal([5, 10], 0, 1, 'float32', 5)))],
+      ['mean and max', () => tf.stack([tf.mean(tf.randomNormal([100], 0, 1, 'float32', 6)), tf.max(tf.randomNormal([100], 0, 1, 'float32', 7))])],
+    ];
+    const before = tf.memory().numTensors;
+    for (const [name, op] of ops) {
+      await tf.setBackend('webgpu');
+      const ours = await values(() => tf.tidy(op));
+      expect(tf.memory().numTensors, name).toBe(before);
+      await tf.setBackend('cpu');
+      const reference = await values(() => tf.tidy(op));
+      expect(maxRelativeError(ours, reference), name).toBeLessThan(1e-4);
+    }
+  }, 60_000);
+
+  it('answers dataSync on a GPU tensor with one line saying to use await data(); CPU-resident values still read', async () => {
+    await initBackend({ backend: 'webgpu' });
+    const x = tf.tensor1d([1, 2, 3]);
+    expect(Array.from(x.dataSync())).toEqual([1, 2, 3]);
+    const y = tf.square(x);
+    expect(() => y.dataSync()).toThrow(SYNC_READ_ERROR);
+    expect(() => y.arraySync()).toThrow(SYNC_READ_ERROR);
+    expect(Array.from(await y.data())).toEqual([1, 4, 9]);
+    tf.dispose([x, y]);
+  }, 60_000);
+
+  const models: [string, () => LayersModel, number[]][] = [
+    ['mlp-small', () => mlp({ hidden: [128, 64], seed: 1 }), [16, 784]],
+    ['cnn (narrower, no dropout)', () => cnn({ filters: [8, 16], dense: [32, 16], dropout: 0, seed: 2 }), [8, 28, 28, 1]],
+  ];
+  it.each(models)(
+    '%s trains a few steps to the weights the cpu backend computes',
+    async (_name, make, shape) => {
+      expect((await initBackend({ backend: 'webgpu' })).name).toBe('webgpu');
+      const ours = await train(make, shape);
+      await tf.setBackend('cpu');
+      const reference = await train(make, shape);
+      expect(ours.length).toBe(reference.length);
+      reference.forEach((r, i) => expect(maxRelativeError(ours[i], r), `weight ${i}`).toBeLessThan(1e-4));
+    },
+    120_000,
+  );
+});

@@ -176,8 +176,9 @@ export async function evaluate(modelLike: tfl.LayersModel | Trainable, data: Dat
     } finally {
       tf.dispose([xs, ys]);
     }
-    const [lossValue, pred, truth, ranks] = [outs[0].dataSync()[0], outs[1].dataSync(), outs[2].dataSync(), outs[3].dataSync()];
-    tf.dispose(outs);
+    // Read asynchronously: WebGPU in Node cannot read a GPU tensor synchronously.
+    const [lossValues, pred, truth, ranks] = await Promise.all(outs.map((t) => t.data())).finally(() => tf.dispose(outs));
+    const lossValue = lossValues[0];
     lossSum += lossValue * size;
     count += size;
     for (let i = 0; i < size; i++) {

@@ -11,7 +11,7 @@ import type { LossName } from './losses';
 import { createOptimizer, type OptimizerConfig } from './optimizers/create-optimizer';
 import type { Optimizer, OptimizerState } from './optimizers/optimizer';
 import { checkSameRun, runFingerprint } from './run-fingerprint';
-import { type StepHyperparameters, trainStep } from './train-step';
+import { type StepHyperparameters, trainStepAsync } from './train-step';
 import { isLayersModel, legacyVariableOrder, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
 import { recordTrainingInput } from './training-input';
 import { TrainerError } from './trainer-error';
@@ -343,7 +343,7 @@ async function runLoop(
         let lossValue = 0;
         let correct = 0;
         try {
-          ({ loss: lossValue, correct } = trainStep(model, optimizer, xs, ys, {
+          ({ loss: lossValue, correct } = await trainStepAsync(model, optimizer, xs, ys, {
             loss: lossName,
             labelSmoothing: options.labelSmoothing,
             gradientClip: options.gradientClip,

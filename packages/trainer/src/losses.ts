@@ -62,13 +62,18 @@ export function lossGradFromLogits(name: LossName, targets: tf.Tensor, logits: t
 
 /** Number of rows whose arg-max matches the target's arg-max or class index (or sign, for one logit). */
 export function countCorrect(targets: tf.Tensor, logits: tf.Tensor): number {
+  return tf.tidy(() => correctCount(targets, logits).dataSync()[0]);
+}
+
+/** `countCorrect` as an int32 scalar on the backend, to read asynchronously (WebGPU in Node cannot read synchronously). */
+export function correctCount(targets: tf.Tensor, logits: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     if (logits.shape[logits.shape.length - 1] === 1 || logits.rank === 1) {
       const pred = tf.greaterEqual(tf.reshape(logits, [-1]), 0);
       const truth = tf.greaterEqual(tf.reshape(binaryTargets(targets, logits), [-1]), 0.5);
-      return tf.sum(tf.cast(tf.equal(pred, truth), 'int32')).dataSync()[0];
+      return tf.sum(tf.cast(tf.equal(pred, truth), 'int32'));
     }
     const truth = targets.rank === logits.rank - 1 ? tf.cast(targets, 'int32') : tf.argMax(targets, -1);
-    return tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), truth), 'int32')).dataSync()[0];
+    return tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), truth), 'int32'));
   });
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { planFusedBackprop } from './fused-backprop';
-import { countCorrect, type LossName, lossFromLogits } from './losses';
+import { correctCount, type LossName, lossFromLogits } from './losses';
 import type { Optimizer } from './optimizers/optimizer';
 import { runsLayersModelAsIs, type Trainable } from './trainable';
 
@@ -61,6 +61,42 @@ export function trainStep(
   ys: tf.Tensor,
   options: TrainStepOptions = {},
 ): { loss: number; correct: number } {
+  const { loss, correct } = stepOnBackend(model, optimizer, xs, ys, options);
+  try {
+    return { loss: loss.dataSync()[0], correct: correct ? correct.dataSync()[0] : 0 };
+  } finally {
+    tf.dispose(correct ? [loss, correct] : [loss]);
+  }
+}
+
+/**
+ * `trainStep` reading its two numbers with `await data()`, as `fit` runs it: the same values on
+ * every backend, and WebGPU in Node (which cannot read a GPU tensor synchronously) can run it.
+ */
+export async function trainStepAsync(
+  model: Trainable,
+  optimizer: Optimizer,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  options: TrainStepOptions = {},
+): Promise<{ loss: number; correct: number }> {
+  const { loss, correct } = stepOnBackend(model, optimizer, xs, ys, options);
+  try {
+    const [lossValue, correctValue] = await Promise.all([loss.data(), correct?.data()]);
+    return { loss: lossValue[0], correct: correctValue ? correctValue[0] : 0 };
+  } finally {
+    tf.dispose(correct ? [loss, correct] : [loss]);
+  }
+}
+
+/** The step's work, nothing read back: the loss and the correct count (without `accuracy: false`) as scalars the caller disposes. */
+function stepOnBackend(
+  model: Trainable,
+  optimizer: Optimizer,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  options: TrainStepOptions,
+): { loss: tf.Scalar; correct: tf.Scalar | undefined } {
   const vars = model.trainableVariables();
   const lossName = options.loss ?? 'categoricalCrossentropy';
   const labelSmoothing = options.labelSmoothing ?? 0;
@@ -83,12 +119,13 @@ export function trainStep(
     value = taped.value;
     grads = vars.map((v) => taped.grads[v.name]);
   }
+  let done = false;
   try {
     tf.tidy(() => optimizer.apply(vars, clipGradients(grads, options.gradientClip)));
-    const loss = value.dataSync()[0];
-    const correct = options.accuracy === false || !logits ? 0 : countCorrect(ys, logits);
-    return { loss, correct };
+    const correct = options.accuracy === false || !logits ? undefined : correctCount(ys, logits);
+    done = true;
+    return { loss: value, correct };
   } finally {
-    tf.dispose([value, ...(logits ? [logits] : []), ...grads.filter((g): g is tf.Tensor => g !== undefined)]);
+    tf.dispose([...(done ? [] : [value]), ...(logits ? [logits] : []), ...grads.filter((g): g is tf.Tensor => g !== undefined)]);
   }
 }

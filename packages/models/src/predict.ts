@@ -129,7 +129,8 @@ export async function predict(model: tfl.LayersModel, input: PredictInput, optio
   const softmax = !endsInSoftmax(model);
   const indices: number[] = [];
   const probabilities: Float32Array[] = [];
-  const score = (x: tf.Tensor) => {
+  // Read asynchronously: WebGPU in Node cannot read a GPU tensor synchronously.
+  const score = async (x: tf.Tensor) => {
     const [probs, best] = tf.tidy(() => {
       const out = model.predict(x) as tf.Tensor;
       if (out.rank !== 2) throw new ModelError(`predict: the model outputs [${out.shape.join(', ')}] per batch: expected [n, classes] scores`);
@@ -137,9 +138,7 @@ export async function predict(model: tfl.LayersModel, input: PredictInput, optio
       return [p, tf.argMax(p, -1)];
     });
     const classes = probs.shape[1] as number;
-    const values = probs.dataSync() as Float32Array;
-    const top = best.dataSync();
-    tf.dispose([probs, best]);
+    const [values, top] = await Promise.all([probs.data() as Promise<Float32Array>, best.data()]).finally(() => tf.dispose([probs, best]));
     for (let i = 0; i < top.length; i++) {
       indices.push(top[i]);
       probabilities.push(values.slice(i * classes, (i + 1) * classes));
@@ -151,7 +150,7 @@ export async function predict(model: tfl.LayersModel, input: PredictInput, optio
       const n = Math.min(batchSize, count - start);
       const x = inputBatch(pixels.subarray(start * size, (start + n) * size), n, convention);
       try {
-        score(x);
+        await score(x);
       } finally {
         x.dispose();
       }
@@ -166,7 +165,7 @@ export async function predict(model: tfl.LayersModel, input: PredictInput, optio
     const dataset = invert === true ? { ...input, images: input.images.map((v) => 255 - v) } : input;
     for await (const { xs, ys } of inputLoader(dataset, convention, { batchSize, labels: 'index' }).iterate(0)) {
       try {
-        score(xs);
+        await score(xs);
       } finally {
         tf.dispose([xs, ys]);
       }

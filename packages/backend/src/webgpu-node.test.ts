@@ -27,11 +27,16 @@ function maxRelativeError(ours: Float32Array, reference: Float32Array): number {
   return ours.reduce((m, v, j) => Math.max(m, Math.abs(v - reference[j])), 0) / scale;
 }
 
+/** GPU memory in use (tfjs-backend-webgpu's `numBytesInGPU`); 0 elsewhere. */
+const bytesInGpu = () => (tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number }).numBytesInGPU ?? 0;
+
 /** A few SGD steps; the weights after them, read asynchronously. */
 async function train(make: () => LayersModel, shape: number[]): Promise<Float32Array[]> {
+  const tensors = tf.memory().numTensors;
+  const gpuBytes = bytesInGpu();
   const model = make();
   const x = tf.randomUniform(shape, 0, 1, 'float32', 4);
-  const y = tf.oneHot(tf.randomUniform([shape[0]], 0, 10, 'int32', 5), 10);
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([shape[0]], 0, 10, 'int32', 5), 10));
   const optimizer = tf.train.sgd(0.05);
   const step = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
   step();
@@ -40,9 +45,14 @@ async function train(make: () => LayersModel, shape: number[]): Promise<Float32A
   step();
   expect(tf.memory().numTensors).toBe(after1);
   const weights = await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
+  // The check below can fail: on WebGPU the model's tensors hold GPU buffers.
+  if (tf.getBackend() === 'webgpu') expect(bytesInGpu()).toBeGreaterThan(gpuBytes);
   tf.dispose([x, y]);
   model.dispose();
   optimizer.dispose();
+  // Nothing left behind: tensors, and on WebGPU the GPU buffers behind them.
+  expect(tf.memory().numTensors).toBe(tensors);
+  expect(bytesInGpu()).toBe(gpuBytes);
   return weights;
 }
 

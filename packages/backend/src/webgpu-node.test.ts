@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './init-backend';
+import { weightsAfterSgdSteps } from './test-utils/sgd-steps';
 import { skipWebGpuTests } from './test-utils/webgpu-driver';
 import { dawnBackendOrder, isSoftwareAdapter, SOFTWARE_ADAPTER_NOTE, SYNC_READ_ERROR } from './webgpu-node';
 
@@ -25,35 +26,6 @@ function maxRelativeError(ours: Float32Array, reference: Float32Array): number {
   expect(ours.length).toBe(reference.length);
   const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-3);
   return ours.reduce((m, v, j) => Math.max(m, Math.abs(v - reference[j])), 0) / scale;
-}
-
-/** GPU memory in use (tfjs-backend-webgpu's `numBytesInGPU`); 0 elsewhere. */
-const bytesInGpu = () => (tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number }).numBytesInGPU ?? 0;
-
-/** A few SGD steps; the weights after them, read asynchronously. */
-async function train(make: () => LayersModel, shape: number[]): Promise<Float32Array[]> {
-  const tensors = tf.memory().numTensors;
-  const gpuBytes = bytesInGpu();
-  const model = make();
-  const x = tf.randomUniform(shape, 0, 1, 'float32', 4);
-  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([shape[0]], 0, 10, 'int32', 5), 10));
-  const optimizer = tf.train.sgd(0.05);
-  const step = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
-  step();
-  const after1 = tf.memory().numTensors;
-  step();
-  step();
-  expect(tf.memory().numTensors).toBe(after1);
-  const weights = await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
-  // The check below can fail: on WebGPU the model's tensors hold GPU buffers.
-  if (tf.getBackend() === 'webgpu') expect(bytesInGpu()).toBeGreaterThan(gpuBytes);
-  tf.dispose([x, y]);
-  model.dispose();
-  optimizer.dispose();
-  // Nothing left behind: tensors, and on WebGPU the GPU buffers behind them.
-  expect(tf.memory().numTensors).toBe(tensors);
-  expect(bytesInGpu()).toBe(gpuBytes);
-  return weights;
 }
 
 describe('isSoftwareAdapter and dawnBackendOrder', () => {
@@ -141,9 +113,9 @@ describe.skipIf(skip)('initBackend({ backend: "webgpu" }) in Node on a software 
     '%s trains a few steps to the weights the cpu backend computes',
     async (_name, make, shape) => {
       expect((await initBackend({ backend: 'webgpu' })).name).toBe('webgpu');
-      const ours = await train(make, shape);
+      const ours = await weightsAfterSgdSteps(make, shape);
       await tf.setBackend('cpu');
-      const reference = await train(make, shape);
+      const reference = await weightsAfterSgdSteps(make, shape);
       expect(ours.length).toBe(reference.length);
       reference.forEach((r, i) => expect(maxRelativeError(ours[i], r), `weight ${i}`).toBeLessThan(1e-4));
     },

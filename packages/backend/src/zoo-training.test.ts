@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './init-backend';
+import { weightsAfterSgdSteps } from './test-utils/sgd-steps';
 
 // The "correctness first": the zoo's architectures (narrower, so the cpu reference stays
 // quick; no dropout, so both backends see the same network) trained a few steps on wasm with all
@@ -17,33 +18,14 @@ const models: [string, () => LayersModel, number[]][] = [
   ['vgg-style', () => vggStyle({ blocks: [8, 12], dense: 24, dropout: 0, seed: 3 }), [12, 28, 28, 1]],
 ];
 
-function train(make: () => LayersModel, shape: number[]): Float32Array[] {
-  const model = make();
-  const x = tf.randomUniform(shape, 0, 1, 'float32', 4);
-  const y = tf.oneHot(tf.randomUniform([shape[0]], 0, 10, 'int32', 5), 10);
-  const optimizer = tf.train.sgd(0.05);
-  const step = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
-  // The first step creates what tfjs-layers keeps per model; after it, a step leaves nothing behind.
-  step();
-  const after1 = tf.memory().numTensors;
-  step();
-  step();
-  expect(tf.memory().numTensors).toBe(after1);
-  const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-  tf.dispose([x, y]);
-  model.dispose();
-  optimizer.dispose();
-  return weights;
-}
-
 describe('zoo models train to the same weights on wasm (our kernels, 2 threads) as on cpu', () => {
   it.each(models)(
     '%s',
     async (_name, make, shape) => {
       await initBackend({ backend: 'wasm', threads: 2 });
-      const ours = train(make, shape);
+      const ours = await weightsAfterSgdSteps(make, shape);
       await tf.setBackend('cpu');
-      const reference = train(make, shape);
+      const reference = await weightsAfterSgdSteps(make, shape);
       expect(ours.length).toBe(reference.length);
       reference.forEach((r, i) => {
         const scale = r.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-3);

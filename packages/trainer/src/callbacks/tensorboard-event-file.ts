@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { frameRecord } from './tensorboard-record';
@@ -11,6 +11,20 @@ let fileCounter = 0;
 export function eventFileName(now = Date.now()): string {
   const secs = String(Math.floor(now / 1000)).padStart(10, '0');
   return `events.out.tfevents.${secs}.${hostname()}.${process.pid}.${fileCounter++}`;
+}
+
+/**
+ * A new event file's name in `dir` that sorts after every event file already there: TensorBoard
+ * reads a run's files in name order, so a resumed run's file must come after the files it
+ * continues, even when it starts within the same second from a process with a "smaller" pid
+ * (names compare as text: pid 10234 sorts before 9876).
+ */
+export function nextEventFileName(dir: string, now = Date.now()): string {
+  const last = readdirSync(dir).filter(isEventFileName).sort().at(-1);
+  const name = eventFileName(now);
+  if (last === undefined || name > last) return name;
+  const lastSecs = Number(last.split('.')[3]);
+  return eventFileName(Math.max(now, (lastSecs + 1) * 1000));
 }
 
 /** Whether a file name is an event file's (TensorBoard reads the files whose name contains "tfevents"). */
@@ -33,7 +47,7 @@ export class EventFileWriter {
     const wallTime = Date.now() / 1000;
     if (this.path === undefined) {
       mkdirSync(this.dir, { recursive: true });
-      this.path = join(this.dir, eventFileName());
+      this.path = join(this.dir, nextEventFileName(this.dir));
       appendFileSync(this.path, frameRecord(encodeEvent({ wallTime, step: 0, fileVersion: 'brain.Event:2' })), { flag: 'wx' });
     }
     appendFileSync(this.path, frameRecord(encodeEvent({ wallTime, step, values })));

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataLoader } from '@fmnist/data';
 import { mlp } from '@fmnist/models';
@@ -18,6 +18,7 @@ import { toyDataset, useCpu } from '../test-utils/toy-data';
 import { Callback, type Logs } from './callback';
 import { ModelCheckpoint } from './model-checkpoint';
 import { flattenHParams, TensorBoard, type TensorBoardOptions } from './tensorboard';
+import { nextEventFileName } from './tensorboard-event-file';
 import { crc32c, frameRecord, maskedCrc32c, readRecords } from './tensorboard-record';
 
 beforeAll(useCpu);
@@ -128,6 +129,22 @@ describe('TFRecord framing', () => {
       [1, 2, 3],
       [4, 5],
     ]);
+  });
+});
+
+describe('event file names', () => {
+  it('a new file sorts after the files of the run it continues, whatever the pid (TensorBoard reads them in name order)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-names-'));
+    const now = Date.now();
+    const secs = String(Math.floor(now / 1000)).padStart(10, '0');
+    // A killed run's file from the same second, by a process whose pid compares greater as text.
+    const killed = `events.out.tfevents.${secs}.${hostname()}.99999999.0`;
+    writeFileSync(join(dir, killed), '');
+    const next = nextEventFileName(dir, now);
+    expect(next > killed).toBe(true);
+    expect(next).toMatch(/^events\.out\.tfevents\.\d{10}\./);
+    // Nothing there, or older files only: the usual name of now.
+    expect(nextEventFileName(mkdtempSync(join(tmpdir(), 'tb-empty-')), now).split('.')[3]).toBe(secs);
   });
 });
 

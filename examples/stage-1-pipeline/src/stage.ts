@@ -34,11 +34,14 @@ async function accuracy(net: SimpleNN, loader: DataLoader): Promise<{ accuracy: 
   let lossSum = 0;
   let n = 0;
   for await (const { xs, ys, size } of loader.iterate(0)) {
-    const [c, l] = tf.tidy(() => {
+    // Read with await data(): the same numbers on every backend (WebGPU in Node has no synchronous reads).
+    const [correctTensor, lossTensor] = tf.tidy(() => {
       const y = tf.cast(ys, 'float32');
-      return [tf.sum(tf.cast(tf.equal(net.predict(xs), tf.cast(y, 'int32')), 'int32')).dataSync()[0], net.loss(xs, y).dataSync()[0]];
+      return [tf.sum(tf.cast(tf.equal(net.predict(xs), tf.cast(y, 'int32')), 'int32')), net.loss(xs, y)];
     });
-    tf.dispose([xs, ys]);
+    const c = (await correctTensor.data())[0];
+    const l = (await lossTensor.data())[0];
+    tf.dispose([xs, ys, correctTensor, lossTensor]);
     correct += c;
     lossSum += l * size;
     n += size;
@@ -65,7 +68,7 @@ async function run(plan: Stage1Plan, hooks: StageHooks) {
     let seen = 0;
     for await (const { xs, ys, size } of trainLoader) {
       const y = tf.cast(ys, 'float32');
-      lossSum += net.trainStep(xs, y, loop.lr) * size; // forward, BCE, dW = xᵀ(p − y)/n, W −= lr·dW
+      lossSum += (await net.trainStepAsync(xs, y, loop.lr)) * size; // forward, BCE, dW = xᵀ(p − y)/n, W −= lr·dW
       seen += size;
       tf.dispose([xs, ys, y]);
     }

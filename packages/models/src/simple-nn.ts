@@ -103,17 +103,35 @@ export class SimpleNN {
     });
   }
 
-  /** One step of plain SGD, by hand: W -= lr dW, b -= lr db. Returns the loss before the step. */
+  /**
+   * One step of plain SGD, by hand: W -= lr dW, b -= lr db. Returns the loss before the step, read
+   * synchronously: on WebGPU in Node (no synchronous reads of GPU tensors) use `trainStepAsync`.
+   */
   trainStep(x: tf.Tensor, y: tf.Tensor, lr: number): number {
+    const loss = this.update(x, y, lr);
+    const value = loss.dataSync()[0];
+    loss.dispose();
+    return value;
+  }
+
+  /** `trainStep` with the loss read by `await data()`: the same numbers, on every backend (WebGPU in Node included). */
+  async trainStepAsync(x: tf.Tensor, y: tf.Tensor, lr: number): Promise<number> {
+    const loss = this.update(x, y, lr);
+    const value = (await loss.data())[0];
+    loss.dispose();
+    return value;
+  }
+
+  /** The SGD update; returns the loss before it (the caller reads and disposes it). */
+  private update(x: tf.Tensor, y: tf.Tensor, lr: number): tf.Scalar {
     const loss = this.loss(x, y);
     const { dW, db } = this.gradients(x, y);
     tf.tidy(() => {
       this.W.assign(tf.sub(this.W, tf.mul(dW, lr)));
       this.b.assign(tf.sub(this.b, tf.mul(db, lr)));
     });
-    const value = loss.dataSync()[0];
-    tf.dispose([loss, dW, db]);
-    return value;
+    tf.dispose([dW, db]);
+    return loss;
   }
 
   /** Predicted class (0 or 1) at threshold 0.5. */

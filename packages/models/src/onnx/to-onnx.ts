@@ -168,12 +168,12 @@ export async function buildOnnx(model: tfl.LayersModel | SimpleNN, options: Onnx
 }
 
 /** Stage 1's SimpleNN (raw variables, no layers): p = sigmoid(xW + b), one probability per image. */
-function simpleNNGraph(model: SimpleNN, options: OnnxExportOptions): { bytes: Uint8Array; signature: OnnxSignature } {
+async function simpleNNGraph(model: SimpleNN, options: OnnxExportOptions): Promise<{ bytes: Uint8Array; signature: OnnxSignature }> {
   const proto = loadOnnxProto();
   const graph = new OnnxGraph();
   const inputName = graph.name(options.inputName ?? 'input');
-  const w = graph.floats('W', new Float32Array(model.W.dataSync()), [model.inputs, 1]);
-  const b = graph.floats('b', new Float32Array(model.b.dataSync()), [1]);
+  const w = graph.floats('W', new Float32Array(await model.W.data()), [model.inputs, 1]);
+  const b = graph.floats('b', new Float32Array(await model.b.data()), [1]);
   const p = graph.node('Sigmoid', [graph.node('Gemm', [inputName, w, b], 'linear')], 'sigmoid');
   const outputName = graph.node('Reshape', [p, graph.int64s('shape', [-1])], options.outputName ?? 'probability');
   const side = Math.round(Math.sqrt(model.inputs));

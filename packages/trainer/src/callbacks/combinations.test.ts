@@ -9,6 +9,8 @@ import { loadModel, mlp } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../backend/src/init-backend';
+import { skipWebGpuTests } from '../../../backend/src/test-utils/webgpu-driver';
 import { evaluate } from '../evaluate';
 import { fit, type History } from '../fit';
 import { OneCycleLR } from '../schedulers/one-cycle-lr';
@@ -93,7 +95,9 @@ async function train(schedule: Schedule, order: Order, dirs: Dirs, killAt?: numb
       validation: valLoader(),
       callbacks: killAt === undefined ? list : [...list, new KillAt(killAt)],
     });
-    return { history, bestEpoch: stopping.bestEpoch, weights: model.getWeights().map((w) => Array.from(w.dataSync())), model };
+    // Read with await data(): the same values on every backend (WebGPU in Node has no synchronous reads).
+    const weights = await Promise.all(model.getWeights().map(async (w) => Array.from(await w.data())));
+    return { history, bestEpoch: stopping.bestEpoch, weights, model };
   } catch (error) {
     // A crashed fit never reaches onTrainEnd: free what a killed process would have lost.
     ema.dispose();
@@ -156,4 +160,44 @@ describe('EMA × EarlyStopping(restoreBestWeights) × ModelCheckpoint(saveBestOn
       });
     }
   }
+});
+
+// The same combination on WebGPU in Node (CI: a software adapter): each callback's reads and
+// writes (EMA shadows, best weights, checkpoint and backup files) work there, a run killed after
+// every epoch ends bit for bit as the uninterrupted one, and the figures are the cpu backend's.
+describe.skipIf(skipWebGpuTests('combinations.test.ts'))('the same combination on WebGPU in Node', () => {
+  it('one-cycle: the kept and saved weights are the measured ones, a killed run resumes to the same digits, cpu figures, no leak', async () => {
+    await initBackend({ backend: 'cpu' });
+    const cpu = await train('one-cycle', 'forward', userDirs());
+    cpu.model.dispose();
+    expect((await initBackend({ backend: 'webgpu' })).name).toBe('webgpu');
+    const tensors = tf.memory().numTensors;
+    const dirs = userDirs();
+    const straight = await train('one-cycle', 'forward', dirs);
+    const logged = straight.history.epochs.map((e) => e.val_loss);
+    logged.forEach((v, i) => expect(v).toBeCloseTo(cpu.history.epochs[i].val_loss, 3));
+    expect(straight.bestEpoch).toBe(cpu.bestEpoch);
+    expect(await score(straight.model)).toBeCloseTo(logged[straight.bestEpoch], 5);
+    const saved = await loadModel(join(dirs.checkpoint, 'best'));
+    expect(saved.metadata?.training?.epoch).toBe(straight.bestEpoch);
+    expect(await score(saved.model)).toBeCloseTo(logged[straight.bestEpoch], 5);
+    saved.model.dispose();
+    straight.model.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+
+    const again = userDirs();
+    let resumed: Outcome | undefined;
+    for (let killAt = 1; !resumed; killAt++) {
+      try {
+        resumed = await train('one-cycle', 'forward', again, killAt < EPOCHS ? killAt : EPOCHS + 1);
+      } catch (error) {
+        expect(String(error)).toContain(`killed at epoch ${killAt}`);
+      }
+    }
+    expect(resumed.history.epochs.map((e) => e.val_loss)).toEqual(logged);
+    expect(resumed.weights).toEqual(straight.weights);
+    resumed.model.dispose();
+    for (const d of Object.values(again)) expect(readFileSync(join(d, 'notes.txt'), 'utf8')).toBe(`mine: ${d}`);
+    await initBackend({ backend: 'cpu' });
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
-import { cnn, mlp } from '@fmnist/models';
+import { createModel, MODEL_NAMES, type ModelName, type ZooOptions } from '@fmnist/models';
+import { seedDropout } from '@fmnist/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
@@ -105,13 +106,25 @@ describe.skipIf(skip)('initBackend({ backend: "webgpu" }) in Node on a software 
     tf.dispose([x, y]);
   }, 60_000);
 
-  const models: [string, () => LayersModel, number[]][] = [
-    ['mlp-small', () => mlp({ hidden: [128, 64], seed: 1 }), [16, 784]],
-    ['cnn (narrower, no dropout)', () => cnn({ filters: [8, 16], dense: [32, 16], dropout: 0, seed: 2 }), [8, 28, 28, 1]],
-  ];
-  it.each(models)(
+  // Every zoo model by its registry name, with its real layer types (dense, conv, batch norm in
+  // training mode, max pooling, dropout drawn from a reseeded stream: the masks are the same on both
+  // backends), narrower and on small batches where the full size would be slow on a software adapter.
+  const zoo: { [N in ModelName]: { options: ZooOptions[N]; shape: number[] } } = {
+    'mlp-small': { options: { seed: 1 }, shape: [16, 784] },
+    'mlp-wide': { options: { seed: 2 }, shape: [8, 784] },
+    mlp: { options: { hidden: [64, 32], dropout: 0.25, activation: 'tanh', seed: 3 }, shape: [16, 784] },
+    'dynamic-mlp': { options: { nLayers: 2, width: 48, dropout: 0.2, batchNorm: true, seed: 4 }, shape: [16, 784] },
+    cnn: { options: { filters: [8, 16], dense: [32, 16], seed: 5 }, shape: [8, 28, 28, 1] },
+    'vgg-style': { options: { blocks: [8, 12], dense: 24, seed: 6 }, shape: [4, 28, 28, 1] },
+  };
+  it.each(MODEL_NAMES)(
     '%s trains a few steps to the weights the cpu backend computes',
-    async (_name, make, shape) => {
+    async (name) => {
+      const { options, shape } = zoo[name];
+      const make = (): LayersModel => {
+        seedDropout(7);
+        return createModel(name, options);
+      };
       expect((await initBackend({ backend: 'webgpu' })).name).toBe('webgpu');
       const ours = await weightsAfterSgdSteps(make, shape);
       await tf.setBackend('cpu');

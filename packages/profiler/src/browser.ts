@@ -1,9 +1,12 @@
 // The browser entry: the same profiler with machine facts from navigator and the JS heap for memory.
 export { type TraceEvent, toChromeTrace } from './chrome-trace';
-export type { BackendSetup } from './compare-backends';
+export { adapterDevice, type AdapterNames, type BackendDevice, backendLabel } from './backend-device';
+export { type BackendComparisonOptions, formatBackendComparison, type UnavailableBackend } from './backend-comparison';
+export type { BackendActivation, BackendSetup, ComparedResult } from './compare-backends';
 export type { Host } from './host';
 export { formatResultsTable } from './format-results';
-export { type KernelRecord, type KernelStat, type ProfiledCall, profileCall } from './kernel-breakdown';
+export { gpuBytes } from './gpu-memory';
+export { type KernelRecord, type KernelStat, kernelTimesAvailable, type ProfiledCall, profileCall } from './kernel-breakdown';
 export { checkLeaks, expectNoLeaks, type LeakReport } from './leak-check';
 export type { MachineInfo } from './host';
 export { browserMachineInfo as machineInfo } from './machine-info-browser';

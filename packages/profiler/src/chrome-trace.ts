@@ -14,7 +14,8 @@ export interface TraceEvent {
 /**
  * A Chrome trace-event document (opens in Perfetto or chrome://tracing) of profiled kernels.
  * tfjs reports durations, not start times; kernels of the wasm and cpu backends run one after
- * another, so they are laid end to end on one track.
+ * another, so they are laid end to end on one track. A kernel the backend did not time (WebGPU
+ * without 'timestamp-query': `ms` null) is drawn 1 µs long with `args.timed: false`.
  */
 export function toChromeTrace(
   records: KernelRecord[],
@@ -26,7 +27,7 @@ export function toChromeTrace(
   ];
   let ts = 0;
   for (const r of records) {
-    const dur = Math.max(0.001, r.ms * 1000);
+    const dur = Math.max(0.001, (r.ms ?? 0) * 1000);
     events.push({
       name: r.name,
       cat: 'kernel',
@@ -35,7 +36,7 @@ export function toChromeTrace(
       dur: Math.round(dur * 1000) / 1000,
       pid: 1,
       tid: 1,
-      args: { inputShapes: r.inputShapes, outputShapes: r.outputShapes },
+      args: { inputShapes: r.inputShapes, outputShapes: r.outputShapes, ...(r.ms === null ? { timed: false } : {}) },
     });
     ts += dur;
   }

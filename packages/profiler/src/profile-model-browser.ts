@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type BackendSetup, compareBackendsWith } from './compare-backends';
+import { type BackendSetup, type ComparedResult, compareBackendsWith } from './compare-backends';
 import { browserHost } from './machine-info-browser';
 import { type ProfileOptions, type ProfileResult, profileModelOn } from './profile-model';
 
@@ -9,10 +9,6 @@ export function profileModel(model: tfl.LayersModel, options: ProfileOptions = {
 }
 
 /** The browser's `compareBackends`, e.g. WebGPU vs WebGL vs wasm on the same model. */
-export function compareBackends(
-  build: () => tfl.LayersModel,
-  backends: BackendSetup[],
-  options: ProfileOptions = {},
-): Promise<(ProfileResult & { ratio: number })[]> {
+export function compareBackends(build: () => tfl.LayersModel, backends: BackendSetup[], options: ProfileOptions = {}): Promise<ComparedResult[]> {
   return compareBackendsWith(profileModel, build, backends, options);
 }

@@ -1,8 +1,9 @@
 import { countParams, flopsPerImage } from '@fmnist/models';
-import { Adam, fromLayersModel, type Optimizer, trainStep } from '@fmnist/trainer';
+import { Adam, fromLayersModel, type Optimizer, trainStepAsync } from '@fmnist/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type KernelStat, profileCall } from './kernel-breakdown';
+import { gpuBytes } from './gpu-memory';
 import type { Host, MachineInfo } from './host';
 import { measureMatmulPeak } from './matmul-peak';
 import { ProfilerError } from './profiler-error';
@@ -51,12 +52,19 @@ export interface ProfileResult {
   retainedBytes: number;
   /** Peak resident set size of the process so far, MB. */
   peakRssMb: number;
+  /**
+   * GPU memory the backend holds after the run, bytes: tensors plus the buffers it pools, i.e. its
+   * high-water mark so far in this process (WebGPU's `numBytesAllocatedInGPU`, see `gpuBytes`);
+   * null on the CPU backends, where `peakRssMb` is the memory figure.
+   */
+  gpuBytes: number | null;
   params: number;
   flopsPerImage: number;
   /** Achieved GFLOP/s (training counts forward + backward as 3x forward). */
   gflops: number;
   /** Achieved fraction of this backend's measured matmul peak. */
   peakFraction: number;
+  /** The kernels of one step, top first; their times are null where the backend times none (WebGPU without 'timestamp-query'). */
   kernels: KernelStat[];
   machine: MachineInfo;
 }
@@ -73,8 +81,11 @@ function defaultInputs(model: tfl.LayersModel): BatchSource {
 
 /**
  * Latency percentiles, throughput and memory of a model per batch size on the current backend,
- * after a warm-up, with every step synchronised (dataSync) so timings are real. `host` says how
- * to read the machine and memory (Node or browser); the entries pass theirs as `profileModel`.
+ * after a warm-up. Every step ends reading its output (the prediction, or a training step's
+ * loss) with `await data()`: a GPU backend, which queues the step's kernels without waiting, has
+ * then finished them, so a time is the work's, not its dispatch's; the CPU backends compute as
+ * they go and read the same way. `host` says how to read the machine and memory (Node or
+ * browser); the entries pass theirs as `profileModel`.
  */
 export async function profileModelOn(host: Host, model: tfl.LayersModel, options: ProfileOptions = {}): Promise<ProfileResult[]> {
   const mode = options.mode ?? 'infer';
@@ -86,23 +97,28 @@ export async function profileModelOn(host: Host, model: tfl.LayersModel, options
   const trainable = fromLayersModel(model);
   const params = countParams(model).trainable;
   const flops = flopsPerImage(model);
-  const peak = measureMatmulPeak();
+  const peak = await measureMatmulPeak();
   const results: ProfileResult[] = [];
   for (const batch of batchSizes) {
     const { xs, ys } = inputs(batch);
     const optimizer = mode === 'train' ? (options.optimizer?.() ?? new Adam({ lr: 1e-3 })) : undefined;
-    const step = () => {
-      if (optimizer) trainStep(trainable, optimizer, xs, ys, { accuracy: false, fused: options.fusedStep });
+    // A step queues its work with no read inside, then reads one small output: the GPU runs the
+    // whole step before the read returns.
+    const step = async () => {
+      if (optimizer) await trainStepAsync(trainable, optimizer, xs, ys, { accuracy: false, fused: options.fusedStep });
       else {
         // One forward pass over the whole batch, as PyTorch's model(x) under no_grad: predict()
         // would also slice the input into batches and concatenate the outputs (3 of 8 ms for
         // mlp-small at 1024).
         const y = tf.tidy(() => model.apply(xs, { training: false }) as tf.Tensor);
-        y.dataSync(); // synchronise (outside tidy, which would walk the returned array)
-        y.dispose();
+        try {
+          await y.data(); // synchronise (outside tidy, which would walk the returned array)
+        } finally {
+          y.dispose();
+        }
       }
     };
-    for (let i = 0; i < (options.warmup ?? 3); i++) step();
+    for (let i = 0; i < (options.warmup ?? 3); i++) await step();
     const before = tf.memory().numBytes;
     const samples: number[] = [];
     const minTime = options.minTimeMs ?? 1000;
@@ -113,11 +129,11 @@ export async function profileModelOn(host: Host, model: tfl.LayersModel, options
         : samples.length < 5 || (performance.now() - started < minTime && samples.length < 500)
     ) {
       const t0 = performance.now();
-      step();
+      await step();
       samples.push(performance.now() - t0);
     }
     const retainedBytes = tf.memory().numBytes - before;
-    const profiled = await profileCall(() => step());
+    const profiled = await profileCall(() => step().then(() => undefined));
     const latency = latencyStats(samples);
     const imagesPerSecond = (batch * 1000) / latency.mean;
     const gflops = (imagesPerSecond * flops * (mode === 'train' ? 3 : 1)) / 1e9;
@@ -133,6 +149,7 @@ export async function profileModelOn(host: Host, model: tfl.LayersModel, options
       peakBytes: profiled.peakBytes,
       retainedBytes,
       peakRssMb: host.peakRssMb(),
+      gpuBytes: gpuBytes(),
       params,
       flopsPerImage: flops,
       gflops,

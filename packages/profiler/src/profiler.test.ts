@@ -100,6 +100,11 @@ describe('Chrome trace', () => {
     }
     expect(json.traceEvents.filter((e: { ph: string }) => e.ph === 'M')).toHaveLength(2);
   });
+
+  it('draws a kernel without a time (WebGPU without timestamp-query) 1 µs long, marked untimed', () => {
+    const trace = toChromeTrace([{ name: 'MatMul', ms: null, inputShapes: [[2, 2]], outputShapes: [[2, 2]] }], { name: 'm', backend: 'webgpu' });
+    expect(trace.traceEvents[2]).toMatchObject({ name: 'MatMul', dur: 0.001, args: { timed: false } });
+  });
 });
 
 describe('stats', () => {

@@ -3,6 +3,7 @@ import { planFusedBackprop } from './fused-backprop';
 import { correctCount, type LossName, lossFromLogits } from './losses';
 import type { Optimizer } from './optimizers/optimizer';
 import { runsLayersModelAsIs, type Trainable } from './trainable';
+import { TrainerError } from './trainer-error';
 
 /**
  * What a training step computes: the loss, its label smoothing and the gradients' clipping. Shared
@@ -50,9 +51,17 @@ export function clipGradients<G extends tf.Tensor | undefined>(grads: G[], clip:
 }
 
 /**
+ * The one line `trainStep` throws where no synchronous read can work: tfjs's WebGPU backend reads
+ * a GPU tensor synchronously through an OffscreenCanvas, which Node lacks.
+ */
+export const TRAIN_STEP_SYNC_ERROR =
+  'trainStep reads the loss synchronously, which the webgpu backend cannot do in Node: use await trainStepAsync(model, optimizer, xs, ys, options) (the same step and values)';
+
+/**
  * One optimisation step on a batch: forward in training mode, loss, gradients of the trainable
- * variables, clipping, update. Returns the batch loss and the number of correct predictions.
- * Leaves no tensors behind; does not dispose `xs`/`ys`.
+ * variables, clipping, update. Returns the batch loss and the number of correct predictions,
+ * read synchronously: on WebGPU in Node it throws `TRAIN_STEP_SYNC_ERROR` before changing
+ * anything (use `trainStepAsync` there). Leaves no tensors behind; does not dispose `xs`/`ys`.
  */
 export function trainStep(
   model: Trainable,
@@ -61,6 +70,7 @@ export function trainStep(
   ys: tf.Tensor,
   options: TrainStepOptions = {},
 ): { loss: number; correct: number } {
+  if (tf.getBackend() === 'webgpu' && !('OffscreenCanvas' in globalThis)) throw new TrainerError(TRAIN_STEP_SYNC_ERROR, { kind: 'failure' });
   const { loss, correct } = stepOnBackend(model, optimizer, xs, ys, options);
   try {
     return { loss: loss.dataSync()[0], correct: correct ? correct.dataSync()[0] : 0 };

@@ -9,3 +9,4 @@ export {
   initBackend,
   type WebGpuAdapterReport,
 } from './init-backend';
+export { type WebGpuProblem, type WebGpuUnavailable, webGpuUnavailable } from './webgpu-node-unavailable';

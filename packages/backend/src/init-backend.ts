@@ -8,6 +8,7 @@ import { installWasmKernels, patchedKernels, registerCpuKernels, wasmKernelBuild
 import { keepingProcessListeners, withProcessListenersKept } from './process-listeners';
 import { prepareWasmThreadsForNode } from './wasm-threads';
 import { guardSyncReads, isMissingModule, prepareNodeWebGpu, type WebGpuAdapterReport } from './webgpu-node';
+import { webGpuUnavailableError } from './webgpu-node-unavailable';
 
 export type { BackendChoice, BackendName } from '@fmnist/core';
 export type { DawnBackend, WebGpuAdapterReport } from './webgpu-node';
@@ -182,15 +183,20 @@ async function useWebGpu(notes: string[]): Promise<WebGpuAdapterReport> {
     await quietly(() => import('@tensorflow/tfjs-backend-webgpu'));
   } catch (error) {
     if (!isMissingModule(error)) throw error;
-    throw new BackendError(
-      'backend webgpu is not available: @tensorflow/tfjs-backend-webgpu is not installed: it is an optional peer of @fmnist/backend (npm i @tensorflow/tfjs-backend-webgpu)',
+    throw webGpuUnavailableError(
+      'package',
+      '@tensorflow/tfjs-backend-webgpu is not installed: it is an optional peer of @fmnist/backend',
+      'npm i @tensorflow/tfjs-backend-webgpu',
+      'input',
     );
   }
   // tfjs falls back to another backend silently when this one fails to start.
   if (!(await tf.setBackend('webgpu'))) {
-    throw new BackendError(`backend webgpu did not initialise on the ${adapter.dawnBackend} adapter ${adapter.device || adapter.description}`, {
-      kind: 'failure',
-    });
+    throw webGpuUnavailableError(
+      'start',
+      `tfjs-backend-webgpu did not initialise on the ${adapter.dawnBackend} adapter ${adapter.device || adapter.description}`,
+      "use another backend: initBackend({ backend: 'wasm' }), --backend wasm",
+    );
   }
   guardSyncReads(tf.backend());
   return adapter;

@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it, vi } from 'vitest';
 import { initBackend } from './init-backend';
+import { webGpuUnavailable } from './webgpu-node-unavailable';
 
 // `webgpu` (Dawn's Node bindings) is an optional peer: without it, asking for WebGPU is one line naming it.
 vi.mock('webgpu', () => {
@@ -14,6 +15,7 @@ describe('initBackend({ backend: "webgpu" }) without the webgpu package', () => 
     expect((error as Error).message).toBe(
       'backend webgpu is not available: the webgpu package (Dawn) is not installed: it is an optional peer of @fmnist/backend (npm i webgpu)',
     );
+    expect(webGpuUnavailable(error)).toMatchObject({ available: false, problem: 'package', fix: 'npm i webgpu' });
     expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeUndefined();
   });
 });

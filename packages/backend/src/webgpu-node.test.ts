@@ -1,13 +1,12 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
-import { createModel, MODEL_NAMES, type ModelName, type ZooOptions } from '@fmnist/models';
-import { seedDropout } from '@fmnist/models/internal';
+import { MODEL_NAMES } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './init-backend';
 import { weightsAfterSgdSteps } from './test-utils/sgd-steps';
 import { skipWebGpuTests } from './test-utils/webgpu-driver';
+import { makeZooModel, ZOO_STEPS } from './test-utils/zoo-steps';
 import { dawnBackendOrder, isSoftwareAdapter, SOFTWARE_ADAPTER_NOTE, SYNC_READ_ERROR } from './webgpu-node';
 
 // WebGPU in Node on Dawn (the `webgpu` package). CI has no GPU: it runs on Mesa's llvmpipe through
@@ -106,25 +105,12 @@ describe.skipIf(skip)('initBackend({ backend: "webgpu" }) in Node on a software 
     tf.dispose([x, y]);
   }, 60_000);
 
-  // Every zoo model by its registry name, with its real layer types (dense, conv, batch norm in
-  // training mode, max pooling, dropout drawn from a reseeded stream: the masks are the same on both
-  // backends), narrower and on small batches where the full size would be slow on a software adapter.
-  const zoo: { [N in ModelName]: { options: ZooOptions[N]; shape: number[] } } = {
-    'mlp-small': { options: { seed: 1 }, shape: [16, 784] },
-    'mlp-wide': { options: { seed: 2 }, shape: [8, 784] },
-    mlp: { options: { hidden: [64, 32], dropout: 0.25, activation: 'tanh', seed: 3 }, shape: [16, 784] },
-    'dynamic-mlp': { options: { nLayers: 2, width: 48, dropout: 0.2, batchNorm: true, seed: 4 }, shape: [16, 784] },
-    cnn: { options: { filters: [8, 16], dense: [32, 16], seed: 5 }, shape: [8, 28, 28, 1] },
-    'vgg-style': { options: { blocks: [8, 12], dense: 24, seed: 6 }, shape: [4, 28, 28, 1] },
-  };
+  // Every zoo model by its registry name (ZOO_STEPS: real layer types, seeded dropout, small sizes).
   it.each(MODEL_NAMES)(
     '%s trains a few steps to the weights the cpu backend computes',
     async (name) => {
-      const { options, shape } = zoo[name];
-      const make = (): LayersModel => {
-        seedDropout(7);
-        return createModel(name, options);
-      };
+      const make = () => makeZooModel(name);
+      const { shape } = ZOO_STEPS[name];
       expect((await initBackend({ backend: 'webgpu' })).name).toBe('webgpu');
       const ours = await weightsAfterSgdSteps(make, shape);
       await tf.setBackend('cpu');

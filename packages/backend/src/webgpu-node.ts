@@ -1,4 +1,5 @@
 import { BackendError } from './backend-error';
+import { noAdapterError, webGpuUnavailableError } from './webgpu-node-unavailable';
 
 /** Dawn's backends (the `webgpu` package's `backend=` flag) that `initBackend` tries. */
 export type DawnBackend = 'vulkan' | 'opengles' | 'metal' | 'd3d12';
@@ -65,12 +66,17 @@ async function importDawn(): Promise<DawnModule> {
     return (await import(/* @vite-ignore */ specifier)) as DawnModule;
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? '';
-    if (isMissingModule(error)) {
-      throw new BackendError(
-        'backend webgpu is not available: the webgpu package (Dawn) is not installed: it is an optional peer of @fmnist/backend (npm i webgpu)',
-      );
-    }
-    throw new BackendError(`backend webgpu is not available: the webgpu package failed to load: ${message}`, { kind: 'failure' });
+    if (isMissingModule(error))
+      throw webGpuUnavailableError('package', 'the webgpu package (Dawn) is not installed: it is an optional peer of @fmnist/backend', 'npm i webgpu', 'input');
+    throw webGpuUnavailableError(
+      'package',
+      `the webgpu package failed to load: ${message}`,
+      process.platform === 'linux'
+        ? 'npm i webgpu again; its Linux binary needs glibc 2.34 or later'
+        : process.platform === 'darwin'
+          ? "npm i webgpu again; webgpu 0.6.2's macOS binary needs macOS 26"
+          : 'npm i webgpu again',
+    );
   }
 }
 
@@ -97,8 +103,8 @@ export function nodeWebGpuAdapter(): WebGpuAdapterReport | undefined {
  * defines `navigator.gpu` (Node 21+ has a read-only `navigator`: the property is defined on it).
  * tfjs asks for an adapter with `powerPreference` only: on OpenGL ES, `navigator.gpu.requestAdapter`
  * adds `featureLevel: 'compatibility'`. Called by `initBackend`, never on import; once per process.
- * Throws a one-line BackendError when the package is missing or no backend gives an adapter; a
- * backend tried without an adapter is a note.
+ * Throws a one-line BackendError when the package is missing or no backend gives an adapter, whose
+ * reason and fix `webGpuUnavailable(error)` gives; a backend tried without an adapter is a note.
  */
 export async function prepareNodeWebGpu(notes: string[]): Promise<WebGpuAdapterReport> {
   if (prepared) return prepared;
@@ -146,11 +152,7 @@ export async function prepareNodeWebGpu(notes: string[]): Promise<WebGpuAdapterR
     };
     return prepared;
   }
-  const fix =
-    process.platform === 'linux'
-      ? ' (install a Vulkan driver, or EGL and GLES for OpenGL ES: apt-get install libegl1 libgles2 libegl-mesa0)'
-      : ' (update the GPU driver)';
-  throw new BackendError(`backend webgpu is not available: no WebGPU adapter (${tried.join('; ')})${fix}`, { kind: 'failure' });
+  throw noAdapterError(tried);
 }
 
 /** The one line a synchronous read of a GPU tensor throws in Node (see `guardSyncReads`). */

@@ -9,7 +9,9 @@
 // 4x8 register tiles (8 accumulators: x64 has 16 vector registers), then 4x4 and 4x1 for the last
 // columns; K in blocks of KC so a B panel (KC x 8 floats) stays in L1 while the rows of A stream past it.
 
-const KC: i32 = 256;
+import { GEMM_KC } from './kernel-abi';
+
+const KC: i32 = GEMM_KC;
 const MC: i32 = 64;
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
@@ -231,13 +233,8 @@ export function gemm(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize,
   gemmPacked(a, sam, sak, b, ldb, c, ldc, M, K, N, bias, relu, accumulate, 0);
 }
 
-/** Bytes of the scratch gemmPacked needs: one B panel of KC x 8 floats. */
-export function gemmPackBytes(): i32 {
-  return KC * 8 * 4;
-}
-
 /**
- * gemm, with each KC x 8 panel of B first copied to `pack` (gemmPackBytes(), 16-byte aligned;
+ * gemm, with each KC x 8 panel of B first copied to `pack` (GEMM_PACK_BYTES, 16-byte aligned;
  * 0: read B in place). A panel is read once per 4 rows of A: in place, its rows are `ldb` floats
  * apart, and at a power-of-two stride (512 floats: a Dense layer of 512 units) they fall in 2 of
  * L1's 64 sets and evict each other; packed, they are one contiguous 8 KB block that stays in L1.

@@ -4,7 +4,7 @@ export { adamUpdate } from './adam';
 export { batchNormInference, batchNormTrain, batchNormTrainGrad } from './batch-norm';
 export { conv2dFilterGrad, conv2dRows } from './conv2d';
 export { columnSum } from './column-sum';
-export { gemm, gemmPackBytes, gemmPacked } from './gemm';
+export { gemm, gemmPacked } from './gemm';
 export { maxPoolGrad } from './max-pool-grad';
 export { winogradConv, winogradFilter, winogradGradFilter, winogradGradPrepare } from './winograd';
 export { reluGrad } from './relu-grad';

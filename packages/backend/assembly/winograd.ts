@@ -9,10 +9,7 @@
 //
 // Transformed tensors are [36][tiles][channels]: element e = row * 6 + column of the tile.
 import { gemm, gemmPanels } from './gemm';
-
-const E = 36;
-/** Bytes of per-chunk scratch for the transforms' temporaries (at most 72 vectors). */
-const TMP: usize = 2048;
+import { WINOGRAD_E as E, WINOGRAD_TMP_BYTES as TMP, WinogradConvParams, WinogradGradPrepareParams } from './kernel-abi';
 
 @inline function ld(p: usize, one: bool): v128 {
   return one ? v128.load32_zero(p) : v128.load(p);
@@ -295,26 +292,27 @@ function winogradOutput(m: usize, ldT: i32, t0: i32, count: i32, tH: i32, tW: i3
 
 /**
  * One chunk of a forward Winograd convolution: tiles [t0, t0 + count) in blocks of `tb`.
- * params (i32): x, H, W, cin, top, left, tH, tW, u, cout, out, outH, outW, bias, relu, tb.
+ * params: a winogradConv block (scripts/kernel-table.mjs).
  * scratch: TMP bytes, then V [36][tb][cin], then M [36][tb][cout].
  */
 export function winogradConv(params: usize, t0: i32, count: i32, scratch: usize): void {
-  const x = <usize>load<i32>(params);
-  const H = load<i32>(params, 4);
-  const W = load<i32>(params, 8);
-  const cin = load<i32>(params, 12);
-  const top = load<i32>(params, 16);
-  const left = load<i32>(params, 20);
-  const tH = load<i32>(params, 24);
-  const tW = load<i32>(params, 28);
-  const u = <usize>load<i32>(params, 32);
-  const cout = load<i32>(params, 36);
-  const out = <usize>load<i32>(params, 40);
-  const outH = load<i32>(params, 44);
-  const outW = load<i32>(params, 48);
-  const bias = <usize>load<i32>(params, 52);
-  const relu = load<i32>(params, 56) != 0;
-  const tb = load<i32>(params, 60);
+  const p = changetype<WinogradConvParams>(params);
+  const x = p.x;
+  const H = p.H;
+  const W = p.W;
+  const cin = p.cin;
+  const top = p.top;
+  const left = p.left;
+  const tH = p.tH;
+  const tW = p.tW;
+  const u = p.u;
+  const cout = p.cout;
+  const out = p.out;
+  const outH = p.outH;
+  const outW = p.outW;
+  const bias = p.bias;
+  const relu = p.relu;
+  const tb = p.tb;
   const tmp = scratch;
   const v = scratch + TMP;
   const m = v + ((<usize>E * <usize>tb * <usize>cin) << 2);
@@ -334,24 +332,25 @@ export function winogradConv(params: usize, t0: i32, count: i32, scratch: usize)
 
 /**
  * Both transforms of the filter gradient for tiles [t0, t0 + count): V from x (padded by top/left,
- * read in place), Z from dy; tile stride T. params (i32): x, H, W, cin, top, left, dy, oH, oW, cout, tH, tW, v, z, T.
+ * read in place), Z from dy; tile stride T. params: a winogradGradPrepare block (scripts/kernel-table.mjs).
  */
 export function winogradGradPrepare(params: usize, t0: i32, count: i32, tmp: usize): void {
-  const x = <usize>load<i32>(params);
-  const H = load<i32>(params, 4);
-  const W = load<i32>(params, 8);
-  const cin = load<i32>(params, 12);
-  const top = load<i32>(params, 16);
-  const left = load<i32>(params, 20);
-  const dy = <usize>load<i32>(params, 24);
-  const oH = load<i32>(params, 28);
-  const oW = load<i32>(params, 32);
-  const cout = load<i32>(params, 36);
-  const tH = load<i32>(params, 40);
-  const tW = load<i32>(params, 44);
-  const v = <usize>load<i32>(params, 48);
-  const z = <usize>load<i32>(params, 52);
-  const T = load<i32>(params, 56);
+  const p = changetype<WinogradGradPrepareParams>(params);
+  const x = p.x;
+  const H = p.H;
+  const W = p.W;
+  const cin = p.cin;
+  const top = p.top;
+  const left = p.left;
+  const dy = p.dy;
+  const oH = p.oH;
+  const oW = p.oW;
+  const cout = p.cout;
+  const tH = p.tH;
+  const tW = p.tW;
+  const v = p.v;
+  const z = p.z;
+  const T = p.T;
   winogradInput(x, H, W, cin, top, left, tH, tW, t0, count, v + ((<usize>t0 * <usize>cin) << 2), T, tmp);
   winogradGradOutput(dy, oH, oW, cout, tH, tW, t0, count, z + ((<usize>t0 * <usize>cout) << 2), T, tmp);
 }

@@ -1,5 +1,6 @@
 import { _FusedMatMul, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { callKernel, release } from './call-kernel';
+import { GEMM_PACK_BYTES } from './simd/kernel-abi';
 import { chunkCount, splitRange } from './simd/kernel-pool';
 import { kernelChunks, kernelThreads, offsetOf, runParallel, simdFor, type WasmBackendLike, withScratch } from './wasm-backend-like';
 
@@ -29,7 +30,7 @@ function transposeLast2(backend: KernelBackend, t: TensorInfo): TensorInfo {
         b,
         kernels,
         'transpose2d',
-        splitRange(rows, parts, 16).map(([r0, count]) => [px + at, po + at, rows, cols, r0, count]),
+        splitRange(rows, parts, 16).map(([r0, count]) => ({ x: px + at, out: po + at, rows, cols, r0, count })),
       );
     }
     return out;
@@ -74,52 +75,51 @@ function simdProduct(backend: KernelBackend, p: Product): TensorInfo | undefined
   const [pa, pb, pc] = [offsetOf(b, p.a), offsetOf(b, bb), offsetOf(b, out)];
   const bias = p.bias ? offsetOf(b, p.bias) : 0;
   const [sam, sak] = p.transposeA ? [1, m] : [k, 1];
-  const relu = p.relu ? 1 : 0;
   // Threads take column ranges (rows when there are few columns); small products stay on one.
   const threads = m * n * k >= PARALLEL_MACS ? kernelThreads(b) : 1;
   // Several chunks per thread: threads claim them as they come, so a late one takes fewer.
   const chunks = chunkCount(threads);
   const byColumns = n >= 8 * chunks;
   // Each chunk packs B's panels into its own scratch (chunks of one job run at once).
-  const packBytes = kernels.gemmPackBytes();
+  const packBytes = GEMM_PACK_BYTES;
   withScratch(b, chunks * packBytes, (scratch) => {
     for (let i = 0; i < batch; i++) {
       const ai = pa + (batchA === 1 ? 0 : i * m * k * 4);
       const bi = pb + (batchB === 1 ? 0 : i * k * n * 4);
       const ci = pc + i * m * n * 4;
       const parts = byColumns
-        ? splitRange(n, chunks, 8).map(([n0, nc], j) => [
-            ai,
+        ? splitRange(n, chunks, 8).map(([n0, nc], j) => ({
+            a: ai,
             sam,
             sak,
-            bi + 4 * n0,
-            n,
-            ci + 4 * n0,
-            n,
-            m,
-            k,
-            nc,
-            bias && bias + 4 * n0,
-            relu,
-            0,
-            scratch + j * packBytes,
-          ])
-        : splitRange(m, chunks, 4).map(([m0, mc], j) => [
-            ai + 4 * m0 * sam,
+            b: bi + 4 * n0,
+            ldb: n,
+            c: ci + 4 * n0,
+            ldc: n,
+            M: m,
+            K: k,
+            N: nc,
+            bias: bias && bias + 4 * n0,
+            relu: p.relu,
+            accumulate: false,
+            pack: scratch + j * packBytes,
+          }))
+        : splitRange(m, chunks, 4).map(([m0, mc], j) => ({
+            a: ai + 4 * m0 * sam,
             sam,
             sak,
-            bi,
-            n,
-            ci + 4 * m0 * n,
-            n,
-            mc,
-            k,
-            n,
+            b: bi,
+            ldb: n,
+            c: ci + 4 * m0 * n,
+            ldc: n,
+            M: mc,
+            K: k,
+            N: n,
             bias,
-            relu,
-            0,
-            scratch + j * packBytes,
-          ]);
+            relu: p.relu,
+            accumulate: false,
+            pack: scratch + j * packBytes,
+          }));
       runParallel(b, kernels, 'gemmPacked', parts);
     }
   });

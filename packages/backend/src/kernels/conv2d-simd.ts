@@ -1,5 +1,5 @@
 import { backend_util, type KernelBackend, type TensorInfo, util } from '@tensorflow/tfjs-core';
-import type { SimdKernels } from './simd/simd-module';
+import type { SimdKernels } from './simd/kernel-abi';
 import { callKernel, release } from './call-kernel';
 import { splitRange } from './simd/kernel-pool';
 import { winogradApplies, winogradConv2D, winogradConv2DBackpropFilter } from './conv2d-winograd';
@@ -63,21 +63,21 @@ function convRows(
   const [batch, hq, wq, cin] = xp.shape;
   const [, h, wo, cout] = out.shape;
   const [px, pw, po, pb] = [offsetOf(b, xp), offsetOf(b, w), offsetOf(b, out), bias ? offsetOf(b, bias) : 0];
-  const parts = splitRange(batch, kernelChunks(b), 1).map(([n0, count]) => [
-    px + 4 * n0 * hq * wq * cin,
-    count,
-    hq,
-    wq,
+  const parts = splitRange(batch, kernelChunks(b), 1).map(([n0, count]) => ({
+    xp: px + 4 * n0 * hq * wq * cin,
+    batch: count,
+    Hq: hq,
+    Wq: wq,
     cin,
-    pw,
+    w: pw,
     kh,
     kw,
-    flip ? 1 : 0,
-    po + 4 * n0 * h * wo * cout,
+    flip,
+    out: po + 4 * n0 * h * wo * cout,
     cout,
-    pb,
-    relu ? 1 : 0,
-  ]);
+    bias: pb,
+    relu,
+  }));
   runParallel(b, k, 'conv2dRows', parts);
 }
 
@@ -166,20 +166,20 @@ export function simdConv2DBackpropFilter(backend: KernelBackend, x: TensorInfo, 
   const out = b.makeOutput(filterShape, 'float32');
   const [px, pdy, pw] = [offsetOf(b, xp), offsetOf(b, dyp), offsetOf(b, out)];
   // Threads take output-channel ranges: disjoint columns of dW.
-  const parts = splitRange(c.outChannels, kernelChunks(b), 8).map(([c0, cc]) => [
-    px,
-    pdy + 4 * c0,
-    pw + 4 * c0,
-    c.batchSize,
-    xp.shape[1],
-    wp,
-    c.inChannels,
-    c.outHeight,
-    c.filterHeight,
-    c.filterWidth,
-    cc,
-    c.outChannels,
-  ]);
+  const parts = splitRange(c.outChannels, kernelChunks(b), 8).map(([c0, cc]) => ({
+    xp: px,
+    dyp: pdy + 4 * c0,
+    dw: pw + 4 * c0,
+    batch: c.batchSize,
+    Hx: xp.shape[1],
+    Wp: wp,
+    cin: c.inChannels,
+    oH: c.outHeight,
+    kh: c.filterHeight,
+    kw: c.filterWidth,
+    cout: cc,
+    ld: c.outChannels,
+  }));
   runParallel(b, k, 'conv2dFilterGrad', parts);
   release(backend, xp, dyp);
   return out;

@@ -1,5 +1,15 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import type { SimdKernels } from './simd/simd-module';
+import {
+  GEMM_PACK_BYTES,
+  type GemmPackedArgs,
+  type SimdKernels,
+  WINOGRAD_CONV_PARAMS_BYTES,
+  WINOGRAD_E as E,
+  WINOGRAD_GRAD_PREPARE_PARAMS_BYTES,
+  WINOGRAD_TMP_BYTES as TMP_BYTES,
+  writeWinogradConvParams,
+  writeWinogradGradPrepareParams,
+} from './simd/kernel-abi';
 import { splitRange } from './simd/kernel-pool';
 import { kernelChunks, offsetOf, runParallel, type WasmBackendLike, wasmMemory, withScratch } from './wasm-backend-like';
 
@@ -30,9 +40,6 @@ export function winogradApplies(kh: number, kw: number, reduction: number): bool
   return kh === 3 && kw === 3 && reduction >= WINOGRAD_MIN_CHANNELS && winogradEnabled();
 }
 
-const E = 36;
-/** Per-chunk scratch ahead of the transformed tiles: the transforms' temporaries. */
-const TMP_BYTES = 2048;
 /** Whole vectors are read past the last channel of a transformed row: slack after each buffer. */
 const SLACK = 16;
 /** A tile block's transformed input and output should stay in a core's L2 (floats). */
@@ -40,10 +47,8 @@ const BLOCK_FLOATS = 96 * 1024;
 
 const tiles = (n: number) => Math.ceil(n / 4);
 
-/** Writes i32 parameters at `at` (after the mallocs: a grown memory has a new buffer). */
-function writeParams(b: WasmBackendLike, at: number, params: number[]): void {
-  new Int32Array((wasmMemory(b) as WebAssembly.Memory).buffer, at, params.length).set(params);
-}
+/** The wasm memory's buffer, read after the mallocs: a grown memory has a new one. */
+const heap = (b: WasmBackendLike): ArrayBufferLike => (wasmMemory(b) as WebAssembly.Memory).buffer;
 
 /** U [36, cin, cout] of filter [3, 3, cin, cout] (rotated 180° with `flip`), into `u`. */
 function transformFilter(b: WasmBackendLike, k: SimdKernels, filter: TensorInfo, u: number, flip: boolean): void {
@@ -55,7 +60,7 @@ function transformFilter(b: WasmBackendLike, k: SimdKernels, filter: TensorInfo,
       b,
       k,
       'winogradFilter',
-      parts.map(([c0, cc], i) => [w, u, cin, cout, c0, cc, flip ? 1 : 0, tmp + i * TMP_BYTES]),
+      parts.map(([c0, cc], i) => ({ w, u, cin, cout, c0, cc, flip, tmp: tmp + i * TMP_BYTES })),
     );
   });
 }
@@ -88,13 +93,14 @@ export function winogradConv2D(
   const parts = splitRange(total, kernelChunks(b), tb);
   const chunkBytes = TMP_BYTES + 4 * E * tb * (cin + cout) + SLACK;
   const uBytes = 4 * E * cin * cout + SLACK;
-  withScratch(b, 64 + uBytes + chunkBytes * parts.length, (scratch) => {
-    const u = scratch + 64;
+  const paramBytes = WINOGRAD_CONV_PARAMS_BYTES;
+  withScratch(b, paramBytes + uBytes + chunkBytes * parts.length, (scratch) => {
+    const u = scratch + paramBytes;
     transformFilter(b, k, filter, u, flip);
-    writeParams(b, scratch, [
-      offsetOf(b, x),
-      h,
-      w,
+    writeWinogradConvParams(heap(b), scratch, {
+      x: offsetOf(b, x),
+      H: h,
+      W: w,
       cin,
       top,
       left,
@@ -102,19 +108,19 @@ export function winogradConv2D(
       tW,
       u,
       cout,
-      offsetOf(b, out),
+      out: offsetOf(b, out),
       outH,
       outW,
-      bias ? offsetOf(b, bias) : 0,
-      relu ? 1 : 0,
+      bias: bias ? offsetOf(b, bias) : 0,
+      relu,
       tb,
-    ]);
-    const chunks = scratch + 64 + uBytes;
+    });
+    const chunks = u + uBytes;
     runParallel(
       b,
       k,
       'winogradConv',
-      parts.map(([t0, count], i) => [scratch, t0, count, chunks + i * chunkBytes]),
+      parts.map(([t0, count], i) => ({ params: scratch, t0, count, scratch: chunks + i * chunkBytes })),
     );
   });
   return out;
@@ -140,28 +146,59 @@ export function winogradConv2DBackpropFilter(backend: KernelBackend, k: SimdKern
   const tileParts = splitRange(total, chunks, 1);
   const chanParts = splitRange(cin, chunks, 1);
   const tmpCount = Math.max(tileParts.length, chanParts.length);
-  withScratch(b, 64 + vBytes + zBytes + sBytes + TMP_BYTES * tmpCount, (scratch) => {
-    const v = scratch + 64;
+  const paramBytes = WINOGRAD_GRAD_PREPARE_PARAMS_BYTES;
+  withScratch(b, paramBytes + vBytes + zBytes + sBytes + TMP_BYTES * tmpCount, (scratch) => {
+    const v = scratch + paramBytes;
     const [z, s] = [v + vBytes, v + vBytes + zBytes];
     const tmp = s + sBytes;
-    writeParams(b, scratch, [offsetOf(b, x), h, w, cin, top, left, offsetOf(b, dy), oH, oW, cout, tH, tW, v, z, total]);
+    writeWinogradGradPrepareParams(heap(b), scratch, {
+      x: offsetOf(b, x),
+      H: h,
+      W: w,
+      cin,
+      top,
+      left,
+      dy: offsetOf(b, dy),
+      oH,
+      oW,
+      cout,
+      tH,
+      tW,
+      v,
+      z,
+      T: total,
+    });
     runParallel(
       b,
       k,
       'winogradGradPrepare',
-      tileParts.map(([t0, count], i) => [scratch, t0, count, tmp + i * TMP_BYTES]),
+      tileParts.map(([t0, count], i) => ({ params: scratch, t0, count, tmp: tmp + i * TMP_BYTES })),
     );
     // S[e] (cin x cout) = V[e]ᵀ (read in place: sam 1, sak cin) · Z[e]; threads take (e, column
     // range). Each job packs Z's panels into its own scratch: they are read once per 4 of the
     // cin rows, and rows cout floats apart (64, 128: power-of-two strides) share a few L1 sets.
     const cols = splitRange(cout, Math.max(1, Math.floor(chunks / E)), 8);
-    const packBytes = k.gemmPackBytes();
+    const packBytes = GEMM_PACK_BYTES;
     withScratch(b, E * cols.length * packBytes, (pack) => {
-      const gemms: number[][] = [];
+      const gemms: GemmPackedArgs[] = [];
       for (let e = 0; e < E; e++) {
         for (const [c0, cc] of cols) {
-          const p = pack + gemms.length * packBytes;
-          gemms.push([v + 4 * e * total * cin, 1, cin, z + 4 * (e * total * cout + c0), cout, s + 4 * (e * cin * cout + c0), cout, cin, total, cc, 0, 0, 0, p]);
+          gemms.push({
+            a: v + 4 * e * total * cin,
+            sam: 1,
+            sak: cin,
+            b: z + 4 * (e * total * cout + c0),
+            ldb: cout,
+            c: s + 4 * (e * cin * cout + c0),
+            ldc: cout,
+            M: cin,
+            K: total,
+            N: cc,
+            bias: 0,
+            relu: false,
+            accumulate: false,
+            pack: pack + gemms.length * packBytes,
+          });
         }
       }
       runParallel(b, k, 'gemmPacked', gemms);
@@ -170,7 +207,7 @@ export function winogradConv2DBackpropFilter(backend: KernelBackend, k: SimdKern
       b,
       k,
       'winogradGradFilter',
-      chanParts.map(([c0, cc], i) => [s, offsetOf(b, out), cin, cout, c0, cc, tmp + i * TMP_BYTES]),
+      chanParts.map(([c0, cc], i) => ({ s, dw: offsetOf(b, out), cin, cout, c0, cc, tmp: tmp + i * TMP_BYTES })),
     );
   });
   return out;

@@ -1,5 +1,5 @@
 import { type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs-core';
-import type { SimdKernels } from './simd/simd-module';
+import type { SimdKernels } from './simd/kernel-abi';
 import { offsetOf, simdFor, type WasmBackendLike, wasmMemory } from './wasm-backend-like';
 import { BackendError } from '../backend-error';
 

@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { chunkCount, type KernelPool, type SimdKernelName } from './simd/kernel-pool';
-import { type SimdKernels, simdKernelPool, simdKernels } from './simd/simd-module';
+import { POOLED_KERNEL_ARGS, type PooledKernelArgs, type PooledKernelName, type SimdKernels } from './simd/kernel-abi';
+import { chunkCount, type KernelPool } from './simd/kernel-pool';
+import { simdKernelPool, simdKernels } from './simd/simd-module';
 import { BackendError } from '../backend-error';
 
 /** The parts of tfjs-backend-wasm's BackendWasm our kernels use (its types are not exported). */
@@ -45,10 +46,13 @@ export function withScratch<T>(b: WasmBackendLike, bytes: number, fn: (pointer: 
 }
 
 /**
- * Runs fn once per argument list: on the kernel pool's threads when one was started (see
- * startSimdKernelPool), else one after another here. The lists must write disjoint outputs.
+ * Runs fn once per set of named arguments (scripts/kernel-table.mjs): on the kernel pool's threads
+ * when one was started (see startSimdKernelPool), else one after another here. The calls must
+ * write disjoint outputs.
  */
-export function runParallel(b: WasmBackendLike, kernels: SimdKernels, fn: SimdKernelName, argsList: number[][]): void {
+export function runParallel<K extends PooledKernelName>(b: WasmBackendLike, kernels: SimdKernels, fn: K, calls: PooledKernelArgs[K][]): void {
+  const toArgs = POOLED_KERNEL_ARGS[fn];
+  const argsList = calls.map((call) => toArgs(call));
   const memory = wasmMemory(b);
   const pool = memory ? simdKernelPool(memory) : undefined;
   if (pool && argsList.length > 1) pool.run(fn, argsList);

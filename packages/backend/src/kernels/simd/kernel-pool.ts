@@ -1,5 +1,5 @@
 import { BackendError } from '../../backend-error';
-import type { SimdKernels } from './simd-module';
+import { POOL_MAX_ARGS, type SimdKernels } from './kernel-abi';
 
 export type SimdKernelName = keyof SimdKernels;
 
@@ -45,7 +45,7 @@ export type SpawnKernelWorkers = (data: Omit<KernelWorkerData, 'index'>, count: 
 // claim loop); f64 arguments from byte HEADER_BYTES, ARGS_PER_CHUNK per chunk.
 const MAX_CHUNKS = 128;
 const MAX_WORKERS = 31;
-const ARGS_PER_CHUNK = 16;
+const ARGS_PER_CHUNK = POOL_MAX_ARGS;
 const HEADER_BYTES = 256;
 const BLOCK_BYTES = HEADER_BYTES + 8 * ARGS_PER_CHUNK * MAX_CHUNKS;
 const STATE = 0;
@@ -214,6 +214,9 @@ export async function startKernelPool(
     terminateWorker: handle.terminate ? (index, afterMs) => handle.terminate?.(index, afterMs) : undefined,
     run(fn, argsList) {
       if (argsList.length > MAX_CHUNKS) throw new BackendError(`kernel pool: ${argsList.length} chunks, at most ${MAX_CHUNKS}`, { kind: 'failure' });
+      for (const args of argsList)
+        if (args.length > ARGS_PER_CHUNK)
+          throw new BackendError(`kernel pool: ${fn} called with ${args.length} arguments, at most POOL_MAX_ARGS = ${ARGS_PER_CHUNK}`, { kind: 'failure' });
       // Views are made per job: a shared memory that grew has a new, longer buffer.
       const { i32, f64 } = controlViews(memory.buffer, slot);
       seq = (seq % 0xfffe) + 1;

@@ -1,22 +1,36 @@
 // Stage 7: the MLP 784-512-512-10. SGD with momentum against Adam, each with and without a
 // cosine schedule, then Adam with flips and a resize to 32x32; last, the profile of the model on
-// every backend this machine has: latency per batch, throughput, memory.
+// every backend this machine has, WebGPU included (a software adapter where there is no GPU,
+// labelled so): latency per batch, throughput, memory, and the CPU-vs-GPU table of batches of 64.
 import { type BackendChoice, initBackend } from '@fmnist/backend';
 import { loadFashionMnist } from '@fmnist/data';
 import { runStageRecipe, type StageDefinition, type StageHooks, type StagePlan, type StageSize } from '@fmnist/example-stage-kit';
 import { createModel } from '@fmnist/models';
-import { compareBackends, formatResultsTable } from '@fmnist/profiler';
+import {
+  adapterDevice,
+  type BackendSetup,
+  type ComparedResult,
+  compareBackends,
+  formatBackendComparison,
+  formatResultsTable,
+  type UnavailableBackend,
+} from '@fmnist/profiler';
 import { parseRecipe, type TrainRecipe, type TrainRecipeInput } from '@fmnist/trainer';
 
 /** The profile as data: the model on each backend this machine has, inference and training. */
 export type ProfileStep = {
   model: 'mlp-wide';
-  /** Tried in order; those not installed here are left out. */
+  /** Tried in order; those that cannot run here are left out, each with a line saying why. */
   backends: BackendChoice[];
   inferBatchSizes: number[];
   trainBatchSizes: number[];
   /** Measuring time per batch size and backend. */
   minTimeMs: number;
+  /**
+   * On a software WebGPU adapter (the GPU's work on the CPU: a correctness run, its times are no
+   * GPU's), the measurement is cut to these: the seed's batch of 64 only, the fewest iterations.
+   */
+  softwareAdapter: { batchSizes: number[]; minTimeMs: number; warmup: number };
 };
 
 export type Stage7Plan = StagePlan<{ profile: ProfileStep }>;
@@ -60,24 +74,48 @@ export function stage7Recipes(size: StageSize): Record<string, TrainRecipe> {
   );
 }
 
+/**
+ * What stage 7 prints of its profile: every result, then the CPU-vs-GPU table of batches of 64
+ * (latency p50/p95, throughput, memory per backend; a software adapter labelled so), and a line
+ * for each backend that could not run (`webgpu: not available: <reason>`).
+ */
+export function formatProfile(results: ComparedResult[], unavailable: UnavailableBackend[]): string {
+  const parts = results.length > 0 ? [formatResultsTable(results), ''] : [];
+  parts.push('CPU vs GPU, per batch of 64:', formatBackendComparison(results, { batch: 64, unavailable }));
+  return parts.join('\n');
+}
+
+/** A backend of the profile: activated by initBackend; WebGPU names its adapter, and a software one is measured briefly. */
+function setupFor(backend: BackendChoice, step: ProfileStep): BackendSetup {
+  return {
+    label: backend,
+    activate: async () => {
+      const { webgpu } = await initBackend({ backend });
+      if (!webgpu) return {};
+      const { batchSizes, minTimeMs, warmup } = step.softwareAdapter;
+      return { device: adapterDevice(webgpu), ...(webgpu.software ? { options: { batchSizes, minTimeMs, warmup } } : {}) };
+    },
+  };
+}
+
 async function profile(step: ProfileStep, restore: BackendChoice, log: (l: string) => void) {
-  const available: BackendChoice[] = [];
+  const setups: BackendSetup[] = [];
+  const unavailable: UnavailableBackend[] = [];
   for (const b of step.backends) {
     try {
       await initBackend({ backend: b });
-      available.push(b);
-    } catch {
-      // not installed here
+      setups.push(setupFor(b, step));
+    } catch (error) {
+      unavailable.push({ backend: b, reason: error instanceof Error ? error.message : String(error) });
     }
   }
-  const setups = available.map((b) => ({ label: b, activate: async () => void (await initBackend({ backend: b })) }));
   const build = () => createModel(step.model, { seed: 0 });
   const infer = await compareBackends(build, setups, { mode: 'infer', batchSizes: step.inferBatchSizes, minTimeMs: step.minTimeMs });
   const train = await compareBackends(build, setups, { mode: 'train', batchSizes: step.trainBatchSizes, minTimeMs: step.minTimeMs });
   const results = [...infer, ...train];
-  log(formatResultsTable(results));
+  log(formatProfile(results, unavailable));
   await initBackend({ backend: restore });
-  return results;
+  return { results, unavailable };
 }
 
 async function run(plan: Stage7Plan, hooks: StageHooks) {
@@ -102,7 +140,9 @@ async function run(plan: Stage7Plan, hooks: StageHooks) {
     ...best,
     seconds: (performance.now() - started) / 1000,
     variants: runs.map(({ history, confusionMatrix, perClass, mistakes, ...rest }) => ({ ...rest, history })),
-    profile: profiled.map(({ kernels, machine, ...rest }) => rest),
+    profile: profiled.results.map(({ kernels, machine, ...rest }) => rest),
+    /** Backends of the profile that could not run here, each with its one-line reason. */
+    profileUnavailable: profiled.unavailable.map((u) => ({ ...u, reason: u.reason.split('\n')[0] })),
   };
 }
 
@@ -116,10 +156,11 @@ export const stage7: StageDefinition<Stage7Plan> = {
     steps: {
       profile: {
         model: 'mlp-wide',
-        backends: ['wasm', 'cpu', 'tensorflow'],
+        backends: ['wasm', 'cpu', 'tensorflow', 'webgpu'],
         inferBatchSizes: [1, 64, 1024],
         trainBatchSizes: [64],
         minTimeMs: size === 'quick' ? 200 : 1000,
+        softwareAdapter: { batchSizes: [64], minTimeMs: 0, warmup: 1 },
       },
     },
   }),

@@ -10,6 +10,6 @@ export const BROWSER_BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'
 export type BrowserBackendChoice = (typeof BROWSER_BACKEND_CHOICES)[number];
 export type BrowserBackendName = Exclude<BrowserBackendChoice, 'auto'>;
 
-/** Labels the benchmarks compare: ours, stock tfjs-backend-wasm (only the missing filter gradient added), cpu, tfjs-node. */
-export const BENCH_BACKENDS = ['wasm', 'wasm-stock', 'cpu', 'tensorflow'] as const;
+/** Labels the benchmarks compare: ours, stock tfjs-backend-wasm (only the missing filter gradient added), cpu, tfjs-node, WebGPU (Dawn in Node). */
+export const BENCH_BACKENDS = ['wasm', 'wasm-stock', 'cpu', 'tensorflow', 'webgpu'] as const;
 export type BenchBackend = (typeof BENCH_BACKENDS)[number];

@@ -1,7 +1,7 @@
 import { createModel, getModelEntry, type ModelName } from '@fmnist/models';
-import { formatResultsTable, type ProfileResult, profileModel } from '@fmnist/profiler';
+import { backendLabel, type ComparedResult, formatResultsTable, profileModel } from '@fmnist/profiler';
 import { BENCH_BACKENDS, type BenchBackend } from '@fmnist/core';
-import { backendSetups } from '../backend-setups';
+import { backendSetups, type CliBackendActivation } from '../backend-setups';
 import type { Command } from '../command';
 import { choice, int, wordList } from '../options';
 import { realBatches } from '../real-batches';
@@ -18,7 +18,7 @@ export const benchCommand: Command = {
     backend: {
       type: 'string',
       value: 'LIST',
-      description: 'backends to compare, comma-separated; ratios are to the first',
+      description: 'backends to compare, comma-separated; ratios are to the first (webgpu: a software adapter where there is no GPU, labelled so)',
       choices: BENCH_BACKENDS,
       default: 'wasm,wasm-stock',
     },
@@ -31,7 +31,7 @@ export const benchCommand: Command = {
     const modes = modeFlag === 'both' ? (['train', 'infer'] as const) : ([modeFlag] as const);
     const backends = wordList(values, 'backend', BENCH_BACKENDS, ['wasm', 'wasm-stock'] as BenchBackend[]);
     const minTimeMs = int(values, 'min-time', 2000, 1);
-    const all: (ProfileResult & { ratio: number })[] = [];
+    const all: ComparedResult[] = [];
     for (const name of models) {
       const layout = getModelEntry(name).layout;
       const inputs = await realBatches(layout);
@@ -39,10 +39,11 @@ export const benchCommand: Command = {
         const batch = int(values, 'batch', mode === 'train' ? 64 : 1024, 1);
         let base: number | undefined;
         for (const setup of backendSetups(backends)) {
+          let activation: CliBackendActivation;
           try {
-            await setup.activate();
+            activation = await setup.activate();
           } catch (error) {
-            io.stderr(`skipping ${setup.label}: ${(error as Error).message}`);
+            io.stderr(`${setup.label}: not available: ${(error as Error).message.split('\n')[0]}`);
             continue;
           }
           // On a terminal, a live line says what is being measured (each takes --min-time or more).
@@ -62,7 +63,12 @@ export const benchCommand: Command = {
           model.dispose();
           status?.('\r\u001b[K');
           base ??= r.imagesPerSecond;
-          const row = { ...r, backend: setup.label, ratio: r.imagesPerSecond / base };
+          const row: ComparedResult = {
+            ...r,
+            backend: setup.label,
+            ratio: r.imagesPerSecond / base,
+            ...(activation.device ? { device: activation.device } : {}),
+          };
           all.push(row);
           if (json) {
             io.stdout(
@@ -75,9 +81,12 @@ export const benchCommand: Command = {
                 msPerStep: r.msPerStep,
                 peakRssMb: r.peakRssMb,
                 ratio: row.ratio,
+                // Added fields: GPU memory held (null on the CPU backends) and, on webgpu, the adapter (as fmnist doctor --json shows it).
+                gpuBytes: r.gpuBytes,
+                ...(activation.adapter ? { adapter: activation.adapter } : {}),
               }),
             );
-          } else io.stderr(`${name} ${mode} ${setup.label}: ${Math.round(r.imagesPerSecond)} img/s`);
+          } else io.stderr(`${name} ${mode} ${backendLabel(row)}: ${Math.round(r.imagesPerSecond)} img/s`);
         }
       }
     }

@@ -1,11 +1,19 @@
 import { writeFileAtomic } from '@fmnist/core';
 import { createModel, getModelEntry, type ModelName, MODEL_NAMES } from '@fmnist/models';
-import { formatResultsTable, type ProfileResult, profileCall, profileModel, toChromeTrace } from '@fmnist/profiler';
-import { Adam, fromLayersModel, trainStep } from '@fmnist/trainer';
+import {
+  type ComparedResult,
+  formatBackendComparison,
+  formatResultsTable,
+  profileCall,
+  profileModel,
+  toChromeTrace,
+  type UnavailableBackend,
+} from '@fmnist/profiler';
+import { Adam, fromLayersModel, trainStepAsync } from '@fmnist/trainer';
 import { BENCH_BACKENDS, type BenchBackend } from '@fmnist/core';
-import { backendSetups } from '../backend-setups';
+import { backendSetups, type CliBackendActivation } from '../backend-setups';
 import type { Command } from '../command';
-import { choice, intList, str, wordList } from '../options';
+import { choice, int, intList, str, wordList } from '../options';
 import { count } from '../count';
 import { realBatches } from '../real-batches';
 import { UsageError } from '../usage-error';
@@ -17,7 +25,14 @@ export const profileCommand: Command = {
     model: { type: 'string', value: 'NAME', description: 'the zoo model', choices: MODEL_NAMES, required: true },
     mode: { type: 'string', value: 'MODE', description: 'inference or training steps', choices: ['infer', 'train'], default: 'infer' },
     batch: { type: 'string', value: 'LIST', description: 'batch sizes, comma-separated', default: '1,64,1024 for infer, 64 for train' },
-    backend: { type: 'string', value: 'LIST', description: 'backends, comma-separated', choices: BENCH_BACKENDS, default: 'wasm' },
+    backend: {
+      type: 'string',
+      value: 'LIST',
+      description: 'backends, comma-separated; several print a CPU-vs-GPU table (webgpu: a software adapter where there is no GPU, labelled so)',
+      choices: BENCH_BACKENDS,
+      default: 'wasm',
+    },
+    'min-time': { type: 'string', value: 'MS', description: 'measure each batch size for at least this many milliseconds', default: 1000 },
     trace: { type: 'string', value: 'FILE', description: 'write a Chrome trace of one training step (Perfetto, chrome://tracing)', default: 'none' },
   },
   async run({ values, io, json }) {
@@ -27,18 +42,23 @@ export const profileCommand: Command = {
     const mode = choice(values, 'mode', ['infer', 'train'] as const, 'infer');
     const batchSizes = intList(values, 'batch', mode === 'infer' ? [1, 64, 1024] : [64]);
     const backends = wordList(values, 'backend', BENCH_BACKENDS, ['wasm'] as BenchBackend[]);
+    const minTimeMs = int(values, 'min-time', 1000, 1);
     const inputs = await realBatches(getModelEntry(name).layout);
-    const results: ProfileResult[] = [];
+    const results: Omit<ComparedResult, 'ratio'>[] = [];
+    const unavailable: UnavailableBackend[] = [];
     for (const [index, setup] of backendSetups(backends).entries()) {
+      let activation: CliBackendActivation;
       try {
-        await setup.activate();
+        activation = await setup.activate();
       } catch (error) {
-        io.stderr(`skipping ${setup.label}: ${(error as Error).message}`);
+        const reason = (error as Error).message.split('\n')[0];
+        unavailable.push({ backend: setup.label, reason });
+        io.stderr(`${setup.label}: not available: ${reason}`);
         continue;
       }
       const model = createModel(name as ModelName);
-      for (const r of await profileModel(model, { mode, batchSizes, inputs, name })) {
-        const row = { ...r, backend: setup.label };
+      for (const r of await profileModel(model, { mode, batchSizes, inputs, name, minTimeMs })) {
+        const row = { ...r, backend: setup.label, ...(activation.device ? { device: activation.device } : {}) };
         results.push(row);
         if (json)
           io.stdout(
@@ -56,6 +76,9 @@ export const profileCommand: Command = {
               flopsPerImage: r.flopsPerImage,
               gflops: r.gflops,
               machine: r.machine,
+              // Added fields: GPU memory held (null on the CPU backends); on webgpu, the adapter (as fmnist doctor --json shows it).
+              gpuBytes: r.gpuBytes,
+              ...(activation.adapter ? { adapter: activation.adapter } : {}),
             }),
           );
       }
@@ -70,8 +93,8 @@ export const profileCommand: Command = {
             throw new UsageError('--trace needs the data');
           })
         )(64);
-        trainStep(trainable, opt, batch.xs, batch.ys);
-        const call = await profileCall(() => void trainStep(trainable, opt, batch.xs, batch.ys));
+        await trainStepAsync(trainable, opt, batch.xs, batch.ys);
+        const call = await profileCall(() => trainStepAsync(trainable, opt, batch.xs, batch.ys).then(() => undefined));
         writeFileAtomic(tracePath, JSON.stringify(toChromeTrace(call.records, { name, backend: setup.label })));
         opt.dispose();
         if (!json) io.stderr(`wrote ${tracePath} (${count(call.records.length, 'kernel')}; open in Perfetto or chrome://tracing)`);
@@ -79,12 +102,18 @@ export const profileCommand: Command = {
       model.dispose();
     }
     if (!json) {
-      io.stdout(formatResultsTable(results));
+      if (results.length > 0) io.stdout(formatResultsTable(results));
       const top = results[0]?.kernels.slice(0, 8) ?? [];
-      if (top.length)
-        io.stdout(
-          `\ntop kernels (${results[0].backend}, batch ${results[0].batch}): ${top.map((k) => `${k.name} ${k.totalMs.toFixed(1)}ms x${k.count}`).join(', ')}`,
-        );
+      if (top.length) {
+        const timed = top.some((k) => k.totalMs !== null);
+        const kernels = top.map((k) => `${k.name} ${k.totalMs === null ? '' : `${k.totalMs.toFixed(1)}ms `}x${k.count}`).join(', ');
+        io.stdout(`\ntop kernels (${results[0].backend}, batch ${results[0].batch}${timed ? '' : ', by count: this backend times no kernel'}): ${kernels}`);
+      }
+      // Several backends: the CPU-vs-GPU table (batches of 64 where measured), and why any is missing.
+      if (backends.length > 1 || unavailable.length > 0) {
+        const batch = batchSizes.includes(64) ? 64 : undefined;
+        io.stdout(`\nper backend${batch ? ', batch of 64' : ''}:\n${formatBackendComparison(results, { batch, unavailable })}`);
+      }
     }
   },
 };

@@ -40,6 +40,13 @@ for pkg in ${FMNIST_PIP_EXTRA:-}; do
     || echo "bootstrap: pip install $pkg failed (its tests skip here, fail under CI=1)" >&2
 done
 
+# Mesa's lavapipe (software Vulkan) for the WebGPU tests' Vulkan leg (FMNIST_LAVAPIPE=1, as the root
+# test script sets): Mesa 25 from bookworm-backports unpacked into .fmnist-cache/lavapipe, the
+# system's Mesa untouched (scripts/lavapipe.sh).
+if [ -n "${FMNIST_LAVAPIPE:-}" ] && ! bash scripts/lavapipe.sh --check; then
+  bash scripts/lavapipe.sh >/dev/null || echo "bootstrap: lavapipe failed (its tests skip here, fail under CI=1)" >&2
+fi
+
 if [ ! -d node_modules/.pnpm ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   echo "bootstrap: installing dependencies" >&2
   pnpm install --frozen-lockfile --reporter=silent

@@ -32,7 +32,10 @@ print_env() {
   arch_dir=$(cat "$STAMP")
   echo "export VK_DRIVER_FILES='$ICD'"
   echo "export VK_ICD_FILENAMES='$ICD'"
-  echo "export LD_LIBRARY_PATH='$ROOT/usr/lib/$arch_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}'"
+  local libs="$ROOT/usr/lib/$arch_dir"
+  # Packages that are not merged-/usr (libtinfo6, ...) unpack into lib/.
+  [ -d "$ROOT/lib/$arch_dir" ] && libs="$libs:$ROOT/lib/$arch_dir"
+  echo "export LD_LIBRARY_PATH='$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}'"
 }
 
 if [ -f "$STAMP" ] && [ -f "$ICD" ]; then
@@ -92,7 +95,7 @@ lib="$ROOT/usr/lib/$arch_dir/libvulkan_lvp.so"
 # The hardware drivers, layers and their ICD files are not needed (60 MB).
 find "$ROOT/usr/lib/$arch_dir" -maxdepth 1 \( -name 'libvulkan_*.so' -o -name 'libVkLayer_*.so' \) ! -name libvulkan_lvp.so -delete
 rm -rf "$ROOT/usr/share/vulkan/explicit_layer.d" "$ROOT/usr/share/vulkan/implicit_layer.d" "$ROOT/usr/share/doc" "$ROOT/usr/share/bug"
-missing=$(LD_LIBRARY_PATH="$ROOT/usr/lib/$arch_dir" ldd "$lib" 2>&1 | grep -E 'not found' || true)
+missing=$(LD_LIBRARY_PATH="$ROOT/usr/lib/$arch_dir:$ROOT/lib/$arch_dir" ldd "$lib" 2>&1 | grep -E 'not found' || true)
 [ -z "$missing" ] || fail "libvulkan_lvp.so lacks libraries: $missing"
 api=$(sed -n 's/.*"api_version": *"\([^"]*\)".*/\1/p' "$ROOT"/usr/share/vulkan/icd.d/lvp_icd*.json | head -1)
 cat >"$ICD" <<EOF

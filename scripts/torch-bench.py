@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
-"""PyTorch CPU baseline for `fmnist bench`: the zoo's four architectures, the same batch sizes
+"""PyTorch baseline for `fmnist bench`: the zoo's four architectures, the same batch sizes
 (train 64 with Adam, inference 1024), images/s after a warm-up, one JSON line per measurement
 with the fields `fmnist bench --json` prints (backend "torch"). Needs python3-torch (Debian:
 `apt-get install -y python3-torch`); not part of CI.
 
-    /usr/bin/python3 scripts/torch-bench.py [--threads 2] [--min-time 3] [--model mlp-small,cnn] [--mode train|infer|both]
+    /usr/bin/python3 scripts/torch-bench.py [--threads 2] [--min-time 3] [--model mlp-small,cnn] [--mode train|infer|both] [--device cpu|cuda]
+
+`--device cuda` puts the model and its inputs on the GPU, warms up longer (CUDA's lazy
+initialisation, cuDNN's algorithm choice), waits for the GPU (`torch.cuda.synchronize()`) before
+the clock starts and after every timed batch, and adds `device` and `peakCudaMb` (the most memory
+PyTorch's allocator held) to each record. Without a CUDA build or a GPU it says so on stderr and
+exits 1. The cpu records are unchanged (no `device` field).
 """
 import argparse
 import json
 import resource
+import sys
 import time
 
 import torch
@@ -51,16 +58,29 @@ MODELS = {
 }
 
 
-def measure(step, batch, min_time):
-    for _ in range(2):
+def measure(step, batch, min_time, warmup=2, sync=None):
+    for _ in range(warmup):
         step()
+    if sync:
+        sync()
     steps, start = 0, time.perf_counter()
     while True:
         step()
+        if sync:
+            sync()
         steps += 1
         elapsed = time.perf_counter() - start
         if elapsed >= min_time and steps >= 3:
             return batch * steps / elapsed, 1000 * elapsed / steps
+
+
+def with_device(record, cuda):
+    """The record as printed: on cuda, plus `device` and the allocator's peak since the last one."""
+    if not cuda:
+        return record
+    peak = torch.cuda.max_memory_allocated() / 2**20
+    torch.cuda.reset_peak_memory_stats()
+    return {**record, 'device': 'cuda', 'peakCudaMb': round(peak, 1)}
 
 
 def main():
@@ -69,15 +89,28 @@ def main():
     parser.add_argument('--min-time', type=float, default=3.0)
     parser.add_argument('--model', default=','.join(MODELS))
     parser.add_argument('--mode', choices=['train', 'infer', 'both'], default='both')
+    parser.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
     args = parser.parse_args()
+    cuda = args.device == 'cuda'
+    if cuda and not torch.cuda.is_available():
+        build = f'built with CUDA {torch.version.cuda}' if torch.version.cuda else 'a CPU-only build'
+        print(f'torch-bench: --device cuda: CUDA is not available (torch {torch.__version__}, {build}, '
+              f'{torch.cuda.device_count()} GPU(s) visible)', file=sys.stderr)
+        sys.exit(1)
+    device = torch.device(args.device)
+    # CUDA initialises lazily and picks cuDNN algorithms on first use: warm up longer there.
+    warmup = 10 if cuda else 2
+    sync = torch.cuda.synchronize if cuda else None
+    if cuda:
+        print(f'torch-bench: {torch.cuda.get_device_name(0)}, torch {torch.__version__}, CUDA {torch.version.cuda}', file=sys.stderr)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     for name in args.model.split(','):
         make, image = MODELS[name]
-        model = make()
+        model = make().to(device)
         shape = (1, 28, 28) if image else (784,)
-        x = torch.rand(64, *shape)
-        y = torch.randint(0, 10, (64,))
+        x = torch.rand(64, *shape).to(device)
+        y = torch.randint(0, 10, (64,)).to(device)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         loss_fn = nn.CrossEntropyLoss()
 
@@ -90,21 +123,23 @@ def main():
 
         if args.mode != 'infer':
             model.train()
-            ips, ms = measure(train_step, 64, args.min_time)
+            ips, ms = measure(train_step, 64, args.min_time, warmup, sync)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-            print(json.dumps({'model': name, 'mode': 'train', 'backend': 'torch', 'batch': 64, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}), flush=True)
+            record = {'model': name, 'mode': 'train', 'backend': 'torch', 'batch': 64, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}
+            print(json.dumps(with_device(record, cuda)), flush=True)
         if args.mode == 'train':
             continue
         model.eval()
-        xi = torch.rand(1024, *shape)
+        xi = torch.rand(1024, *shape).to(device)
 
         def infer_step():
             with torch.no_grad():
                 model(xi).argmax(1)
 
-        ips, ms = measure(infer_step, 1024, args.min_time)
+        ips, ms = measure(infer_step, 1024, args.min_time, warmup, sync)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        print(json.dumps({'model': name, 'mode': 'infer', 'backend': 'torch', 'batch': 1024, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}), flush=True)
+        record = {'model': name, 'mode': 'infer', 'backend': 'torch', 'batch': 1024, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}
+        print(json.dumps(with_device(record, cuda)), flush=True)
 
 
 if __name__ == '__main__':

@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PYTHON, pythonHas } from '../../core/src/test-utils/python';
+
+// scripts/torch-bench.py, the PyTorch side of `fmnist bench` (and of scripts/gpu-check.sh).
+const script = fileURLToPath(new URL('../../../scripts/torch-bench.py', import.meta.url));
+const run = (...args: string[]) => spawnSync(PYTHON, [script, '--model', 'mlp-small', '--mode', 'infer', '--min-time', '0.001', ...args], { encoding: 'utf8' });
+const hasCuda = () => spawnSync(PYTHON, ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)']).status === 0;
+
+describe.runIf(pythonHas('torch') || process.env.CI)('scripts/torch-bench.py', () => {
+  it('prints the records it always printed on the cpu (no device field), with --device cpu too', () => {
+    for (const args of [[], ['--device', 'cpu']]) {
+      const { status, stdout, stderr } = run(...args);
+      expect(status, stderr).toBe(0);
+      const records = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(records).toHaveLength(1);
+      expect(Object.keys(records[0])).toEqual(['model', 'mode', 'backend', 'batch', 'imagesPerSecond', 'msPerStep', 'peakRssMb']);
+      expect(records[0]).toMatchObject({ model: 'mlp-small', mode: 'infer', backend: 'torch', batch: 1024 });
+    }
+  });
+
+  it.skipIf(hasCuda())('--device cuda without CUDA says so in one line and exits 1, printing no record', () => {
+    const { status, stdout, stderr } = run('--device', 'cuda');
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toMatch(/^torch-bench: --device cuda: CUDA is not available \(torch [^,]+, .+\)$/);
+  });
+});

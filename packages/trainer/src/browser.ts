@@ -25,7 +25,7 @@ export { type RunReport, runReport } from './run-report';
 export { OneCycleLR, type OneCycleLROptions } from './schedulers/one-cycle-lr';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';
 export { ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/step-lr';
-export { clipGradients, type StepHyperparameters, type TrainStepOptions, trainStep, trainStepAsync } from './train-step';
+export { clipGradients, type StepHyperparameters, TRAIN_STEP_SYNC_ERROR, type TrainStepOptions, trainStep, trainStepAsync } from './train-step';
 export { fromLayersModel, isLayersModel, restoreWeights, snapshotWeights, type Trainable, toTrainable } from './trainable';
 export { TrainerError } from './trainer-error';
 export { canonicalJson } from './recipe/canonical-json';

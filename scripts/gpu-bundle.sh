@@ -116,6 +116,8 @@ libs="$unpacked/usr/lib/x86_64-linux-gnu"
 # Each library as a plain file under its soname (a carry may not keep symbolic links).
 cp -L "$libs/libvulkan.so.1" "$tmp/lib/vulkan/"
 cp -L "$libs/libEGL.so.1" "$libs/libGLESv2.so.2" "$libs/libGLdispatch.so.0" "$tmp/lib/egl/"
+# Dawn opens "libEGL.so" (the name a -dev package provides), not libEGL.so.1.
+cp -L "$libs/libEGL.so.1" "$tmp/lib/egl/libEGL.so"
 deb_names=$(find "$deb_dir" -maxdepth 1 -name '*.deb' -printf '%f\n' | sort | paste -sd, -)
 rm -rf "$unpacked"
 

@@ -136,17 +136,21 @@ cli=$run_dir/b/fmnist.mjs
 # (The cache's list is read whole: grep -q in a pipe would end ldconfig early, and pipefail call it a failure.)
 ld_cache=$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || /usr/sbin/ldconfig -p 2>/dev/null)
 has_lib() { [[ $ld_cache == *"$1 "* ]]; }
-lib_path=
-for dir in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [[ -d $dir ]] && lib_path=$lib_path:$dir; done
+lib_dirs=()
 carried=
-for pair in vulkan:libvulkan.so.1 egl:libEGL.so.1; do
+# Dawn opens libvulkan.so.1 and libEGL.so (unversioned: only a -dev package installs that name).
+for pair in vulkan:libvulkan.so.1 egl:libEGL.so; do
   [[ -d $run_dir/b/lib/${pair%%:*} ]] || continue
   if [[ $carried_libs == always ]] || { [[ $carried_libs == auto ]] && ! has_lib "${pair#*:}"; }; then
-    lib_path=$run_dir/b/lib/${pair%%:*}$lib_path
+    lib_dirs+=("$run_dir/b/lib/${pair%%:*}")
     carried="$carried${pair%%:*} "
   fi
 done
-export LD_LIBRARY_PATH=${lib_path#:}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+# The driver's own libraries (libGLX_nvidia, libEGL_nvidia) where NVIDIA's container runtime mounts them.
+for dir in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [[ -d $dir ]] && lib_dirs+=("$dir"); done
+[[ -n "${LD_LIBRARY_PATH:-}" ]] && lib_dirs+=("$LD_LIBRARY_PATH")
+LD_LIBRARY_PATH=$(IFS=:; printf '%s' "${lib_dirs[*]}")
+export LD_LIBRARY_PATH
 icd=
 for f in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
   [[ -f $f ]] && icd=$f && break

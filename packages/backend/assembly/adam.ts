@@ -1,6 +1,7 @@
 // One Adam/AdamW step over n floats (see src/kernels/adam-update.ts for the formulas), four at a
 // time; a scalar loop takes the last n % 4. Every scalar comes from the host, computed in double
 // and rounded once (1 - beta2 computed here in float32 would be off by 1e-5 relative).
+import { floats, mad } from './simd';
 
 export function adamUpdate(
   w: usize,
@@ -33,15 +34,15 @@ export function adamUpdate(
   const vec = <usize>(n & ~3) << 2;
   for (let i: usize = 0; i < vec; i += 16) {
     const wi = v128.load(w + i);
-    const gi = f32x4.add(v128.load(g + i), f32x4.mul(l, wi));
-    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + i)), f32x4.mul(ob1, gi));
-    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + i)), f32x4.mul(ob2, f32x4.mul(gi, gi)));
+    const gi = mad(v128.load(g + i), l, wi);
+    const mi = mad(f32x4.mul(b1, v128.load(m + i)), ob1, gi);
+    const vi = mad(f32x4.mul(b2, v128.load(v + i)), ob2, f32x4.mul(gi, gi));
     v128.store(m2 + i, mi);
     v128.store(v2 + i, vi);
     const denom = f32x4.add(f32x4.div(f32x4.sqrt(vi), c2), e);
     v128.store(w2 + i, f32x4.sub(f32x4.mul(wi, kp), f32x4.div(f32x4.mul(s, mi), denom)));
   }
-  for (let i: usize = vec; i < (<usize>n << 2); i += 4) {
+  for (let i: usize = vec; i < floats(n); i += 4) {
     const wi = load<f32>(w + i);
     const gi = load<f32>(g + i) + l2 * wi;
     const mi = beta1 * load<f32>(m + i) + oneMinusBeta1 * gi;

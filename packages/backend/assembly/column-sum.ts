@@ -1,10 +1,11 @@
 // Column sums of a [rows, C] matrix (bias gradients: Sum over the leading axes), C a multiple of 4.
 // f32 sums over blocks of ROWS rows, added into f64 totals at `scratch` (12 * C bytes).
+import { floats } from './simd';
 
 const ROWS: i32 = 32;
 
 export function columnSum(x: usize, out: usize, rows: i32, C: i32, scratch: usize): void {
-  const cb = <usize>C << 2;
+  const cb = floats(C);
   const block = scratch;
   const total = scratch + cb;
   for (let i: usize = 0; i < 3 * cb; i += 16) v128.store(scratch + i, f32x4.splat(0));
@@ -22,5 +23,5 @@ export function columnSum(x: usize, out: usize, rows: i32, C: i32, scratch: usiz
       }
     }
   }
-  for (let k = 0; k < C; k++) store<f32>(out + (<usize>k << 2), <f32>load<f64>(total + (<usize>k << 3)));
+  for (let k = 0; k < C; k++) store<f32>(out + floats(k), <f32>load<f64>(total + (<usize>k << 3)));
 }

@@ -10,21 +10,16 @@
 // columns; K in blocks of KC so a B panel (KC x 8 floats) stays in L1 while the rows of A stream past it.
 
 import { GEMM_KC } from './kernel-abi';
+import { floats, gather4, mad, scatter4 } from './simd';
 
 const KC: i32 = GEMM_KC;
 const MC: i32 = 64;
-
-@inline function mad(acc: v128, a: v128, b: v128): v128 {
-  // The relaxed-SIMD build: one fused multiply-add where the CPU has FMA (one rounding, not two).
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
-  return f32x4.add(acc, f32x4.mul(a, b));
-}
 
 /** The starting value of 4 accumulators: what C holds (later K blocks), else the bias, else 0. */
 @inline function initTile(first: bool, c: usize, bias: usize, n: i32): v128 {
   if (!first) return v128.load(c);
   if (bias == 0) return f32x4.splat(0);
-  return v128.load(bias + (<usize>n << 2));
+  return v128.load(bias + floats(n));
 }
 
 @inline function finish(v: v128, relu: bool): v128 {
@@ -39,8 +34,8 @@ const MC: i32 = 64;
 }
 
 function tile4x8(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, kb: i32, bias: usize, n: i32, first: bool, relu: bool, rows: i32): void {
-  const rc = <usize>ldc << 2;
-  const ra = <usize>sam << 2;
+  const rc = floats(ldc);
+  const ra = floats(sam);
   const c0 = c;
   const c1 = rowPtr(c, rc, 1, rows);
   const c2 = rowPtr(c, rc, 2, rows);
@@ -53,8 +48,8 @@ function tile4x8(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc
   let x21 = initTile(first, c2 + 16, bias, n + 4);
   let x30 = initTile(first, c3, bias, n);
   let x31 = initTile(first, c3 + 16, bias, n + 4);
-  const ka = <usize>sak << 2;
-  const kbStride = <usize>ldb << 2;
+  const ka = floats(sak);
+  const kbStride = floats(ldb);
   let p0 = a;
   let p1 = rowPtr(a, ra, 1, rows);
   let p2 = rowPtr(a, ra, 2, rows);
@@ -99,8 +94,8 @@ function tile4x8(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc
 }
 
 function tile4x4(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, kb: i32, bias: usize, n: i32, first: bool, relu: bool, rows: i32): void {
-  const rc = <usize>ldc << 2;
-  const ra = <usize>sam << 2;
+  const rc = floats(ldc);
+  const ra = floats(sam);
   const c1 = rowPtr(c, rc, 1, rows);
   const c2 = rowPtr(c, rc, 2, rows);
   const c3 = rowPtr(c, rc, 3, rows);
@@ -108,8 +103,8 @@ function tile4x4(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc
   let x1 = initTile(first, c1, bias, n);
   let x2 = initTile(first, c2, bias, n);
   let x3 = initTile(first, c3, bias, n);
-  const ka = <usize>sak << 2;
-  const kbStride = <usize>ldb << 2;
+  const ka = floats(sak);
+  const kbStride = floats(ldb);
   let p0 = a;
   let p1 = rowPtr(a, ra, 1, rows);
   let p2 = rowPtr(a, ra, 2, rows);
@@ -135,24 +130,24 @@ function tile4x4(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc
 
 /** One column, 4 rows at a time with the rows in the lanes: A's rows are gathered per k. */
 function tile4x1(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, kb: i32, bias: usize, n: i32, first: bool, relu: bool, rows: i32): void {
-  const rc = <usize>ldc << 2;
-  const ra = <usize>sam << 2;
+  const rc = floats(ldc);
+  const ra = floats(sam);
   const c1 = rowPtr(c, rc, 1, rows);
   const c2 = rowPtr(c, rc, 2, rows);
   const c3 = rowPtr(c, rc, 3, rows);
   let x: v128;
   if (!first) {
-    x = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(c)), 1, load<f32>(c1)), 2, load<f32>(c2)), 3, load<f32>(c3));
-  } else x = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + (<usize>n << 2)));
-  const ka = <usize>sak << 2;
-  const kbStride = <usize>ldb << 2;
+    x = gather4(c, c1, c2, c3);
+  } else x = f32x4.splat(bias == 0 ? 0 : load<f32>(bias + floats(n)));
+  const ka = floats(sak);
+  const kbStride = floats(ldb);
   let p0 = a;
   let p1 = rowPtr(a, ra, 1, rows);
   let p2 = rowPtr(a, ra, 2, rows);
   let p3 = rowPtr(a, ra, 3, rows);
   let pb = b;
   for (let k = 0; k < kb; k++) {
-    const av = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(p0)), 1, load<f32>(p1)), 2, load<f32>(p2)), 3, load<f32>(p3));
+    const av = gather4(p0, p1, p2, p3);
     x = mad(x, av, v128.load32_splat(pb));
     p0 += ka;
     p1 += ka;
@@ -161,10 +156,7 @@ function tile4x1(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc
     pb += kbStride;
   }
   x = finish(x, relu);
-  if (rows > 3) store<f32>(c3, f32x4.extract_lane(x, 3));
-  if (rows > 2) store<f32>(c2, f32x4.extract_lane(x, 2));
-  if (rows > 1) store<f32>(c1, f32x4.extract_lane(x, 1));
-  store<f32>(c, f32x4.extract_lane(x, 0));
+  scatter4(x, c, c1, c2, c3, rows);
 }
 
 /**
@@ -173,9 +165,9 @@ function tile4x1(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc
  * input gradient). Ends with a horizontal sum per row.
  */
 function tile4x1Dot(a: usize, sam: i32, b: usize, ldb: i32, c: usize, ldc: i32, kb: i32, bias: usize, n: i32, first: bool, relu: bool, rows: i32): void {
-  const rc = <usize>ldc << 2;
-  const ra = <usize>sam << 2;
-  const bs = <usize>ldb << 2;
+  const rc = floats(ldc);
+  const ra = floats(sam);
+  const bs = floats(ldb);
   const p1 = rowPtr(a, ra, 1, rows) - a;
   const p2 = rowPtr(a, ra, 2, rows) - a;
   const p3 = rowPtr(a, ra, 3, rows) - a;
@@ -187,7 +179,7 @@ function tile4x1Dot(a: usize, sam: i32, b: usize, ldb: i32, c: usize, ldc: i32, 
   let pb = b;
   const kv = kb & ~3;
   for (let k = 0; k < kv; k += 4) {
-    const bv = ldb == 1 ? v128.load(pb) : f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(pb)), 1, load<f32>(pb + bs)), 2, load<f32>(pb + 2 * bs)), 3, load<f32>(pb + 3 * bs));
+    const bv = ldb == 1 ? v128.load(pb) : gather4(pb, pb + bs, pb + 2 * bs, pb + 3 * bs);
     x0 = mad(x0, v128.load(pa), bv);
     x1 = mad(x1, v128.load(pa + p1), bv);
     x2 = mad(x2, v128.load(pa + p2), bv);
@@ -201,7 +193,7 @@ function tile4x1Dot(a: usize, sam: i32, b: usize, ldb: i32, c: usize, ldc: i32, 
   let x = f32x4.add(i32x4.shuffle(s01, s23, 0, 2, 4, 6), i32x4.shuffle(s01, s23, 1, 3, 5, 7));
   for (let k = kv; k < kb; k++) {
     const bk = load<f32>(pb);
-    x = f32x4.add(x, f32x4.mul(f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(pa)), 1, load<f32>(pa + p1)), 2, load<f32>(pa + p2)), 3, load<f32>(pa + p3)), f32x4.splat(bk)));
+    x = mad(x, gather4(pa, pa + p1, pa + p2, pa + p3), f32x4.splat(bk));
     pa += 4;
     pb += bs;
   }
@@ -209,13 +201,10 @@ function tile4x1Dot(a: usize, sam: i32, b: usize, ldb: i32, c: usize, ldc: i32, 
   const c2 = rowPtr(c, rc, 2, rows);
   const c3 = rowPtr(c, rc, 3, rows);
   if (!first) {
-    x = f32x4.add(x, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(c)), 1, load<f32>(c1)), 2, load<f32>(c2)), 3, load<f32>(c3)));
-  } else if (bias != 0) x = f32x4.add(x, f32x4.splat(load<f32>(bias + (<usize>n << 2))));
+    x = f32x4.add(x, gather4(c, c1, c2, c3));
+  } else if (bias != 0) x = f32x4.add(x, f32x4.splat(load<f32>(bias + floats(n))));
   x = finish(x, relu);
-  if (rows > 3) store<f32>(c3, f32x4.extract_lane(x, 3));
-  if (rows > 2) store<f32>(c2, f32x4.extract_lane(x, 2));
-  if (rows > 1) store<f32>(c1, f32x4.extract_lane(x, 1));
-  store<f32>(c, f32x4.extract_lane(x, 0));
+  scatter4(x, c, c1, c2, c3, rows);
 }
 
 /** Columns n .. n + 7 of C for all M rows of A, from one contiguous kb x 8 panel of B at `pb`. */
@@ -243,7 +232,7 @@ export function gemmPacked(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: 
   // do-while: with K = 0 one pass with no k steps writes the bias (or zeros).
   let k0 = 0;
   const n8 = N & ~7;
-  const bRow = <usize>ldb << 2;
+  const bRow = floats(ldb);
   do {
     const kb = min(KC, K - k0);
     const first = k0 == 0 && !accumulate;
@@ -253,7 +242,7 @@ export function gemmPacked(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: 
     if (pack != 0) {
       // Packed: a panel, then all rows of A past it.
       for (let n = 0; n < n8; n += 8) {
-        let src = bk + (<usize>n << 2);
+        let src = bk + floats(n);
         let dst = pack;
         for (let k = 0; k < kb; k++) {
           v128.store(dst, v128.load(src));
@@ -270,18 +259,18 @@ export function gemmPacked(a: usize, sam: i32, sak: i32, b: usize, ldb: i32, c: 
       let n = pack != 0 ? n8 : 0;
       for (; n + 8 <= N; n += 8) {
         for (let m = m0; m < mEnd; m += 4) {
-          tile4x8(ak + ((<usize>m * <usize>sam) << 2), sam, sak, bk + (<usize>n << 2), ldb, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, mEnd - m));
+          tile4x8(ak + ((<usize>m * <usize>sam) << 2), sam, sak, bk + floats(n), ldb, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, mEnd - m));
         }
       }
       for (; n + 4 <= N; n += 4) {
         for (let m = m0; m < mEnd; m += 4) {
-          tile4x4(ak + ((<usize>m * <usize>sam) << 2), sam, sak, bk + (<usize>n << 2), ldb, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, mEnd - m));
+          tile4x4(ak + ((<usize>m * <usize>sam) << 2), sam, sak, bk + floats(n), ldb, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, mEnd - m));
         }
       }
       for (; n < N; n++) {
         for (let m = m0; m < mEnd; m += 4) {
-          if (sak == 1) tile4x1Dot(ak + ((<usize>m * <usize>sam) << 2), sam, bk + (<usize>n << 2), ldb, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, mEnd - m));
-          else tile4x1(ak + ((<usize>m * <usize>sam) << 2), sam, sak, bk + (<usize>n << 2), ldb, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, mEnd - m));
+          if (sak == 1) tile4x1Dot(ak + ((<usize>m * <usize>sam) << 2), sam, bk + floats(n), ldb, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, mEnd - m));
+          else tile4x1(ak + ((<usize>m * <usize>sam) << 2), sam, sak, bk + floats(n), ldb, c + ((<usize>m * <usize>ldc + n) << 2), ldc, kb, bias, n, first, doRelu, min(4, mEnd - m));
         }
       }
     }

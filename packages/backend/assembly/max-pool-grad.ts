@@ -1,9 +1,10 @@
 // Max-pooling gradient for non-overlapping windows (filter = stride, no padding), NHWC with C a
 // multiple of 4: each output's gradient goes to the first maximum of its window (as the cpu backend
 // picks it), four channels at a time. Inputs outside every window get 0.
+import { floats } from './simd';
 
 export function maxPoolGrad(dy: usize, x: usize, dx: usize, batch: i32, H: i32, W: i32, C: i32, oH: i32, oW: i32, fh: i32, fw: i32): void {
-  const cb = <usize>C << 2;
+  const cb = floats(C);
   memory.fill(dx, 0, <usize>batch * <usize>H * <usize>W * cb);
   const zero = f32x4.splat(0);
   for (let n = 0; n < batch; n++) {

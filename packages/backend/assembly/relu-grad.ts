@@ -1,8 +1,9 @@
 // ReLU's gradient in one pass: dx = dy where x > 0, NaN where x is NaN (as tfjs's dy * step(x)), else 0.
+import { floats } from './simd';
 
 export function reluGrad(dy: usize, x: usize, dx: usize, n: i32): void {
   const zero = f32x4.splat(0);
-  const end = <usize>n << 2;
+  const end = floats(n);
   let i: usize = 0;
   for (; i + 16 <= end; i += 16) {
     const xv = v128.load(x + i);

@@ -2,6 +2,7 @@
 // blocks transposed in registers, walked in 32x32 tiles so both sides stay in L1. tfjs-backend-wasm's
 // Transpose moves one float at a time and ran at ~0.6 GB/s on 512x512 (a power-of-two stride),
 // 1.5 ms of every Dense backward product that needs Wᵀ.
+import { floats } from './simd';
 
 const TILE: i32 = 32;
 
@@ -21,8 +22,8 @@ const TILE: i32 = 32;
 }
 
 export function transpose2d(x: usize, out: usize, rows: i32, cols: i32, r0: i32, count: i32): void {
-  const ldx = <usize>cols << 2;
-  const ldo = <usize>rows << 2;
+  const ldx = floats(cols);
+  const ldo = floats(rows);
   const rEnd = r0 + count;
   for (let rt = r0; rt < rEnd; rt += TILE) {
     const rMax = min(rt + TILE, rEnd);
@@ -32,13 +33,13 @@ export function transpose2d(x: usize, out: usize, rows: i32, cols: i32, r0: i32,
       const c4 = ct + ((cMax - ct) & ~3);
       for (let r = rt; r < r4; r += 4) {
         let c = ct;
-        for (; c < c4; c += 4) block4(x + <usize>r * ldx + (<usize>c << 2), ldx, out + <usize>c * ldo + (<usize>r << 2), ldo);
+        for (; c < c4; c += 4) block4(x + <usize>r * ldx + floats(c), ldx, out + <usize>c * ldo + floats(r), ldo);
         for (; c < cMax; c++) {
-          for (let i = 0; i < 4; i++) store<f32>(out + <usize>c * ldo + (<usize>(r + i) << 2), load<f32>(x + <usize>(r + i) * ldx + (<usize>c << 2)));
+          for (let i = 0; i < 4; i++) store<f32>(out + <usize>c * ldo + (<usize>(r + i) << 2), load<f32>(x + <usize>(r + i) * ldx + floats(c)));
         }
       }
       for (let r = r4; r < rMax; r++) {
-        for (let c = ct; c < cMax; c++) store<f32>(out + <usize>c * ldo + (<usize>r << 2), load<f32>(x + <usize>r * ldx + (<usize>c << 2)));
+        for (let c = ct; c < cMax; c++) store<f32>(out + <usize>c * ldo + floats(r), load<f32>(x + <usize>r * ldx + floats(c)));
       }
     }
   }

@@ -9,16 +9,8 @@
 //
 // Transformed tensors are [36][tiles][channels]: element e = row * 6 + column of the tile.
 import { gemm, gemmPanels } from './gemm';
+import { floats, ld, madS, nmadS, st } from './simd';
 import { WINOGRAD_E as E, WINOGRAD_TMP_BYTES as TMP, WinogradConvParams, WinogradGradPrepareParams } from './kernel-abi';
-
-@inline function ld(p: usize, one: bool): v128 {
-  return one ? v128.load32_zero(p) : v128.load(p);
-}
-
-@inline function st(p: usize, v: v128, one: bool): void {
-  if (one) v128.store32_lane(p, v, 0);
-  else v128.store(p, v);
-}
 
 @inline function mul(v: v128, s: f32): v128 {
   return f32x4.mul(v, f32x4.splat(s));
@@ -42,12 +34,12 @@ import { WINOGRAD_E as E, WINOGRAD_TMP_BYTES as TMP, WinogradConvParams, Winogra
   const d5 = ld(src + 5 * ss, ldOne);
   const d42 = sub(d4, d2);
   const d13 = sub(d1, d3);
-  st(dst, add(sub(mul(d0, 4), mul(d2, 5)), d4), stOne);
-  st(dst + ds, add(mul(add(d1, d2), -4), add(d3, d4)), stOne);
-  st(dst + 2 * ds, add(mul(sub(d1, d2), 4), sub(d4, d3)), stOne);
-  st(dst + 3 * ds, add(mul(d13, -2), d42), stOne);
-  st(dst + 4 * ds, add(mul(d13, 2), d42), stOne);
-  st(dst + 5 * ds, add(sub(mul(d1, 4), mul(d3, 5)), d5), stOne);
+  st(dst, add(nmadS(mul(d0, 4), d2, 5), d4), stOne);
+  st(dst + ds, madS(add(d3, d4), add(d1, d2), -4), stOne);
+  st(dst + 2 * ds, madS(sub(d4, d3), sub(d1, d2), 4), stOne);
+  st(dst + 3 * ds, madS(d42, d13, -2), stOne);
+  st(dst + 4 * ds, madS(d42, d13, 2), stOne);
+  st(dst + 5 * ds, add(nmadS(mul(d1, 4), d3, 5), d5), stOne);
 }
 
 /** Aᵀ on 6 vectors: 4 results (the output tile's row or column). */
@@ -63,9 +55,9 @@ import { WINOGRAD_E as E, WINOGRAD_TMP_BYTES as TMP, WinogradConvParams, Winogra
   const p34 = add(m3, m4);
   const n34 = sub(m3, m4);
   v128.store(dst, add(add(m0, p12), p34));
-  v128.store(dst + ds, add(n12, mul(n34, 2)));
-  v128.store(dst + 2 * ds, add(p12, mul(p34, 4)));
-  v128.store(dst + 3 * ds, add(add(n12, mul(n34, 8)), m5));
+  v128.store(dst + ds, madS(n12, n34, 2));
+  v128.store(dst + 2 * ds, madS(p12, p34, 4));
+  v128.store(dst + 3 * ds, add(madS(n12, n34, 8), m5));
 }
 
 /** A on 4 vectors: 6 results (the transposed output transform, for dY). */
@@ -76,8 +68,8 @@ import { WINOGRAD_E as E, WINOGRAD_TMP_BYTES as TMP, WinogradConvParams, Winogra
   const y3 = ld(src + 3 * ss, ldOne);
   const p02 = add(y0, y2);
   const p13 = add(y1, y3);
-  const q02 = add(y0, mul(y2, 4));
-  const q13 = add(mul(y1, 2), mul(y3, 8));
+  const q02 = madS(y0, y2, 4);
+  const q13 = madS(mul(y1, 2), y3, 8);
   st(dst, y0, stOne);
   st(dst + ds, add(p02, p13), stOne);
   st(dst + 2 * ds, sub(p02, p13), stOne);
@@ -92,7 +84,7 @@ import { WINOGRAD_E as E, WINOGRAD_TMP_BYTES as TMP, WinogradConvParams, Winogra
   const g1 = ld(p1, ldOne);
   const g2 = ld(p2, ldOne);
   const p02 = add(g0, g2);
-  const q02 = add(mul(g0, 1.0 / 24), mul(g2, 1.0 / 6));
+  const q02 = madS(mul(g0, 1.0 / 24), g2, 1.0 / 6);
   const g1h = mul(g1, 1.0 / 12);
   st(dst, mul(g0, 0.25), stOne);
   st(dst + ds, mul(add(p02, g1), -1.0 / 6), stOne);
@@ -114,8 +106,8 @@ import { WINOGRAD_E as E, WINOGRAD_TMP_BYTES as TMP, WinogradConvParams, Winogra
   const n21 = mul(sub(s2, s1), 1.0 / 6);
   const p34 = add(s3, s4);
   const n34 = sub(s3, s4);
-  st(dst, add(sub(mul(s0, 0.25), p12), mul(p34, 1.0 / 24)), stOne);
-  st(dst + ds, add(n21, mul(n34, 1.0 / 12)), stOne);
+  st(dst, madS(sub(mul(s0, 0.25), p12), p34, 1.0 / 24), stOne);
+  st(dst + ds, madS(n21, n34, 1.0 / 12), stOne);
   st(dst + 2 * ds, add(sub(mul(p34, 1.0 / 6), p12), s5), stOne);
 }
 
@@ -149,7 +141,7 @@ export function winogradFilter(w: usize, u: usize, cin: i32, cout: i32, c0: i32,
       }
       // Columns through G: U[r * 6 + c].
       const at = uPanels(cout) ? (co >> 3) * cin * 8 + ci * 8 + (co & 7) : ci * cout + co;
-      const o = u + (<usize>at << 2);
+      const o = u + floats(at);
       for (let c = 0; c < 6; c++) {
         const p = tmp + <usize>c * 16;
         g6(p, p + 96, p + 192, o + <usize>c * eStride, 6 * eStride, false, one);
@@ -187,7 +179,7 @@ export function winogradFilter(w: usize, u: usize, cin: i32, cout: i32, c0: i32,
   const size = input ? 6 : 4;
   // Rows: tmp[i][k] = Σ_j T[k][j] d[i][j] (T = Bᵀ or A), size x 6.
   if (inside) {
-    const p = base + (<usize>ch << 2);
+    const p = base + floats(ch);
     for (let i = 0; i < size; i++) {
       if (input) bt6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
       else a6(p + <usize>i * rs, cs, tmp + <usize>(i * 6) * 16, 16, one, false);
@@ -201,7 +193,7 @@ export function winogradFilter(w: usize, u: usize, cin: i32, cout: i32, c0: i32,
     }
   }
   // Columns: out[r * 6 + k] = Σ_i T[r][i] tmp[i][k].
-  const oc = o + (<usize>ch << 2);
+  const oc = o + floats(ch);
   for (let k = 0; k < 6; k++) {
     if (input) bt6(tmp + <usize>k * 16, 96, oc + <usize>k * es, 6 * es, false, one);
     else a6(tmp + <usize>k * 16, 96, oc + <usize>k * es, 6 * es, false, one);
@@ -216,7 +208,7 @@ export function winogradFilter(w: usize, u: usize, cin: i32, cout: i32, c0: i32,
  */
 @inline function transformTiles(x: usize, H: i32, W: i32, c: i32, top: i32, left: i32, tH: i32, tW: i32, t0: i32, count: i32, out: usize, ldT: i32, tmp: usize, input: bool): void {
   const size = input ? 6 : 4;
-  const cs = <usize>c << 2;
+  const cs = floats(c);
   const rs = <usize>W * cs;
   const es = (<usize>ldT * <usize>c) << 2;
   const per = tH * tW;
@@ -248,17 +240,17 @@ function winogradGradOutput(dy: usize, oH: i32, oW: i32, c: i32, tH: i32, tW: i3
 /** One tile's output transform for channels [co, co + 4) (one with `one`). */
 @inline function outputGroup(src: usize, es: usize, dst: usize, W: i32, cout: i32, co: i32, rowsHere: i32, colsHere: i32, bias: usize, relu: bool, tmp: usize, one: bool): void {
   const zero = f32x4.splat(0);
-  const s = src + (<usize>co << 2);
+  const s = src + floats(co);
   // Rows: tmp[i][k] = Σ_j Aᵀ[k][j] M[i][j], 6 x 4. The last 1-3 channels load whole vectors from
   // M (our scratch, with slack at its end) and store one lane.
   for (let i = 0; i < 6; i++) at4(s + <usize>(i * 6) * es, es, tmp + <usize>(i * 4) * 16, 16);
-  const b = bias != 0 ? ld(bias + (<usize>co << 2), one) : zero;
+  const b = bias != 0 ? ld(bias + floats(co), one) : zero;
   const y = tmp + 384;
   // Columns: y[r][k] = Σ_i Aᵀ[r][i] tmp[i][k].
   for (let k = 0; k < 4; k++) at4(tmp + <usize>k * 16, 64, y + <usize>k * 16, 64);
-  const d = dst + (<usize>co << 2);
+  const d = dst + floats(co);
   const rowStride = (<usize>W * <usize>cout) << 2;
-  const colStride = <usize>cout << 2;
+  const colStride = floats(cout);
   for (let r = 0; r < rowsHere; r++) {
     for (let k = 0; k < colsHere; k++) {
       let val = add(v128.load(y + <usize>(r * 4 + k) * 16), b);

@@ -25,6 +25,8 @@
 #   FMNIST_GPU_CHECK_BATCH       bench's batch for both modes [bench's own: 64 train, 1024 infer]
 #   FMNIST_GPU_CHECK_BUDGET_S    the whole run's budget in seconds [270]
 #   FMNIST_GPU_CHECK_STEP_TIMEOUT_S  a cap on every step's own timeout (60-100 s) [none]
+#   FMNIST_GPU_CHECK_WASM_THREADS wasm's threads (FMNIST_THREADS), or "all" for every core [2: the
+#                                targets compare with our 2-core wasm figures]
 #   FMNIST_GPU_CHECK_QUICK=1     a smoke run on any machine: min-time 1 ms, batch 8, budget 240
 #   FMNIST_GPU_CHECK_CARRIED_LIBS auto (the carried loaders only where the system lacks them) | always | never [auto]
 #   FMNIST_GPU_CHECK_KEEP=1      keep the unpacked temp folder
@@ -43,6 +45,7 @@ min_time_ms=${FMNIST_GPU_CHECK_MIN_TIME_MS:-$q_min}
 batch=${FMNIST_GPU_CHECK_BATCH:-$q_batch}
 budget_s=${FMNIST_GPU_CHECK_BUDGET_S:-$q_budget}
 step_cap=${FMNIST_GPU_CHECK_STEP_TIMEOUT_S:-600}
+wasm_threads=${FMNIST_GPU_CHECK_WASM_THREADS:-2}
 carried_libs=${FMNIST_GPU_CHECK_CARRIED_LIBS:-auto}
 python=${FMNIST_PYTHON:-python3}
 started=$SECONDS
@@ -125,7 +128,7 @@ prepare() {
   "$run_dir/b/bin/node" --version
 }
 mkdir -p "$run_dir/b"
-emit "{\"step\":\"start\",\"time\":\"$(date -u +%FT%TZ)\",\"host\":$(json_str "$(uname -n)"),\"quick\":$([[ $quick == 1 ]] && echo true || echo false),\"minTimeMs\":$min_time_ms,\"batch\":$(json_str "$batch"),\"models\":$(json_str "$models"),\"budgetS\":$budget_s,\"bundle\":$(tr -d '\n' <"$bundle/manifest.json" 2>/dev/null | grep . || echo null)}"
+emit "{\"step\":\"start\",\"time\":\"$(date -u +%FT%TZ)\",\"host\":$(json_str "$(uname -n)"),\"quick\":$([[ $quick == 1 ]] && echo true || echo false),\"minTimeMs\":$min_time_ms,\"batch\":$(json_str "$batch"),\"models\":$(json_str "$models"),\"budgetS\":$budget_s,\"wasmThreads\":$(json_str "$wasm_threads"),\"bundle\":$(tr -d '\n' <"$bundle/manifest.json" 2>/dev/null | grep . || echo null)}"
 export bundle run_dir python
 export -f json_str prepare unxz_file
 run_step prepare 60 prepare
@@ -165,6 +168,7 @@ done
 [[ -n $egl_vendors && -z "${__EGL_VENDOR_LIBRARY_DIRS:-}" ]] && export __EGL_VENDOR_LIBRARY_DIRS=${egl_vendors#:}
 export PATH=$run_dir/b/bin:$PATH
 export FMNIST_DATA_DIR=$run_dir/b/data FMNIST_CACHE_DIR=$run_dir/cache
+[[ $wasm_threads == all ]] || export FMNIST_THREADS=$wasm_threads
 if [[ -z "${XDG_RUNTIME_DIR:-}" ]]; then
   mkdir -m 700 "$run_dir/xdg" && export XDG_RUNTIME_DIR=$run_dir/xdg
 fi
@@ -176,16 +180,25 @@ env_report() {
   else
     gpu=
   fi
-  driver_lib=$([[ -n $icd ]] && grep -o '"library_path"[^,}]*' "$icd" | head -n 1)
+  driver_lib=$([[ -n $icd ]] && grep -o '"library_path"[^,}]*' "$icd" | head -n 1 | sed 's/.*: *"\(.*\)"/\1/')
+  # Whether the loader can find the ICD's driver library (NVIDIA's container runtime mounts it only
+  # with the graphics capability).
+  local found=false dir
+  if [[ $driver_lib == /* ]]; then
+    [[ -e $driver_lib ]] && found=true
+  elif [[ -n $driver_lib ]]; then
+    [[ $ld_cache == *"$driver_lib "* ]] && found=true
+    for dir in ${LD_LIBRARY_PATH//:/ }; do [[ -e $dir/$driver_lib ]] && found=true; done
+  fi
   glibc=$(ldd --version 2>&1 | head -n 1)
   torch=$("$python" -c 'import torch; print(torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' 2>&1 | tail -n 1)
-  printf '{"kernel":%s,"glibc":%s,"nvidiaSmi":%s,"vulkanIcd":%s,"icdLibrary":%s,"carriedLibs":%s,"ldLibraryPath":%s,"eglVendorDirs":%s,"node":%s,"cpus":%s,"python":%s,"torch":%s}\n' \
-    "$(json_str "$(uname -sr)")" "$(json_str "$glibc")" "$(json_str "$gpu")" "$(json_str "$icd")" "$(json_str "$driver_lib")" \
+  printf '{"kernel":%s,"glibc":%s,"nvidiaSmi":%s,"vulkanIcd":%s,"icdLibrary":%s,"icdLibraryFound":%s,"carriedLibs":%s,"ldLibraryPath":%s,"eglVendorDirs":%s,"node":%s,"cpus":%s,"python":%s,"torch":%s}\n' \
+    "$(json_str "$(uname -sr)")" "$(json_str "$glibc")" "$(json_str "$gpu")" "$(json_str "$icd")" "$(json_str "$driver_lib")" "$found" \
     "$(json_str "$carried")" "$(json_str "$LD_LIBRARY_PATH")" "$(json_str "${__EGL_VENDOR_LIBRARY_DIRS:-}")" \
     "$(json_str "$("$node_bin" --version 2>&1 | head -n 1)")" "$(nproc 2>/dev/null || echo null)" \
     "$(json_str "$("$python" --version 2>&1)")" "$(json_str "$torch")"
 }
-export icd carried node_bin
+export icd carried node_bin ld_cache
 export -f env_report
 run_step env 30 env_report
 

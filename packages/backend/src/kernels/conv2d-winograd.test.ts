@@ -76,6 +76,27 @@ describe('Winograd F(4x4, 3x3) convolutions', () => {
     });
   });
 
+  // Enumerated edges (as XNNPACK's testers walk them): heights and widths around the 4x4 output
+  // tile, output channels around the 4-lane vector and the 8-column GEMM panel, input channels
+  // with a 1-3 channel tail in the transforms.
+  const SPATIAL = [1, 3, 4, 5, 7, 8, 9];
+  const edges: [number[], number[], Pad][] = [
+    ...SPATIAL.map((h): [number[], number[], Pad] => [[1, h, 6, 16], [3, 3, 16, 8], 'same']),
+    ...SPATIAL.map((w): [number[], number[], Pad] => [[1, 6, w, 17], [3, 3, 17, 8], 'same']),
+    ...[1, 3, 4, 7, 8, 9].map((cout): [number[], number[], Pad] => [[1, 6, 5, 19], [3, 3, 19, cout], 'same']),
+    ...[16, 17, 18, 19, 20].map((cin): [number[], number[], Pad] => [[2, 9, 7, cin], [3, 3, cin, 9], 'valid']),
+  ];
+
+  it.each(edges)('edge shape x %j, filter %j, %s: forward, input and filter gradients within the bound', async (xShape, fShape, pad) => {
+    patchWasm('all');
+    const ours = convAndGrads(xShape, fShape, pad);
+    const ref = await onCpu(() => convAndGrads(xShape, fShape, pad));
+    ref.forEach((r, i) => {
+      expect(ours[i].length).toBe(r.length);
+      expect(relDiff(r, ours[i])).toBeLessThan(BOUND);
+    });
+  });
+
   it('is a different computation from direct convolution, and setWinograd(false) restores it', () => {
     patchWasm('all');
     const shape: [number[], number[], Pad] = [[2, 9, 11, 24], [3, 3, 24, 20], 'same'];

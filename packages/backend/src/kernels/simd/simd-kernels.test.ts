@@ -65,6 +65,26 @@ describe('SIMD GEMM', () => {
     ref.forEach((r, i) => expect(relDiff(r, ours[i])).toBeLessThan(1e-5));
   });
 
+  // Enumerated edges through tf.matMul (our BatchMatMul: Aᵀ read in place, Bᵀ by transpose2d first):
+  // each of m, k, n over the tiles' edges with the others small, every transpose.
+  const EDGES = [1, 3, 4, 7, 8, 9, 256, 257];
+  const edgeShapes = [...EDGES.map((m) => [m, 9, 7]), ...EDGES.map((k) => [5, k, 9]), ...EDGES.map((n) => [7, 3, n])];
+  it.each(edgeShapes)('matMul m %i, k %i, n %i with every transpose', async (m, k, n) => {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
+      const [ref, ours] = await cpuVsOurs(() => {
+        const a = tf.randomNormal(ta ? [k, m] : [m, k], 0, 1, 'float32', m + k);
+        const b = tf.randomNormal(tb ? [n, k] : [k, n], 0, 1, 'float32', k + n);
+        return [tf.matMul(a, b, ta, tb)];
+      });
+      expect(relDiff(ref[0], ours[0]), `transposeA ${ta}, transposeB ${tb}`).toBeLessThan(1e-5);
+    }
+  });
+
   it('K = 0 gives the bias', async () => {
     const [ref, ours] = await cpuVsOurs(() => [tf.fused.matMul({ a: tf.zeros([3, 0]), b: tf.zeros([0, 5]), bias: tf.range(0, 5) })]);
     expect(Array.from(ours[0])).toEqual(Array.from(ref[0]));

@@ -11,6 +11,7 @@ const result = (backend: string, mode: 'infer' | 'train', batch: number, p50: nu
   latencyMs: { p50, p95: p50 * 2, p99: p50 * 3, mean: p50, std: 0, min: p50, max: p50 },
   msPerStep: p50,
   imagesPerSecond: (batch * 1000) / p50,
+  pipelinedImagesPerSecond: mode === 'infer' ? (batch * 3000) / p50 : null,
   peakBytes: 5e6,
   retainedBytes: 0,
   peakRssMb: 297,
@@ -39,12 +40,12 @@ describe("stage 7's profile output", () => {
       [{ backend: 'tensorflow', reason: '@tensorflow/tfjs-node is not installed' }],
     );
     const table = text.slice(text.indexOf('CPU vs GPU, per batch of 64:')).split('\n');
-    expect(table[1]).toMatch(/^backend\s+mode\s+batch\s+p50 ms\s+p95 ms\s+images\/s\s+memory$/);
+    expect(table[1]).toMatch(/^backend\s+mode\s+batch\s+p50 ms\s+p95 ms\s+images\/s\s+pipelined\s+memory$/);
     expect(table.slice(3)).toEqual([
-      expect.stringMatching(/^wasm\s+infer\s+64\s+0\.50\s+1\.00\s+128,000\s+297 MB RSS$/),
-      expect.stringMatching(/^wasm\s+train\s+64\s+2\.00\s+4\.00\s+32,000\s+297 MB RSS$/),
-      expect.stringMatching(/^webgpu \(software: llvmpipe-llvm-15-0-6-256-bits\)\s+infer\s+64\s+30\.00\s+60\.00\s+2,133\s+16\.0 MB GPU$/),
-      expect.stringMatching(/^webgpu \(software: llvmpipe-llvm-15-0-6-256-bits\)\s+train\s+64\s+144\.00\s+288\.00\s+444\s+48\.1 MB GPU$/),
+      expect.stringMatching(/^wasm\s+infer\s+64\s+0\.50\s+1\.00\s+128,000\s+384,000\s+297 MB RSS$/),
+      expect.stringMatching(/^wasm\s+train\s+64\s+2\.00\s+4\.00\s+32,000\s+-\s+297 MB RSS$/),
+      expect.stringMatching(/^webgpu \(software: llvmpipe-llvm-15-0-6-256-bits\)\s+infer\s+64\s+30\.00\s+60\.00\s+2,133\s+6,400\s+16\.0 MB GPU$/),
+      expect.stringMatching(/^webgpu \(software: llvmpipe-llvm-15-0-6-256-bits\)\s+train\s+64\s+144\.00\s+288\.00\s+444\s+-\s+48\.1 MB GPU$/),
       'tensorflow: not available: @tensorflow/tfjs-node is not installed',
     ]);
     // The full table above it keeps every batch size.

@@ -12,6 +12,7 @@ const result = (backend: string, batch: number, p50: number, gpuBytes: number | 
   latencyMs: { p50, p95: p50 * 1.5, p99: p50 * 2, mean: p50, std: 0, min: p50, max: p50 },
   msPerStep: p50,
   imagesPerSecond: (batch * 1000) / p50,
+  pipelinedImagesPerSecond: (batch * 2000) / p50,
   peakBytes: 1e6,
   retainedBytes: 0,
   peakRssMb: 312,
@@ -30,10 +31,10 @@ describe('the CPU-vs-GPU table', () => {
   it('labels a software adapter, shows RSS for CPU backends and GPU bytes for WebGPU, at the batch asked for', () => {
     const rows = [result('wasm', 64, 0.5, null), result('wasm', 1024, 5, null), { ...result('webgpu', 64, 4, 5_242_880), device: adapterDevice(llvmpipe) }];
     const lines = formatBackendComparison(rows, { batch: 64 }).split('\n');
-    expect(lines[0]).toMatch(/^backend\s+mode\s+batch\s+p50 ms\s+p95 ms\s+images\/s\s+memory$/);
+    expect(lines[0]).toMatch(/^backend\s+mode\s+batch\s+p50 ms\s+p95 ms\s+images\/s\s+pipelined\s+memory$/);
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toMatch(/^wasm\s+infer\s+64\s+0\.50\s+0\.75\s+128,000\s+312 MB RSS$/);
-    expect(lines[3]).toMatch(/^webgpu \(software: llvmpipe-llvm-15-0-6-256-bits\)\s+infer\s+64\s+4\.00\s+6\.00\s+16,000\s+5\.2 MB GPU$/);
+    expect(lines[2]).toMatch(/^wasm\s+infer\s+64\s+0\.50\s+0\.75\s+128,000\s+256,000\s+312 MB RSS$/);
+    expect(lines[3]).toMatch(/^webgpu \(software: llvmpipe-llvm-15-0-6-256-bits\)\s+infer\s+64\s+4\.00\s+6\.00\s+16,000\s+32,000\s+5\.2 MB GPU$/);
   });
 
   it('says why a backend is missing, in one line, instead of a blank row', () => {

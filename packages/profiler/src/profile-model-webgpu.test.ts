@@ -30,6 +30,9 @@ describe.skipIf(skipWebGpuTests('profile-model-webgpu.test.ts'))('profileModel o
         expect(Number.isFinite(value) && value > 0, `${r.mode}: ${value}`).toBe(true);
       }
       expect(r.gpuBytes).toBeGreaterThan(0);
+      // Batches queued back to back with one read at the end: inference only.
+      if (r.mode === 'infer') expect(r.pipelinedImagesPerSecond).toBeGreaterThan(0);
+      else expect(r.pipelinedImagesPerSecond).toBeNull();
       expect(r.peakBytes).toBeGreaterThan(0);
       expect(r.kernels.length).toBeGreaterThan(0);
       // llvmpipe has no 'timestamp-query': counts only, never made-up zero times.

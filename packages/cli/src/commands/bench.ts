@@ -82,6 +82,7 @@ export const benchCommand: Command = {
                 peakRssMb: r.peakRssMb,
                 ratio: row.ratio,
                 // Added fields: GPU memory held (null on the CPU backends) and, on webgpu, the adapter (as fmnist doctor --json shows it).
+                pipelinedImagesPerSecond: r.pipelinedImagesPerSecond,
                 gpuBytes: r.gpuBytes,
                 ...(activation.adapter ? { adapter: activation.adapter } : {}),
               }),

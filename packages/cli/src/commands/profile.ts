@@ -77,6 +77,7 @@ export const profileCommand: Command = {
               gflops: r.gflops,
               machine: r.machine,
               // Added fields: GPU memory held (null on the CPU backends); on webgpu, the adapter (as fmnist doctor --json shows it).
+              pipelinedImagesPerSecond: r.pipelinedImagesPerSecond,
               gpuBytes: r.gpuBytes,
               ...(activation.adapter ? { adapter: activation.adapter } : {}),
             }),

@@ -8,7 +8,7 @@
 # Steps, in order of what the targets need most: prepare (unpack the bundle into a temp folder),
 # env (GPU, driver, Vulkan ICD, loaders, Python/PyTorch), doctor (webgpu, then wasm), profile
 # (mlp-wide inference at batch 64 on webgpu and wasm: p50/p95 per batch), torch (PyTorch CUDA,
-# scripts/torch-bench.py --device cuda), then bench for each zoo model (train and infer, wasm and
+# scripts/torch-bench.py --device cuda, the zoo and mlp-wide inference at batch 64), then bench for each zoo model (train and infer, wasm and
 # webgpu; the ratio of the webgpu row is webgpu over wasm). Each step runs under `timeout`, within
 # an overall budget; a failing step is recorded and the script goes on.
 #
@@ -211,8 +211,17 @@ bench_batch=()
 run_step doctor-webgpu 60 fmnist doctor --backend webgpu --json
 run_step doctor-wasm 30 fmnist doctor --backend wasm --json
 run_step profile-mlp-wide 90 fmnist profile --model mlp-wide --mode infer --batch 64 --backend webgpu,wasm --json
+# The zoo at bench's batch sizes, then mlp-wide inference at the seed's batch of 64 (a sync after each batch).
+torch_cuda() {
+  local min_time
+  min_time=$(awk "BEGIN{print $min_time_ms/1000}")
+  "$python" scripts/torch-bench.py --device cuda --model "$models" --min-time "$min_time" &&
+    "$python" scripts/torch-bench.py --device cuda --model mlp-wide --mode infer --batch 64 --min-time "$min_time"
+}
+export models min_time_ms
+export -f torch_cuda
 if "$python" -c 'import torch' >/dev/null 2>&1; then
-  run_step torch-cuda 90 "$python" scripts/torch-bench.py --device cuda --model "$models" --min-time "$(awk "BEGIN{print $min_time_ms/1000}")"
+  run_step torch-cuda 90 torch_cuda
 else
   emit "{\"step\":\"torch-cuda\",\"status\":\"skipped\",\"reason\":$(json_str "no PyTorch here: $python -c 'import torch' failed")}"
   log "torch-cuda: skipped (no PyTorch)"

@@ -4,7 +4,7 @@
 with the fields `fmnist bench --json` prints (backend "torch"). Needs python3-torch (Debian:
 `apt-get install -y python3-torch`); not part of CI.
 
-    /usr/bin/python3 scripts/torch-bench.py [--threads 2] [--min-time 3] [--model mlp-small,cnn] [--mode train|infer|both] [--device cpu|cuda]
+    /usr/bin/python3 scripts/torch-bench.py [--threads 2] [--min-time 3] [--model mlp-small,cnn] [--mode train|infer|both] [--batch B] [--device cpu|cuda]
 
 `--device cuda` puts the model and its inputs on the GPU, warms up longer (CUDA's lazy
 initialisation, cuDNN's algorithm choice), waits for the GPU (`torch.cuda.synchronize()`) before
@@ -90,6 +90,7 @@ def main():
     parser.add_argument('--model', default=','.join(MODELS))
     parser.add_argument('--mode', choices=['train', 'infer', 'both'], default='both')
     parser.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
+    parser.add_argument('--batch', type=int, help='batch size for both modes (as fmnist bench --batch); default 64 for train, 1024 for infer')
     args = parser.parse_args()
     cuda = args.device == 'cuda'
     if cuda and not torch.cuda.is_available():
@@ -109,8 +110,10 @@ def main():
         make, image = MODELS[name]
         model = make().to(device)
         shape = (1, 28, 28) if image else (784,)
-        x = torch.rand(64, *shape).to(device)
-        y = torch.randint(0, 10, (64,)).to(device)
+        train_batch = args.batch or 64
+        infer_batch = args.batch or 1024
+        x = torch.rand(train_batch, *shape).to(device)
+        y = torch.randint(0, 10, (train_batch,)).to(device)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         loss_fn = nn.CrossEntropyLoss()
 
@@ -123,22 +126,22 @@ def main():
 
         if args.mode != 'infer':
             model.train()
-            ips, ms = measure(train_step, 64, args.min_time, warmup, sync)
+            ips, ms = measure(train_step, train_batch, args.min_time, warmup, sync)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-            record = {'model': name, 'mode': 'train', 'backend': 'torch', 'batch': 64, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}
+            record = {'model': name, 'mode': 'train', 'backend': 'torch', 'batch': train_batch, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}
             print(json.dumps(with_device(record, cuda)), flush=True)
         if args.mode == 'train':
             continue
         model.eval()
-        xi = torch.rand(1024, *shape).to(device)
+        xi = torch.rand(infer_batch, *shape).to(device)
 
         def infer_step():
             with torch.no_grad():
                 model(xi).argmax(1)
 
-        ips, ms = measure(infer_step, 1024, args.min_time, warmup, sync)
+        ips, ms = measure(infer_step, infer_batch, args.min_time, warmup, sync)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        record = {'model': name, 'mode': 'infer', 'backend': 'torch', 'batch': 1024, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}
+        record = {'model': name, 'mode': 'infer', 'backend': 'torch', 'batch': infer_batch, 'imagesPerSecond': ips, 'msPerStep': ms, 'peakRssMb': rss}
         print(json.dumps(with_device(record, cuda)), flush=True)
 
 

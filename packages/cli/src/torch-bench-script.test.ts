@@ -9,8 +9,11 @@ const run = (...args: string[]) => spawnSync(PYTHON, [script, '--model', 'mlp-sm
 const hasCuda = () => spawnSync(PYTHON, ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)']).status === 0;
 
 describe.runIf(pythonHas('torch') || process.env.CI)('scripts/torch-bench.py', () => {
-  it('prints the records it always printed on the cpu (no device field), with --device cpu too', () => {
-    for (const args of [[], ['--device', 'cpu']]) {
+  it('prints the records it always printed on the cpu (no device field), with --device cpu and --batch too', () => {
+    for (const [args, batch] of [
+      [[], 1024],
+      [['--device', 'cpu', '--batch', '16'], 16],
+    ] as const) {
       const { status, stdout, stderr } = run(...args);
       expect(status, stderr).toBe(0);
       const records = stdout
@@ -19,7 +22,7 @@ describe.runIf(pythonHas('torch') || process.env.CI)('scripts/torch-bench.py', (
         .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(records).toHaveLength(1);
       expect(Object.keys(records[0])).toEqual(['model', 'mode', 'backend', 'batch', 'imagesPerSecond', 'msPerStep', 'peakRssMb']);
-      expect(records[0]).toMatchObject({ model: 'mlp-small', mode: 'infer', backend: 'torch', batch: 1024 });
+      expect(records[0]).toMatchObject({ model: 'mlp-small', mode: 'infer', backend: 'torch', batch });
     }
   });
 

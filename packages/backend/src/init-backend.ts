@@ -7,7 +7,7 @@ import { setWinograd, winogradEnabled } from './kernels/conv2d-winograd';
 import { installWasmKernels, patchedKernels, registerCpuKernels, wasmKernelBuild, wasmKernelThreads, type WasmPatchLevel, wasmPatchLevel } from './patch-wasm';
 import { keepingProcessListeners, withProcessListenersKept } from './process-listeners';
 import { prepareWasmThreadsForNode } from './wasm-threads';
-import { guardSyncReads, isMissingModule, prepareNodeWebGpu, type WebGpuAdapterReport } from './webgpu-node';
+import { guardSyncReads, isMissingModule, prepareNodeWebGpu, quietTimestampWarning, type WebGpuAdapterReport } from './webgpu-node';
 import { webGpuUnavailableError } from './webgpu-node-unavailable';
 
 export type { BackendChoice, BackendName } from '@fmnist/core';
@@ -199,6 +199,7 @@ async function useWebGpu(notes: string[]): Promise<WebGpuAdapterReport> {
     );
   }
   guardSyncReads(tf.backend());
+  quietTimestampWarning(tf.backend());
   return adapter;
 }
 

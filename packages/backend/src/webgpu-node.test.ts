@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { MODEL_NAMES } from '@fmnist/models';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { initBackend } from './init-backend';
 import { weightsAfterSgdSteps } from './test-utils/sgd-steps';
 import { skipWebGpuTests } from './test-utils/webgpu-driver';
@@ -92,6 +92,20 @@ describe.skipIf(skip)('initBackend({ backend: "webgpu" }) in Node on a software 
       await tf.setBackend('cpu');
       const reference = await values(() => tf.tidy(op));
       expect(maxRelativeError(ours, reference), name).toBeLessThan(1e-4);
+    }
+  }, 60_000);
+
+  it("does not tell a Node user to start Chrome with a flag when the adapter has no 'timestamp-query'", async () => {
+    await initBackend({ backend: 'webgpu' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const x = tf.tensor1d([1, 2, 3]);
+      const timing = await tf.time(() => tf.square(x).dispose());
+      x.dispose();
+      expect(timing.wallMs).toBeGreaterThanOrEqual(0);
+      expect(warn.mock.calls.map((c) => String(c[0])).filter((m) => /Chrome/.test(m))).toEqual([]);
+    } finally {
+      warn.mockRestore();
     }
   }, 60_000);
 

@@ -181,6 +181,18 @@ export function guardSyncReads(backend: { readSync(dataId: object): unknown }): 
   };
 }
 
+/**
+ * Without the adapter's 'timestamp-query' feature, tfjs's WebGPU backend warns once, at the first
+ * `tf.time`/`tf.profile`, to start Chrome with `--enable-dawn-features=allow_unsafe_apis`: advice
+ * for a browser, wrong in Node. In Node this marks that warning as given (tfjs's own
+ * `hasTimestampQueryWarned` flag); kernel times are then reported as unavailable, as before
+ * (`@fmnist/profiler`'s `kernelTimesAvailable()`). A backend with the feature is left as it is.
+ */
+export function quietTimestampWarning(backend: object): void {
+  const state = backend as { supportTimestampQuery?: boolean; hasTimestampQueryWarned?: boolean };
+  if (state.supportTimestampQuery === false) state.hasTimestampQueryWarned = true;
+}
+
 function defineNavigatorGpu(gpu: DawnGpu): void {
   const nav = (globalThis as { navigator?: object }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });

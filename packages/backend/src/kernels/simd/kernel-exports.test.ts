@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type GemmPackedArgs, GEMM_PACK_BYTES, POOLED_KERNEL_ARGS, type SimdKernels } from './kernel-abi';
+import {
+  type GemmPackedArgs,
+  GEMM_PACK_BYTES,
+  POOLED_KERNEL_ARGS,
+  type SimdKernels,
+  WINOGRAD_CONV_PARAMS_BYTES,
+  WINOGRAD_E,
+  WINOGRAD_TMP_BYTES,
+  writeWinogradConvParams,
+} from './kernel-abi';
 import { simdBuild } from './simd-module';
 import { SIMD_WASM, SIMD_WASM_RELAXED } from './simd-wasm';
 
@@ -38,6 +47,7 @@ function harness(wasm: string) {
       return at;
     },
     read: (at: number, n: number) => Float64Array.from(heap().subarray(at / 4, at / 4 + n)),
+    buffer: () => memory.buffer,
     /** Whether every guard is intact. */
     guardsIntact: () =>
       guards.every(
@@ -72,6 +82,42 @@ function values(n: number, seed: number): Float32Array {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     out[i] = s / 2 ** 31 - 1;
   }
+  return out;
+}
+
+/** Largest |got - want| / max(1, |want|). */
+function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i])));
+  return worst;
+}
+
+/** Direct NHWC convolution in float64: x [batch, h, w, cin] read at (y + i - top, x + j - left), zeros outside; filter [kh, kw, cin, cout] (rotated 180° with flip). */
+function convReference(
+  x: Float32Array,
+  [batch, h, w, cin]: number[],
+  f: Float32Array,
+  [kh, kw, , cout]: number[],
+  top: number,
+  left: number,
+  outH: number,
+  outW: number,
+  flip = false,
+) {
+  const out = new Float64Array(batch * outH * outW * cout);
+  for (let n = 0; n < batch; n++)
+    for (let y = 0; y < outH; y++)
+      for (let xo = 0; xo < outW; xo++)
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++) {
+            const [yy, xx] = [y + i - top, xo + j - left];
+            if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+            const tap = flip ? (kh - 1 - i) * kw + (kw - 1 - j) : i * kw + j;
+            for (let ci = 0; ci < cin; ci++) {
+              const xv = x[((n * h + yy) * w + xx) * cin + ci];
+              for (let co = 0; co < cout; co++) out[((n * outH + y) * outW + xo) * cout + co] += xv * f[(tap * cin + ci) * cout + co];
+            }
+          }
   return out;
 }
 
@@ -266,4 +312,185 @@ describe.each(builds)('kernel exports, %s build', (_, h) => {
       expect(h.guardsIntact()).toBe(true);
     },
   );
+
+  it.each([1, 3, 4, 7, 8, 9, 31, 32, 33, 257].flatMap((rows) => [4, 12].map((c) => [rows, c])))(
+    'batchNormTrain and batchNormTrainGrad, %i rows x %i channels',
+    (rows, c) => {
+      h.reset();
+      const x = values(rows * c, rows).map((v) => 3 + 2 * v);
+      const [gamma, beta, dy] = [values(c, 5).map((v) => 1 + 0.2 * v), values(c, 6), values(rows * c, 7)];
+      const eps = 1e-3;
+      const [px, pg] = [h.put(x), h.put(gamma)];
+      const [y, mean, invStd] = [h.put(rows * c), h.put(c), h.put(c)];
+      h.call('batchNormTrain', px, pg, h.put(beta), y, mean, invStd, rows, c, eps, h.put(8 * c));
+      const mu = new Float64Array(c);
+      const inv = new Float64Array(c);
+      for (let k = 0; k < c; k++) {
+        let [s1, s2] = [0, 0];
+        for (let r = 0; r < rows; r++) [s1, s2] = [s1 + x[r * c + k], s2 + x[r * c + k] ** 2];
+        mu[k] = s1 / rows;
+        inv[k] = 1 / Math.sqrt(Math.max(0, s2 / rows - mu[k] ** 2) + eps);
+      }
+      const yRef = Float64Array.from(x, (v, i) => gamma[i % c] * (v - mu[i % c]) * inv[i % c] + beta[i % c]);
+      // The variance is E[x²] - E[x]² from float32 block sums: its error is up to 32 u E[x²], large
+      // against var + eps when the variance is tiny (1 row: 0).
+      let cond = 0;
+      for (let k = 0; k < c; k++) cond = Math.max(cond, (mu[k] ** 2 + 1 / inv[k] ** 2) * inv[k] ** 2);
+      const tol = 1e-4 + 32 * U * cond;
+      expect(relErr(h.read(mean, c), mu)).toBeLessThan(1e-5);
+      expect(relErr(h.read(invStd, c), inv)).toBeLessThan(tol);
+      expect(relErr(h.read(y, rows * c), yRef)).toBeLessThan(tol);
+      // The gradient, from the kernel's own mean and invStd (as the training step uses them).
+      const [m32, i32] = [Float32Array.from(h.read(mean, c)), Float32Array.from(h.read(invStd, c))];
+      const [dx, dGamma, dBeta] = [h.put(rows * c), h.put(c), h.put(c)];
+      h.call('batchNormTrainGrad', h.put(dy), px, pg, mean, invStd, dx, dGamma, dBeta, rows, c, h.put(8 * c));
+      const [sumDy, sumDyXhat] = [new Float64Array(c), new Float64Array(c)];
+      for (let i = 0; i < rows * c; i++) {
+        sumDy[i % c] += dy[i];
+        sumDyXhat[i % c] += dy[i] * (x[i] - m32[i % c]) * i32[i % c];
+      }
+      const dxRef = Float64Array.from(dy, (g, i) => {
+        const k = i % c;
+        return ((gamma[k] * i32[k]) / rows) * (rows * g - sumDy[k] - (x[i] - m32[k]) * i32[k] * sumDyXhat[k]);
+      });
+      expect(relErr(h.read(dBeta, c), sumDy)).toBeLessThan(1e-4);
+      expect(relErr(h.read(dGamma, c), sumDyXhat)).toBeLessThan(1e-4);
+      expect(relErr(h.read(dx, rows * c), dxRef)).toBeLessThan(1e-4);
+      expect(h.guardsIntact()).toBe(true);
+    },
+  );
+
+  it.each([1, 3, 4, 9].flatMap((rows) => [4, 8].flatMap((c) => [true, false].map((affine): [number, number, boolean] => [rows, c, affine]))))(
+    'batchNormInference, %i rows x %i channels, scale and offset given: %s',
+    (rows, c, affine) => {
+      h.reset();
+      const x = values(rows * c, rows + c);
+      const [mean, variance, offset, scale] = [values(c, 1), values(c, 2).map((v) => 1 + Math.abs(v)), values(c, 3), values(c, 4)];
+      const y = h.put(rows * c);
+      h.call(
+        'batchNormInference',
+        h.put(x),
+        h.put(mean),
+        h.put(variance),
+        affine ? h.put(offset) : 0,
+        affine ? h.put(scale) : 0,
+        y,
+        rows,
+        c,
+        1e-3,
+        h.put(2 * c),
+      );
+      const want = Float64Array.from(x, (v, i) => {
+        const k = i % c;
+        return ((v - mean[k]) * (affine ? scale[k] : 1)) / Math.sqrt(variance[k] + 1e-3) + (affine ? offset[k] : 0);
+      });
+      expect(relErr(h.read(y, rows * c), want)).toBeLessThan(1e-5);
+      expect(h.guardsIntact()).toBe(true);
+    },
+  );
+
+  it.each([
+    [1, 2, 2, 4, 2],
+    [2, 4, 6, 8, 2],
+    [1, 7, 9, 4, 3],
+    [2, 9, 8, 12, 3],
+    [1, 5, 5, 4, 2],
+  ])('maxPoolGrad batch %i, %i x %i x %i, %i x %i windows: the first maximum takes the gradient', (batch, hh, ww, c, f) => {
+    h.reset();
+    // Rounded values make ties; a window runs past the edge of none (oH = floor(H / f)).
+    const x = values(batch * hh * ww * c, hh * ww).map((v) => Math.round(3 * v));
+    const [oH, oW] = [Math.floor(hh / f), Math.floor(ww / f)];
+    const dy = values(batch * oH * oW * c, 9);
+    const dx = h.put(batch * hh * ww * c);
+    h.call('maxPoolGrad', h.put(dy), h.put(x), dx, batch, hh, ww, c, oH, oW, f, f);
+    const want = new Float64Array(batch * hh * ww * c);
+    for (let n = 0; n < batch; n++)
+      for (let oy = 0; oy < oH; oy++)
+        for (let ox = 0; ox < oW; ox++)
+          for (let k = 0; k < c; k++) {
+            let best = -1;
+            for (let i = 0; i < f; i++)
+              for (let j = 0; j < f; j++) {
+                const at = ((n * hh + oy * f + i) * ww + ox * f + j) * c + k;
+                if (best < 0 || x[at] > x[best]) best = at;
+              }
+            want[best] += dy[((n * oH + oy) * oW + ox) * c + k];
+          }
+    expect(Array.from(h.read(dx, want.length))).toEqual(Array.from(want));
+    expect(h.guardsIntact()).toBe(true);
+  });
+
+  it.each([
+    [1, 1, 1, 1, 4],
+    [1, 3, 3, 4, 7],
+    [2, 3, 1, 9, 8],
+    [1, 5, 3, 3, 9],
+    [2, 2, 2, 8, 1],
+  ])('conv2dRows batch %i, %i x %i filter, cin %i, cout %i: forward (bias, ReLU) and flipped', (batch, kh, kw, cin, cout) => {
+    for (const flip of [false, true]) {
+      h.reset();
+      const [hq, wq] = [kh + 4, kw + 6];
+      const [outH, outW] = [hq - kh + 1, wq - kw + 1];
+      const x = values(batch * hq * wq * cin, cin);
+      const w = values(kh * kw * cin * cout, cout);
+      const bias = values(cout, 3);
+      const out = h.put(batch * outH * outW * cout);
+      h.call(
+        'conv2dRows',
+        ...POOLED_KERNEL_ARGS.conv2dRows({ xp: h.put(x), batch, Hq: hq, Wq: wq, cin, w: h.put(w), kh, kw, flip, out, cout, bias: h.put(bias), relu: true }),
+      );
+      const ref = convReference(x, [batch, hq, wq, cin], w, [kh, kw, cin, cout], 0, 0, outH, outW, flip).map((v, i) => Math.max(0, v + bias[i % cout]));
+      expect(relErr(h.read(out, ref.length), ref), `flip ${flip}`).toBeLessThan(1e-5);
+      expect(h.guardsIntact()).toBe(true);
+    }
+  });
+
+  // The whole forward Winograd path through the exports: winogradFilter writes U, the TS writer
+  // fills the parameter block that winogradConv reads field by field (generated on both sides).
+  it.each([
+    [1, 1, 1, 16, 8, 1, 1],
+    [1, 4, 4, 16, 4, 1, 1],
+    [1, 5, 7, 17, 9, 1, 1],
+    [2, 9, 8, 19, 16, 0, 0],
+    [1, 8, 3, 20, 1, 1, 1],
+  ])('winogradFilter + winogradConv batch %i, %i x %i, cin %i, cout %i, padding %i/%i', (batch, hh, ww, cin, cout, top, left) => {
+    h.reset();
+    const x = values(batch * hh * ww * cin, hh + cin);
+    const w = values(9 * cin * cout, cout).map((v) => 0.3 * v);
+    const bias = values(cout, 2);
+    const [outH, outW] = top ? [hh, ww] : [hh - 2, ww - 2];
+    const [tH, tW] = [Math.ceil(outH / 4), Math.ceil(outW / 4)];
+    const u = h.put(WINOGRAD_E * cin * cout + 4);
+    h.call(
+      'winogradFilter',
+      ...POOLED_KERNEL_ARGS.winogradFilter({ w: h.put(w), u, cin, cout, c0: 0, cc: cin, flip: false, tmp: h.put(WINOGRAD_TMP_BYTES / 4) }),
+    );
+    const tb = 16;
+    const out = h.put(batch * outH * outW * cout);
+    const params = h.put(WINOGRAD_CONV_PARAMS_BYTES / 4);
+    writeWinogradConvParams(h.buffer(), params, {
+      x: h.put(x),
+      H: hh,
+      W: ww,
+      cin,
+      top,
+      left,
+      tH,
+      tW,
+      u,
+      cout,
+      out,
+      outH,
+      outW,
+      bias: h.put(bias),
+      relu: true,
+      tb,
+    });
+    const scratch = h.put((WINOGRAD_TMP_BYTES + 4 * WINOGRAD_E * tb * (cin + cout) + 16) / 4);
+    h.call('winogradConv', ...POOLED_KERNEL_ARGS.winogradConv({ params, t0: 0, count: batch * tH * tW, scratch }));
+    const ref = convReference(x, [batch, hh, ww, cin], w, [3, 3, cin, cout], top, left, outH, outW).map((v, i) => Math.max(0, v + bias[i % cout]));
+    const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-6);
+    const got = h.read(out, ref.length);
+    expect(ref.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i])), 0) / scale).toBeLessThan(1e-4);
+  });
 });

@@ -58,8 +58,11 @@ const problems = tableProblems(table);
 if (problems.length > 0) fail(problems);
 const tsText = generateTs(table);
 const asText = generateAs(table);
-// The AssemblyScript side must exist before asc reads it (with --check, the committed one is compared below).
-if (!check) emit(targets.as, asText);
+// Both generated files before compiling: asc reads the AssemblyScript one (with --check, a stale
+// one is reported here rather than as a compile error).
+emit(targets.as, asText);
+emit(targets.ts, tsText);
+if (process.exitCode) process.exit();
 
 const dir = mkdtempSync(join(tmpdir(), 'fmnist-asc-'));
 
@@ -85,8 +88,6 @@ try {
     `export const SIMD_WASM_SHARED_RELAXED = '${build('shared-relaxed', [...sharedFlags, ...relaxed])}';`,
     '',
   ].join('\n');
-  if (check) emit(targets.as, asText);
-  emit(targets.ts, tsText);
   emit(targets.wasm, text);
 } finally {
   rmSync(dir, { recursive: true, force: true });

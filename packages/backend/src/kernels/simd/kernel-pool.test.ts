@@ -124,6 +124,14 @@ describe('kernel threads', () => {
     expect(() => pool.run('gemm', [args(0), args(beyond)])).toThrow(/gemm failed in a worker thread/);
   });
 
+  it('refuses a call with more arguments than a chunk holds (POOL_MAX_ARGS), naming the kernel', () => {
+    const pool = simdKernelPool(memory());
+    if (!pool) throw new Error('no pool');
+    // Written as is, the 17th argument would overwrite the next chunk's first.
+    const args = Array.from({ length: 17 }, () => 0);
+    expect(() => pool.run('adamUpdate', [args, args])).toThrow(/adamUpdate called with 17 arguments, at most POOL_MAX_ARGS = 16/);
+  });
+
   it('runs many tiny jobs of alternating sizes on two threads exactly once each', () => {
     const pool = simdKernelPool(memory());
     if (!pool) throw new Error('no pool');

@@ -251,14 +251,14 @@ if (w) console.log(`  WebGPU adapter: ${w.device || w.description} (${w.dawnBack
 else console.log('  WebGPU adapter: none (see doctor-webgpu)');
 const prof = lines.filter((r) => r.step === 'profile-mlp-wide' && !r.status);
 for (const p of prof) {
-  const pipelined = Object.entries(p).filter(([k]) => /pipelin/i.test(k)).map(([k, v]) => `, ${k} ${fmt(typeof v === 'object' ? v?.imagesPerSecond : v)}`).join('');
+  const pipelined = typeof p.pipelinedImagesPerSecond === 'number' ? `, ${fmt(p.pipelinedImagesPerSecond)} img/s pipelined` : '';
   console.log(`  mlp-wide infer batch 64 on ${p.backend}: p50 ${fmt(p.latencyMs?.p50, 3)} ms, p95 ${fmt(p.latencyMs?.p95, 3)} ms, ${fmt(p.imagesPerSecond)} img/s (synced)${pipelined}${p.gpuBytes != null ? `, GPU ${fmt(p.gpuBytes / 2 ** 20, 1)} MiB` : ''}`);
 }
 if (prof.length) console.log('    seed (PyTorch, GPU): 0.32 ms per batch of 64, 197,596 img/s');
 const rows = lines.filter((r) => (r.step.startsWith('bench-') || r.step === 'torch-cuda') && !r.status && r.imagesPerSecond !== undefined);
 if (rows.length) {
-  console.log(`  ${'model'.padEnd(10)} ${'mode'.padEnd(5)} ${'backend'.padEnd(11)} ${'batch'.padStart(5)} ${'img/s'.padStart(12)} ${'ms/step'.padStart(9)} ${'ratio'.padStart(7)}`);
+  console.log(`  ${'model'.padEnd(10)} ${'mode'.padEnd(5)} ${'backend'.padEnd(11)} ${'batch'.padStart(5)} ${'img/s'.padStart(12)} ${'ms/step'.padStart(9)} ${'ratio'.padStart(7)} ${'pipelined'.padStart(12)}`);
   for (const r of rows)
-    console.log(`  ${r.model.padEnd(10)} ${r.mode.padEnd(5)} ${(r.backend + (r.device ? `-${r.device}` : '')).padEnd(11)} ${String(r.batch).padStart(5)} ${fmt(r.imagesPerSecond).padStart(12)} ${fmt(r.msPerStep, 2).padStart(9)} ${(r.ratio === undefined ? '' : fmt(r.ratio, 2)).padStart(7)}`);
+    console.log(`  ${r.model.padEnd(10)} ${r.mode.padEnd(5)} ${(r.backend + (r.device ? `-${r.device}` : '')).padEnd(11)} ${String(r.batch).padStart(5)} ${fmt(r.imagesPerSecond).padStart(12)} ${fmt(r.msPerStep, 2).padStart(9)} ${(r.ratio === undefined ? '' : fmt(r.ratio, 2)).padStart(7)} ${(typeof r.pipelinedImagesPerSecond === 'number' ? fmt(r.pipelinedImagesPerSecond) : '').padStart(12)}`);
 }
 EOF

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // scripts/gpu-check.sh against a fake bundle: bin/node.xz is a wrapper around this Node, fmnist.mjs
 // a stand-in CLI that prints what it was asked. The real run needs a GPU; this checks the script.
@@ -29,7 +29,7 @@ interface Line {
 }
 
 /** Runs the script on a fake bundle with these settings; its lines, its stdout and its TMPDIR. */
-function runOnFakeBundle(settings: Record<string, string>): { lines: Line[]; stdout: string; tmp: string } {
+function runOnFakeBundle(settings: Record<string, string>): { lines: Line[]; stdout: string; tmp: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gpu-check-'));
   const bundle = join(dir, 'bundle');
   const tmp = join(dir, 'tmp');
@@ -50,21 +50,23 @@ function runOnFakeBundle(settings: Record<string, string>): { lines: Line[]; std
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Line);
-  return { lines, stdout: run.stdout, tmp };
+  return { lines, stdout: run.stdout, tmp, dir };
 }
 
 describe.runIf(process.platform === 'linux')('scripts/gpu-check.sh', () => {
   let lines: Line[] = [];
   let stdout = '';
   let tmp = '';
+  let dir = '';
 
   beforeAll(() => {
-    ({ lines, stdout, tmp } = runOnFakeBundle({
+    ({ lines, stdout, tmp, dir } = runOnFakeBundle({
       FMNIST_GPU_CHECK_MODELS: 'mlp-small,hang,cnn',
       FMNIST_GPU_CHECK_MIN_TIME_MS: '5',
       FMNIST_GPU_CHECK_STEP_TIMEOUT_S: '4',
     }));
   }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const step = (name: string) => lines.filter((l) => l.step === name);
   const status = (name: string) => step(name).find((l) => l.status);
@@ -134,5 +136,6 @@ describe.runIf(process.platform === 'linux')('scripts/gpu-check.sh', () => {
       ['prepare', 'env', 'doctor-webgpu', 'doctor-wasm', 'profile-mlp-wide', 'torch-cuda', 'bench-cnn'].map((name) => [name, 'skipped']),
     );
     expect(spent.stdout).toMatch(/bench-cnn/);
+    rmSync(spent.dir, { recursive: true, force: true });
   });
 });

@@ -6,8 +6,10 @@ import {
   type SimdKernels,
   WINOGRAD_CONV_PARAMS_BYTES,
   WINOGRAD_E,
+  WINOGRAD_GRAD_PREPARE_PARAMS_BYTES,
   WINOGRAD_TMP_BYTES,
   writeWinogradConvParams,
+  writeWinogradGradPrepareParams,
 } from './kernel-abi';
 import { simdBuild } from './simd-module';
 import { SIMD_WASM, SIMD_WASM_RELAXED } from './simd-wasm';
@@ -116,6 +118,33 @@ function convReference(
             for (let ci = 0; ci < cin; ci++) {
               const xv = x[((n * h + yy) * w + xx) * cin + ci];
               for (let co = 0; co < cout; co++) out[((n * outH + y) * outW + xo) * cout + co] += xv * f[(tap * cin + ci) * cout + co];
+            }
+          }
+  return out;
+}
+
+/** dW [kh, kw, cin, cout] = Σ over n, y < oH, x < oW of x[n, y + i - top, x + j - left, ci] · dy[n, y, x, co] (zeros outside x), in float64. */
+function filterGradReference(
+  x: Float32Array,
+  [batch, h, w, cin]: number[],
+  dy: Float32Array,
+  [oH, oW, cout, ldDy]: number[],
+  kh: number,
+  kw: number,
+  top: number,
+  left: number,
+) {
+  const out = new Float64Array(kh * kw * cin * cout);
+  for (let n = 0; n < batch; n++)
+    for (let y = 0; y < oH; y++)
+      for (let xo = 0; xo < oW; xo++)
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++) {
+            const [yy, xx] = [y + i - top, xo + j - left];
+            if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+            for (let ci = 0; ci < cin; ci++) {
+              const xv = x[((n * h + yy) * w + xx) * cin + ci];
+              for (let co = 0; co < cout; co++) out[((i * kw + j) * cin + ci) * cout + co] += xv * dy[((n * oH + y) * oW + xo) * ldDy + co];
             }
           }
   return out;
@@ -492,5 +521,84 @@ describe.each(builds)('kernel exports, %s build', (_, h) => {
     const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-6);
     const got = h.read(out, ref.length);
     expect(ref.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i])), 0) / scale).toBeLessThan(1e-4);
+  });
+
+  // The filter gradient: xp has one extra row (reads past a row's end), dyp is zero beyond the
+  // output width; threads take column ranges of dW (`cout` of `ld`), here split at 8.
+  it.each([
+    [1, 3, 3, 1, 8],
+    [2, 3, 3, 4, 12],
+    [1, 5, 3, 9, 9],
+    [2, 2, 2, 7, 17],
+  ])('conv2dFilterGrad batch %i, %i x %i filter, cin %i, cout %i, in two column ranges', (batch, kh, kw, cin, ld) => {
+    h.reset();
+    const [oH, oW] = [5, 6];
+    const [hx, wp] = [oH + kh, oW + kw - 1];
+    const xp = values(batch * hx * wp * cin, cin + ld);
+    const dy = values(batch * oH * oW * ld, ld);
+    const dyp = new Float32Array(batch * oH * wp * ld);
+    for (let r = 0; r < batch * oH; r++) dyp.set(dy.subarray(r * oW * ld, (r + 1) * oW * ld), r * wp * ld);
+    const [px, pdy, dw] = [h.put(xp), h.put(dyp), h.put(kh * kw * cin * ld)];
+    for (const [c0, cc] of [
+      [0, Math.min(8, ld)],
+      [8, ld - 8],
+    ])
+      if (cc > 0)
+        h.call(
+          'conv2dFilterGrad',
+          ...POOLED_KERNEL_ARGS.conv2dFilterGrad({ xp: px, dyp: pdy + 4 * c0, dw: dw + 4 * c0, batch, Hx: hx, Wp: wp, cin, oH, kh, kw, cout: cc, ld }),
+        );
+    const ref = filterGradReference(xp, [batch, hx, wp, cin], dy, [oH, oW, ld, ld], kh, kw, 0, 0);
+    const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-6);
+    const got = h.read(dw, ref.length);
+    expect(ref.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i])), 0) / scale).toBeLessThan(1e-5);
+    expect(h.guardsIntact()).toBe(true);
+  });
+
+  // The Winograd filter gradient through its exports: the generated winogradGradPrepare block,
+  // V and Z for every tile, S[e] = V[e]ᵀ Z[e] by gemmPacked, then winogradGradFilter.
+  it.each([
+    [1, 4, 4, 16, 4, 1],
+    [1, 5, 7, 17, 9, 1],
+    [2, 9, 6, 19, 8, 0],
+  ])('winogradGradPrepare + gemmPacked + winogradGradFilter batch %i, %i x %i, cin %i, cout %i, padding %i', (batch, hh, ww, cin, cout, pad) => {
+    h.reset();
+    const x = values(batch * hh * ww * cin, hh + cin);
+    const [oH, oW] = pad ? [hh, ww] : [hh - 2, ww - 2];
+    const dy = values(batch * oH * oW * cout, cout);
+    const [tH, tW] = [Math.ceil(oH / 4), Math.ceil(oW / 4)];
+    const total = batch * tH * tW;
+    const [v, z, s] = [h.put(WINOGRAD_E * total * cin + 4), h.put(WINOGRAD_E * total * cout + 4), h.put(WINOGRAD_E * cin * cout + 4)];
+    const params = h.put(WINOGRAD_GRAD_PREPARE_PARAMS_BYTES / 4);
+    writeWinogradGradPrepareParams(h.buffer(), params, {
+      x: h.put(x),
+      H: hh,
+      W: ww,
+      cin,
+      top: pad,
+      left: pad,
+      dy: h.put(dy),
+      oH,
+      oW,
+      cout,
+      tH,
+      tW,
+      v,
+      z,
+      T: total,
+    });
+    const tmp = h.put(WINOGRAD_TMP_BYTES / 4);
+    h.call('winogradGradPrepare', ...POOLED_KERNEL_ARGS.winogradGradPrepare({ params, t0: 0, count: total, tmp }));
+    const pack = h.put(GEMM_PACK_BYTES / 4);
+    for (let e = 0; e < WINOGRAD_E; e++) {
+      const args = { a: v + 4 * e * total * cin, sam: 1, sak: cin, b: z + 4 * e * total * cout, ldb: cout, c: s + 4 * e * cin * cout, ldc: cout };
+      h.call('gemmPacked', ...POOLED_KERNEL_ARGS.gemmPacked({ ...args, M: cin, K: total, N: cout, bias: 0, relu: false, accumulate: false, pack }));
+    }
+    const dw = h.put(9 * cin * cout);
+    h.call('winogradGradFilter', ...POOLED_KERNEL_ARGS.winogradGradFilter({ s, dw, cin, cout, c0: 0, cc: cin, tmp }));
+    const ref = filterGradReference(x, [batch, hh, ww, cin], dy, [oH, oW, cout, cout], 3, 3, pad, pad);
+    const scale = ref.reduce((m, val) => Math.max(m, Math.abs(val)), 1e-6);
+    const got = h.read(dw, ref.length);
+    expect(ref.reduce((m, val, i) => Math.max(m, Math.abs(val - got[i])), 0) / scale).toBeLessThan(1e-4);
   });
 });

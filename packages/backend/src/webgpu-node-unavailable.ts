@@ -14,7 +14,7 @@ export interface WebGpuUnavailable {
   /**
    * `'package'`: the `webgpu` package (Dawn) or `@tensorflow/tfjs-backend-webgpu` is missing or
    * does not load; `'driver'` (Linux): neither the Vulkan loader (libvulkan.so.1) nor EGL
-   * (libEGL.so.1) loads; `'adapter'`: they load, but no Dawn backend gives an adapter; `'start'`:
+   * (libEGL.so) loads; `'adapter'`: they load, but no Dawn backend gives an adapter; `'start'`:
    * tfjs's WebGPU backend did not start on the adapter.
    */
   problem: WebGpuProblem;
@@ -59,12 +59,18 @@ export function canLoadLibrary(name: string): boolean {
   }
 }
 
-/** The libraries each of Dawn's Linux backends loads by name. */
-export const LINUX_DRIVER_LIBRARIES = { vulkan: 'libvulkan.so.1', opengles: 'libEGL.so.1' } as const;
+/**
+ * The libraries each of Dawn's Linux backends loads by name. Dawn (webgpu 0.6.2) opens EGL as
+ * `libEGL.so`, unversioned: Debian/Ubuntu install that name with `libegl-dev`, not `libegl1`.
+ */
+export const LINUX_DRIVER_LIBRARIES = { vulkan: 'libvulkan.so.1', opengles: 'libEGL.so' } as const;
+
+/** The Debian/Ubuntu packages for Mesa's OpenGL ES on the CPU (llvmpipe), `libEGL.so` included. */
+export const EGL_PACKAGES = 'libegl1 libgles2 libegl-mesa0 libegl-dev';
 
 /**
  * Why no Dawn backend gave an adapter, with the fix, on `platform`: on Linux, `'driver'` when
- * neither libvulkan.so.1 nor libEGL.so.1 loads (`canLoad`, the real loader by default), else
+ * neither libvulkan.so.1 nor libEGL.so loads (`canLoad`, the real loader by default), else
  * `'adapter'` naming what each backend said and the library that did not load.
  */
 export function noAdapterError(
@@ -77,12 +83,12 @@ export function noAdapterError(
   if (missing.length === 2)
     return webGpuUnavailableError(
       'driver',
-      'no Vulkan loader (libvulkan.so.1) and no EGL (libEGL.so.1) found',
-      "apt-get install libvulkan1 and the GPU's Vulkan driver (mesa-vulkan-drivers, or NVIDIA's), or libegl1 libgles2 libegl-mesa0 for Mesa's OpenGL ES on the CPU",
+      'no Vulkan loader (libvulkan.so.1) and no EGL (libEGL.so) found',
+      `apt-get install libvulkan1 and the GPU's Vulkan driver (mesa-vulkan-drivers, or NVIDIA's), or ${EGL_PACKAGES} for Mesa's OpenGL ES on the CPU`,
     );
   return webGpuUnavailableError(
     'adapter',
     `no WebGPU adapter (${tried.join('; ')}${missing.length ? `; ${missing[0]} not found` : ''})`,
-    "install the GPU's Vulkan driver (mesa-vulkan-drivers, or NVIDIA's; a software one needs Mesa 23 or later), or for Mesa's OpenGL ES on the CPU: apt-get install libegl1 libgles2 libegl-mesa0; check VK_DRIVER_FILES, VK_ICD_FILENAMES and EGL_PLATFORM",
+    `install the GPU's Vulkan driver (mesa-vulkan-drivers, or NVIDIA's; a software one needs Mesa 23 or later), or for Mesa's OpenGL ES on the CPU: apt-get install ${EGL_PACKAGES}; check VK_DRIVER_FILES, VK_ICD_FILENAMES and EGL_PLATFORM`,
   );
 }

@@ -10,7 +10,7 @@ import { makeZooModel, ZOO_STEPS } from './test-utils/zoo-steps';
 import { dawnBackendOrder, isSoftwareAdapter, SOFTWARE_ADAPTER_NOTE, SYNC_READ_ERROR } from './webgpu-node';
 
 // WebGPU in Node on Dawn (the `webgpu` package). CI has no GPU: it runs on Mesa's llvmpipe through
-// Dawn's OpenGL ES backend (root package.json installs libegl1 libgles2 libegl-mesa0); Mesa 25's
+// Dawn's OpenGL ES backend (root package.json installs libegl1 libgles2 libegl-mesa0 libegl-dev); Mesa 25's
 // lavapipe through Vulkan runs in webgpu-node-lavapipe.test.ts (a child process given its
 // environment). Reads are `await data()`: dataSync cannot read a GPU tensor in Node.
 

@@ -13,10 +13,10 @@ describe.skipIf(skipWebGpuTests('profile.test.ts'))('fmnist profile --backend wa
     expect(text).toMatch(/^\| mlp-small \| infer \| wasm \| 8 \|/m);
     expect(text).toMatch(/^\| mlp-small \| infer \| webgpu \(.+\) \| 64 \|/m);
     const table = text.slice(text.indexOf('per backend, batch of 64:')).split('\n');
-    expect(table[1]).toMatch(/^backend\s+mode\s+batch\s+p50 ms\s+p95 ms\s+images\/s\s+memory$/);
+    expect(table[1]).toMatch(/^backend\s+mode\s+batch\s+p50 ms\s+p95 ms\s+images\/s\s+pipelined\s+memory$/);
     expect(table.slice(3)).toEqual([
-      expect.stringMatching(/^wasm\s+infer\s+64\s+[\d.]+\s+[\d.]+\s+[\d,]+\s+\d+ MB RSS$/),
-      expect.stringMatching(/^webgpu \((software: )?.+\)\s+infer\s+64\s+[\d.]+\s+[\d.]+\s+[\d,]+\s+[\d.]+ MB GPU$/),
+      expect.stringMatching(/^wasm\s+infer\s+64\s+[\d.]+\s+[\d.]+\s+[\d,]+\s+[\d,]+\s+\d+ MB RSS$/),
+      expect.stringMatching(/^webgpu \((software: )?.+\)\s+infer\s+64\s+[\d.]+\s+[\d.]+\s+[\d,]+\s+[\d,]+\s+[\d.]+ MB GPU$/),
     ]);
   }, 120_000);
 

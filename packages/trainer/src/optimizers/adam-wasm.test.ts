@@ -48,7 +48,9 @@ describe('the fused Adam kernel on wasm', () => {
     registerCpuKernels();
     const fused = trajectory(make);
     // Before the host computed 1 - β, the wasm kernel was 3e-6 to 1e-5 away from both.
-    expect(relDiff(wasm, ops)).toBeLessThan(1.5e-7);
+    // The relaxed-SIMD build fuses its multiply-adds (one rounding where the ops have two): up to
+    // 1.6e-7 measured here (was under 1.5e-7 before Adam used the shared fused mad).
+    expect(relDiff(wasm, ops)).toBeLessThan(2.5e-7);
     expect(relDiff(wasm, fused)).toBeLessThan(6e-7);
   });
 });

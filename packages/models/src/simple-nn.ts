@@ -26,6 +26,13 @@ function clampedLog(v: tf.Tensor): tf.Tensor {
 let instances = 0;
 
 /**
+ * The one line `SimpleNN.trainStep` throws where no synchronous read can work: tfjs's WebGPU
+ * backend reads a GPU tensor synchronously through an OffscreenCanvas, which Node lacks.
+ */
+export const SIMPLE_NN_SYNC_ERROR =
+  'SimpleNN.trainStep reads the loss synchronously, which the webgpu backend cannot do in Node: use await trainStepAsync(x, y, lr) (the same step and values)';
+
+/**
  * Stage 1: one linear layer + sigmoid for a binary task, on raw tfjs-core variables, with the
  * binary cross-entropy and its gradients written by hand (no autodiff):
  *   p = sigmoid(xW + b),  L = -mean(y log p + (1 - y) log(1 - p)),
@@ -105,13 +112,17 @@ export class SimpleNN {
 
   /**
    * One step of plain SGD, by hand: W -= lr dW, b -= lr db. Returns the loss before the step, read
-   * synchronously: on WebGPU in Node (no synchronous reads of GPU tensors) use `trainStepAsync`.
+   * synchronously: on WebGPU in Node (no synchronous reads of GPU tensors) it throws
+   * `SIMPLE_NN_SYNC_ERROR` before changing anything; use `trainStepAsync` there.
    */
   trainStep(x: tf.Tensor, y: tf.Tensor, lr: number): number {
+    if (tf.getBackend() === 'webgpu' && !('OffscreenCanvas' in globalThis)) throw new ModelError(SIMPLE_NN_SYNC_ERROR, { kind: 'failure' });
     const loss = this.update(x, y, lr);
-    const value = loss.dataSync()[0];
-    loss.dispose();
-    return value;
+    try {
+      return loss.dataSync()[0];
+    } finally {
+      loss.dispose();
+    }
   }
 
   /** `trainStep` with the loss read by `await data()`: the same numbers, on every backend (WebGPU in Node included). */

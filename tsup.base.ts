@@ -10,4 +10,7 @@ export const baseConfig: Options = {
   target: 'node20',
   splitting: false,
   treeshake: true,
+  // Class names as written: esbuild renames a class that refers to itself (\`class _Compose\`) unless
+  // told not to, and run fingerprints, callback keys and error names read \`constructor.name\`.
+  keepNames: true,
 };

@@ -45,6 +45,15 @@ describe('isSoftwareAdapter and dawnBackendOrder', () => {
     expect(dawnBackendOrder('darwin')).toEqual(['metal']);
     expect(dawnBackendOrder('win32')).toEqual(['d3d12']);
   });
+
+  it("tries only the backend DAWNNODE_BACKEND names (Dawn's own variable), and refuses an unknown one in one line", () => {
+    expect(dawnBackendOrder('linux', { DAWNNODE_BACKEND: 'opengles' })).toEqual(['opengles']);
+    expect(dawnBackendOrder('linux', { DAWNNODE_BACKEND: 'Vulkan' })).toEqual(['vulkan']);
+    expect(dawnBackendOrder('linux', { DAWNNODE_BACKEND: '' })).toEqual(['vulkan', 'opengles']);
+    expect(() => dawnBackendOrder('linux', { DAWNNODE_BACKEND: 'cuda' })).toThrow(
+      /^DAWNNODE_BACKEND: expected one of vulkan, opengles, metal, d3d12, got "cuda"$/,
+    );
+  });
 });
 
 describe.skipIf(skip)('initBackend({ backend: "webgpu" }) in Node on a software adapter', () => {

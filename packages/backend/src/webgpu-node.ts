@@ -42,8 +42,20 @@ interface DawnModule {
   globals: object;
 }
 
-/** The order Dawn's backends are tried on a platform: Vulkan then OpenGL ES on Linux, Metal on macOS, D3D12 on Windows. */
-export function dawnBackendOrder(platform: NodeJS.Platform = process.platform): DawnBackend[] {
+const DAWN_BACKENDS: readonly DawnBackend[] = ['vulkan', 'opengles', 'metal', 'd3d12'];
+
+/**
+ * The order Dawn's backends are tried on a platform: Vulkan then OpenGL ES on Linux, Metal on
+ * macOS, D3D12 on Windows; only the one `DAWNNODE_BACKEND` names when it is set (Dawn's own
+ * variable: `DAWNNODE_BACKEND=opengles` skips a Vulkan driver known to fail, and its warnings).
+ */
+export function dawnBackendOrder(platform: NodeJS.Platform = process.platform, env: Record<string, string | undefined> = process.env): DawnBackend[] {
+  const chosen = env.DAWNNODE_BACKEND?.trim().toLowerCase();
+  if (chosen) {
+    if (!(DAWN_BACKENDS as readonly string[]).includes(chosen))
+      throw new BackendError(`DAWNNODE_BACKEND: expected one of ${DAWN_BACKENDS.join(', ')}, got ${JSON.stringify(env.DAWNNODE_BACKEND)}`);
+    return [chosen as DawnBackend];
+  }
   if (platform === 'darwin') return ['metal'];
   if (platform === 'win32') return ['d3d12'];
   return ['vulkan', 'opengles'];
@@ -113,7 +125,13 @@ export async function prepareNodeWebGpu(notes: string[]): Promise<WebGpuAdapterR
     if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
   }
   const tried: string[] = [];
-  for (const backend of dawnBackendOrder()) {
+  const order = dawnBackendOrder();
+  // Mesa's Vulkan device-select layer loads libwayland, which prints "XDG_RUNTIME_DIR is invalid or
+  // not set" where no session sets it (servers, containers, CI); NODEVICE_SELECT=1 (the layer's own
+  // switch) leaves it out. It only reorders GPUs for Mesa drivers: Dawn lists every adapter anyway.
+  if (process.platform === 'linux' && order.includes('vulkan') && !process.env.XDG_RUNTIME_DIR && process.env.NODEVICE_SELECT === undefined)
+    process.env.NODEVICE_SELECT = '1';
+  for (const backend of order) {
     if (backend === 'opengles' && process.platform === 'linux' && process.env.EGL_PLATFORM === undefined) process.env.EGL_PLATFORM = 'surfaceless';
     const featureLevel = backend === 'opengles' ? 'compatibility' : 'core';
     let adapter: DawnAdapter | null = null;

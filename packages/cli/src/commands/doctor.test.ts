@@ -34,6 +34,13 @@ describe.skipIf(skipWebGpuTests('doctor.test.ts'))('fmnist doctor --backend webg
     expect(text).toMatch(/^limits: {4}maxBufferSize \d+ bytes, maxStorageBufferBindingSize \d+ bytes$/m);
   }, 60_000);
 
+  it("prints no libwayland 'XDG_RUNTIME_DIR is invalid' lines where no session sets it (Mesa's Vulkan device-select layer is left out)", async () => {
+    const r = await doctorChild({ XDG_RUNTIME_DIR: '' }, '--backend', 'webgpu');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^backend: {3}webgpu /m);
+    expect(r.err).not.toMatch(/XDG_RUNTIME_DIR/);
+  }, 60_000);
+
   it('--json carries the same adapter fields', async () => {
     const r = await cli('doctor', '--backend', 'webgpu', '--json');
     expect(r.code, r.err.join(' ')).toBe(0);

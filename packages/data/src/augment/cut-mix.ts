@@ -2,7 +2,7 @@ import { shownValue } from '@fmnist/core';
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { pairPermutation, sampleBeta } from './mix-up';
-import type { MixTransform } from './transform';
+import { checkOptions, type MixTransform } from './transform';
 import { DataError } from '../data-error';
 
 /** CutMix (Yun et al. 2019): pastes a box from another sample; targets mix by the pasted area. */
@@ -11,6 +11,7 @@ export class CutMix implements MixTransform {
   readonly alpha: number;
 
   constructor(options: { alpha?: number } = {}) {
+    checkOptions('CutMix', options, '{ alpha: 1 }');
     this.alpha = options.alpha ?? 1;
     if (typeof this.alpha !== 'number' || !(this.alpha > 0 && Number.isFinite(this.alpha)))
       throw new DataError('CutMix', `alpha must be positive, found ${shownValue(this.alpha)}`);

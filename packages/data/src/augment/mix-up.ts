@@ -1,7 +1,7 @@
 import { shownValue } from '@fmnist/core';
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
-import type { MixTransform } from './transform';
+import { checkOptions, type MixTransform } from './transform';
 import { DataError } from '../data-error';
 
 /** Gamma(shape, 1) by Marsaglia-Tsang. */
@@ -36,6 +36,7 @@ export class MixUp implements MixTransform {
   readonly alpha: number;
 
   constructor(options: { alpha?: number } = {}) {
+    checkOptions('MixUp', options, '{ alpha: 1 }');
     this.alpha = options.alpha ?? 1;
     if (typeof this.alpha !== 'number' || !(this.alpha > 0 && Number.isFinite(this.alpha)))
       throw new DataError('MixUp', `alpha must be positive, found ${shownValue(this.alpha)}`);

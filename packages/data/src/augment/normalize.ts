@@ -1,7 +1,7 @@
 import { shownValue } from '@fmnist/core';
 import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
-import type { Transform } from './transform';
+import { checkOptions, type Transform } from './transform';
 
 export interface NormalizeOptions {
   /** One mean for every channel, or one per channel. */
@@ -49,6 +49,7 @@ export class Normalize implements Transform {
   readonly std: number[];
 
   constructor(options: NormalizeOptions) {
+    checkOptions('Normalize', options, '{ mean: 0.2860, std: 0.3530 }');
     ({ mean: this.mean, std: this.std } = checkNormalize(this.name, options));
   }
 

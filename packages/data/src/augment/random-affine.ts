@@ -4,7 +4,7 @@ import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { type AffineParams, checkWarpOptions, type Interpolation, inverseAffineMatrix, warpAffineImage, type WarpOptions } from './affine';
 import { roundHalfEven } from './round-half-even';
-import type { Transform } from './transform';
+import { checkOptions, type Transform } from './transform';
 
 export interface RandomAffineOptions extends WarpOptions {
   /** Rotation range in degrees, clockwise as in torchvision: `d >= 0` means [-d, d]. Default 0. */
@@ -47,6 +47,7 @@ export class RandomAffine implements Transform {
   readonly fill: number;
 
   constructor(options: RandomAffineOptions = {}) {
+    checkOptions('RandomAffine', options, '{ degrees: 10 }');
     this.degrees = degreeRange(this.name, 'degrees', options.degrees ?? 0);
     this.translate = options.translate;
     this.scale = options.scale;
@@ -115,6 +116,7 @@ export class RandomRotation implements Transform {
   readonly fill: number;
 
   constructor(options: RandomRotationOptions) {
+    checkOptions('RandomRotation', options, '{ degrees: 10 }');
     this.degrees = degreeRange(this.name, 'degrees', options.degrees);
     ({ interpolation: this.interpolation, fill: this.fill } = checkWarpOptions(this.name, options));
   }

@@ -3,7 +3,7 @@ import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { type CropParams, checkPaddingMode, cropImage, type Padding, type PaddingMode, paddingSides } from './crop';
-import type { Transform } from './transform';
+import { checkOptions, type Transform } from './transform';
 
 export interface RandomCropOptions {
   /** Output size, `[h, w]` or one number for a square. */
@@ -26,6 +26,7 @@ export class RandomCrop implements Transform {
   readonly paddingMode: PaddingMode;
 
   constructor(options: RandomCropOptions) {
+    checkOptions('RandomCrop', options, '{ size: 28, padding: 2 }');
     this.size = typeof options.size === 'number' ? [options.size, options.size] : options.size;
     this.padding = paddingSides(this.name, options.padding ?? 0);
     this.fill = options.fill ?? 0;

@@ -3,7 +3,7 @@ import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
 import { type EraseParams, eraseImage } from './erase';
 import { roundHalfEven } from './round-half-even';
-import { checkProbability, type Transform } from './transform';
+import { checkOptions, checkProbability, type Transform } from './transform';
 import { DataError } from '../data-error';
 
 export interface RandomErasingOptions {
@@ -26,6 +26,7 @@ export class RandomErasing implements Transform {
   readonly value: number | 'random';
 
   constructor(options: RandomErasingOptions = {}) {
+    checkOptions('RandomErasing', options, '{ p: 0.5 }');
     this.p = checkProbability(this.name, options.p ?? 0.5);
     this.scale = options.scale ?? [0.02, 0.33];
     this.ratio = options.ratio ?? [0.3, 3.3];

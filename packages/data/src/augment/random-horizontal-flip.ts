@@ -1,6 +1,6 @@
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
-import { checkProbability, type Transform } from './transform';
+import { checkOptions, checkProbability, type Transform } from './transform';
 
 /** Mirrors image `i` of the batch left-right, in place. */
 function hflipImage(batch: ImageBatch, i: number): void {
@@ -52,6 +52,7 @@ export class RandomHorizontalFlip implements Transform {
   readonly p: number;
 
   constructor(options: { p?: number } = {}) {
+    checkOptions('RandomHorizontalFlip', options, '{ p: 0.5 }');
     this.p = checkProbability(this.name, options.p ?? 0.5);
   }
 
@@ -67,6 +68,7 @@ export class RandomVerticalFlip implements Transform {
   readonly p: number;
 
   constructor(options: { p?: number } = {}) {
+    checkOptions('RandomVerticalFlip', options, '{ p: 0.5 }');
     this.p = checkProbability(this.name, options.p ?? 0.5);
   }
 

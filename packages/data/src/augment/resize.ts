@@ -1,7 +1,7 @@
 import { shownValue } from '@fmnist/core';
 import { DataError } from '../data-error';
 import type { ImageBatch } from '../image-batch';
-import type { Transform } from './transform';
+import { checkOptions, type Transform } from './transform';
 
 export interface ResizeOptions {
   /**
@@ -163,6 +163,7 @@ export class Resize implements Transform {
   readonly antialias: boolean;
 
   constructor(options: ResizeOptions) {
+    checkOptions('Resize', options, '{ size: 32 }');
     checkSize(this.name, options.size);
     this.size = options.size;
     this.antialias = options.antialias ?? true;

@@ -36,6 +36,18 @@ export function evaluationTransform(transform: Transform | undefined): Transform
   return transform.evaluation === true ? transform : undefined;
 }
 
+/**
+ * A transform's options, checked to be one options object (or absent where all are optional):
+ * torchvision's positional arguments (`RandomCrop(28, padding=2)`, `RandomHorizontalFlip(0.3)`)
+ * get one error naming the transform and an `example` of its options, not a TypeError or a
+ * silently ignored value.
+ */
+export function checkOptions<T>(name: string, options: T, example: string): T {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new DataError(name, `expected an options object such as ${example}, got ${shownValue(options)}`);
+  return options;
+}
+
 /** A batch-level transform that also mixes the (one-hot or soft) targets: MixUp, CutMix. */
 export interface MixTransform {
   readonly name: string;

@@ -5,6 +5,7 @@ import { backendSetups, type CliBackendActivation } from '../backend-setups';
 import type { Command } from '../command';
 import { choice, int, wordList } from '../options';
 import { realBatches } from '../real-batches';
+import { unavailableReason } from '../unavailable-reason';
 
 const BENCH_MODELS = ['mlp-small', 'mlp-wide', 'cnn', 'vgg-style'] as const;
 
@@ -32,6 +33,9 @@ export const benchCommand: Command = {
     const backends = wordList(values, 'backend', BENCH_BACKENDS, ['wasm', 'wasm-stock'] as BenchBackend[]);
     const minTimeMs = int(values, 'min-time', 2000, 1);
     const all: ComparedResult[] = [];
+    // Backends that activated at least once, and those reported unavailable (once each).
+    const ran = new Set<string>();
+    const reported = new Set<string>();
     for (const name of models) {
       const layout = getModelEntry(name).layout;
       const inputs = await realBatches(layout);
@@ -43,9 +47,14 @@ export const benchCommand: Command = {
           try {
             activation = await setup.activate();
           } catch (error) {
-            io.stderr(`${setup.label}: not available: ${(error as Error).message.split('\n')[0]}`);
+            if (reported.has(setup.label)) continue;
+            reported.add(setup.label);
+            const reason = unavailableReason(setup.label, error);
+            io.stderr(`${setup.label}: not available: ${reason}`);
+            if (json) io.stdout(JSON.stringify({ backend: setup.label, available: false, reason }));
             continue;
           }
+          ran.add(setup.label);
           // On a terminal, a live line says what is being measured (each takes --min-time or more).
           const status = io.isTTY ? io.progress : undefined;
           status?.(`\rmeasuring ${name} ${mode} on ${setup.label} (batch ${batch}, at least ${minTimeMs / 1000} s)...`);
@@ -92,5 +101,7 @@ export const benchCommand: Command = {
       }
     }
     if (!json) io.stdout(formatResultsTable(all));
+    // Not one of the asked backends could run: a failure.
+    return ran.size === 0 ? 1 : 0;
   },
 };

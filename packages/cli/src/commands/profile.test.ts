@@ -36,3 +36,21 @@ describe.skipIf(skipWebGpuTests('profile.test.ts'))('fmnist profile --backend wa
     expect(typeof lines[3].adapter?.software).toBe('boolean');
   }, 120_000);
 });
+
+// tensorflow (@tensorflow/tfjs-node) is not installed here: a backend that cannot activate.
+describe('fmnist profile with a backend that cannot activate', () => {
+  it('prints {"backend","available":false,"reason"} on stdout in --json, and fails when no backend ran', async () => {
+    const r = await cli('profile', '--model', 'mlp-small', '--batch', '8', '--min-time', '1', '--backend', 'tensorflow', '--json');
+    expect(r.code).toBe(1);
+    expect(r.out.map((l) => JSON.parse(l) as unknown)).toEqual([
+      { backend: 'tensorflow', available: false, reason: expect.stringMatching(/^(?!backend tensorflow is not available).*(not installed|failed to load)/) },
+    ]);
+    expect(r.err[0]).toMatch(/^tensorflow: not available: (?!backend tensorflow is not available)/);
+  }, 60_000);
+
+  it('exits 0 when another asked backend ran', async () => {
+    const r = await cli('profile', '--model', 'mlp-small', '--batch', '8', '--min-time', '1', '--backend', 'cpu,tensorflow', '--json');
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.out.map((l) => (JSON.parse(l) as { backend: string; available?: boolean }).available)).toEqual([undefined, false]);
+  }, 60_000);
+});

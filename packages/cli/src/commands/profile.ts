@@ -16,6 +16,7 @@ import type { Command } from '../command';
 import { choice, int, intList, str, wordList } from '../options';
 import { count } from '../count';
 import { realBatches } from '../real-batches';
+import { unavailableReason } from '../unavailable-reason';
 import { UsageError } from '../usage-error';
 
 export const profileCommand: Command = {
@@ -51,9 +52,10 @@ export const profileCommand: Command = {
       try {
         activation = await setup.activate();
       } catch (error) {
-        const reason = (error as Error).message.split('\n')[0];
+        const reason = unavailableReason(setup.label, error);
         unavailable.push({ backend: setup.label, reason });
         io.stderr(`${setup.label}: not available: ${reason}`);
+        if (json) io.stdout(JSON.stringify({ backend: setup.label, available: false, reason }));
         continue;
       }
       const model = createModel(name as ModelName);
@@ -116,5 +118,7 @@ export const profileCommand: Command = {
         io.stdout(`\nper backend${batch ? ', batch of 64' : ''}:\n${formatBackendComparison(results, { batch, unavailable })}`);
       }
     }
+    // Not one of the asked backends could run: a failure.
+    return unavailable.length === backends.length ? 1 : 0;
   },
 };

@@ -11,7 +11,7 @@ export { type PrunableTrial, TrialPruningCallback, type TrialPruningCallbackOpti
 export { type ClassMetrics, type EvaluateOptions, type Evaluation, evaluate, type TtaView } from './evaluate';
 export { fit } from './fit-browser';
 export type { FitHyperparameters, FitOptions, FitRuntimeOptions, History } from './fit-core';
-export { countCorrect, type LossName, lossFromLogits } from './losses';
+export { correctCount, countCorrect, type LossName, lossFromLogits } from './losses';
 export { Adam, type AdamOptions, AdamW } from './optimizers/adam';
 export { createOptimizer, OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from './optimizers/create-optimizer';
 export { Optimizer, type OptimizerState, type SlotData } from './optimizers/optimizer';

@@ -60,7 +60,7 @@ export function lossGradFromLogits(name: LossName, targets: tf.Tensor, logits: t
   });
 }
 
-/** Number of rows whose arg-max matches the target's arg-max or class index (or sign, for one logit). */
+/** Number of rows whose arg-max matches the target's arg-max or class index (or sign, for one logit), read synchronously: on WebGPU in Node, read `correctCount` with `await data()`. */
 export function countCorrect(targets: tf.Tensor, logits: tf.Tensor): number {
   return tf.tidy(() => correctCount(targets, logits).dataSync()[0]);
 }

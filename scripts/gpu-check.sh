@@ -139,12 +139,21 @@ cli=$run_dir/b/fmnist.mjs
 # (The cache's list is read whole: grep -q in a pipe would end ldconfig early, and pipefail call it a failure.)
 ld_cache=$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || /usr/sbin/ldconfig -p 2>/dev/null)
 has_lib() { [[ $ld_cache == *"$1 "* ]]; }
+# The system's libstdc++.so.6 (the x86-64 one ldconfig knows), and whether it has GLIBCXX_3.4.30
+# (GCC 12), which dawn.node needs.
+sys_libstdcxx=$(printf '%s\n' "$ld_cache" | grep -F 'libstdc++.so.6 (' | grep -F 'x86-64' | head -n 1 | sed 's/.*=> *//')
+glibcxx_3430=false
+[[ -n $sys_libstdcxx && -f $sys_libstdcxx ]] && grep -qaF GLIBCXX_3.4.30 "$sys_libstdcxx" && glibcxx_3430=true
 lib_dirs=()
 carried=
-# Dawn opens libvulkan.so.1 and libEGL.so (unversioned: only a -dev package installs that name).
-for pair in vulkan:libvulkan.so.1 egl:libEGL.so; do
+# Dawn opens libvulkan.so.1 and libEGL.so (unversioned: only a -dev package installs that name);
+# NVIDIA's libGLX_nvidia.so.0 links libX11 and libXext; dawn.node needs a GCC 12 libstdc++.
+for pair in vulkan:libvulkan.so.1 egl:libEGL.so x11:libX11.so.6 x11:libXext.so.6 stdcxx:; do
   [[ -d $run_dir/b/lib/${pair%%:*} ]] || continue
-  if [[ $carried_libs == always ]] || { [[ $carried_libs == auto ]] && ! has_lib "${pair#*:}"; }; then
+  [[ " $carried" == *" ${pair%%:*} "* ]] && continue
+  if [[ ${pair%%:*} == stdcxx ]]; then lacks=$([[ $glibcxx_3430 == true ]] && echo false || echo true)
+  else lacks=$(has_lib "${pair#*:}" && echo false || echo true); fi
+  if [[ $carried_libs == always ]] || { [[ $carried_libs == auto && $lacks == true ]]; }; then
     lib_dirs+=("$run_dir/b/lib/${pair%%:*}")
     carried="$carried${pair%%:*} "
   fi
@@ -155,7 +164,9 @@ for dir in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [[ -d $dir ]] && li
 LD_LIBRARY_PATH=$(IFS=:; printf '%s' "${lib_dirs[*]}")
 export LD_LIBRARY_PATH
 icd=
-for f in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
+# A driver file named by the caller (VK_DRIVER_FILES, its first entry) is the one the loader uses.
+[[ -n "${VK_DRIVER_FILES:-}" && -f ${VK_DRIVER_FILES%%:*} ]] && icd=${VK_DRIVER_FILES%%:*}
+[[ -z $icd ]] && for f in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
   [[ -f $f ]] && icd=$f && break
 done
 if [[ -n $icd && -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ]]; then
@@ -166,6 +177,8 @@ for dir in /usr/local/nvidia/share/glvnd/egl_vendor.d /usr/share/glvnd/egl_vendo
   [[ -d $dir ]] && egl_vendors=$egl_vendors:$dir
 done
 [[ -n $egl_vendors && -z "${__EGL_VENDOR_LIBRARY_DIRS:-}" ]] && export __EGL_VENDOR_LIBRARY_DIRS=${egl_vendors#:}
+# nvidia-smi under NVIDIA's container layout.
+[[ -x /usr/local/nvidia/bin/nvidia-smi ]] && PATH=$PATH:/usr/local/nvidia/bin
 export PATH=$run_dir/b/bin:$PATH
 export FMNIST_DATA_DIR=$run_dir/b/data FMNIST_CACHE_DIR=$run_dir/cache
 [[ $wasm_threads == all ]] || export FMNIST_THREADS=$wasm_threads
@@ -183,22 +196,34 @@ env_report() {
   driver_lib=$([[ -n $icd ]] && grep -o '"library_path"[^,}]*' "$icd" | head -n 1 | sed 's/.*: *"\(.*\)"/\1/')
   # Whether the loader can find the ICD's driver library (NVIDIA's container runtime mounts it only
   # with the graphics capability).
-  local found=false dir
+  local found=false dir resolved=
   if [[ $driver_lib == /* ]]; then
-    [[ -e $driver_lib ]] && found=true
+    [[ -e $driver_lib ]] && found=true && resolved=$driver_lib
   elif [[ -n $driver_lib ]]; then
-    [[ $ld_cache == *"$driver_lib "* ]] && found=true
-    for dir in ${LD_LIBRARY_PATH//:/ }; do [[ -e $dir/$driver_lib ]] && found=true; done
+    [[ $ld_cache == *"$driver_lib "* ]] && found=true &&
+      resolved=$(printf '%s\n' "$ld_cache" | grep -F "$driver_lib (" | grep -F x86-64 | head -n 1 | sed 's/.*=> *//')
+    for dir in ${LD_LIBRARY_PATH//:/ }; do [[ -e $dir/$driver_lib ]] && found=true && resolved=$dir/$driver_lib && break; done
   fi
+  # The libraries the driver library links that cannot be found (with this LD_LIBRARY_PATH).
+  local missing='[]' m
+  if [[ -n $resolved && -e $resolved ]]; then
+    missing=$(ldd "$resolved" 2>/dev/null | awk '/=> not found/ {print $1}' | while IFS= read -r m; do printf '%s,' "$(json_str "$m")"; done)
+    missing="[${missing%,}]"
+  fi
+  local cpu_model avx512f=false
+  cpu_model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+  [[ -z $cpu_model ]] && cpu_model=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null | head -n 1)
+  grep -qw avx512f /proc/cpuinfo 2>/dev/null && avx512f=true
   glibc=$(ldd --version 2>&1 | head -n 1)
   torch=$("$python" -c 'import torch; print(torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' 2>&1 | tail -n 1)
-  printf '{"kernel":%s,"glibc":%s,"nvidiaSmi":%s,"vulkanIcd":%s,"icdLibrary":%s,"icdLibraryFound":%s,"carriedLibs":%s,"ldLibraryPath":%s,"eglVendorDirs":%s,"node":%s,"cpus":%s,"python":%s,"torch":%s}\n' \
-    "$(json_str "$(uname -sr)")" "$(json_str "$glibc")" "$(json_str "$gpu")" "$(json_str "$icd")" "$(json_str "$driver_lib")" "$found" \
+  printf '{"kernel":%s,"glibc":%s,"libstdcxx":%s,"glibcxx3430":%s,"cpuModel":%s,"avx512f":%s,"nvidiaSmi":%s,"vulkanIcd":%s,"icdLibrary":%s,"icdLibraryFound":%s,"icdLibraryMissing":%s,"carriedLibs":%s,"ldLibraryPath":%s,"eglVendorDirs":%s,"node":%s,"cpus":%s,"python":%s,"torch":%s}\n' \
+    "$(json_str "$(uname -sr)")" "$(json_str "$glibc")" "$(json_str "$sys_libstdcxx")" "$glibcxx_3430" "$(json_str "$cpu_model")" "$avx512f" \
+    "$(json_str "$gpu")" "$(json_str "$icd")" "$(json_str "$driver_lib")" "$found" "$missing" \
     "$(json_str "$carried")" "$(json_str "$LD_LIBRARY_PATH")" "$(json_str "${__EGL_VENDOR_LIBRARY_DIRS:-}")" \
     "$(json_str "$("$node_bin" --version 2>&1 | head -n 1)")" "$(nproc 2>/dev/null || echo null)" \
     "$(json_str "$("$python" --version 2>&1)")" "$(json_str "$torch")"
 }
-export icd carried node_bin ld_cache
+export icd carried node_bin ld_cache sys_libstdcxx glibcxx_3430
 export -f env_report
 run_step env 30 env_report
 

@@ -75,12 +75,13 @@ def measure(step, batch, min_time, warmup=2, sync=None):
 
 
 def with_device(record, cuda):
-    """The record as printed: on cuda, plus `device` and the allocator's peak since the last one."""
+    """The record as printed: on cuda, plus `device`, the allocator's peak since the last one, the GPU's
+    name (`gpu`) and the torch version (`torch`)."""
     if not cuda:
         return record
     peak = torch.cuda.max_memory_allocated() / 2**20
     torch.cuda.reset_peak_memory_stats()
-    return {**record, 'device': 'cuda', 'peakCudaMb': round(peak, 1)}
+    return {**record, 'device': 'cuda', 'peakCudaMb': round(peak, 1), 'gpu': torch.cuda.get_device_name(0), 'torch': torch.__version__}
 
 
 def main():

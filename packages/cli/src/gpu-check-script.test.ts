@@ -59,14 +59,23 @@ describe.runIf(process.platform === 'linux')('scripts/gpu-check.sh', () => {
   let tmp = '';
   let dir = '';
 
+  // A Vulkan driver file naming a library that exists (this Node: ldd finds all it links).
+  const icdDir = mkdtempSync(join(tmpdir(), 'gpu-check-icd-'));
+  const icd = join(icdDir, 'fake_icd.json');
+  writeFileSync(icd, JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: process.execPath, api_version: '1.3' } }));
+
   beforeAll(() => {
     ({ lines, stdout, tmp, dir } = runOnFakeBundle({
+      VK_DRIVER_FILES: icd,
       FMNIST_GPU_CHECK_MODELS: 'mlp-small,hang,cnn',
       FMNIST_GPU_CHECK_MIN_TIME_MS: '5',
       FMNIST_GPU_CHECK_STEP_TIMEOUT_S: '4',
     }));
   }, 60_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(icdDir, { recursive: true, force: true });
+  });
 
   const step = (name: string) => lines.filter((l) => l.step === name);
   const status = (name: string) => step(name).find((l) => l.status);
@@ -123,6 +132,21 @@ describe.runIf(process.platform === 'linux')('scripts/gpu-check.sh', () => {
     expect(status('bench-cnn')).toMatchObject({ status: 'ok', records: 1 });
     expect(stdout).toMatch(/bench-hang: timeout/);
     expect(stdout).toMatch(/doctor-wasm: failed .*doctor: "wasm" failed\tto start/);
+  });
+
+  it("records the CPU, the system libstdc++ and whether it has GLIBCXX_3.4.30, and the ICD library's missing links", () => {
+    const env = step('env').find((l) => !l.status);
+    expect(env).toMatchObject({
+      cpuModel: expect.stringMatching(/\S/),
+      avx512f: expect.any(Boolean),
+      libstdcxx: expect.stringMatching(/libstdc\+\+\.so\.6$/),
+      glibcxx3430: expect.any(Boolean),
+      vulkanIcd: icd,
+      icdLibrary: process.execPath,
+      icdLibraryFound: true,
+      icdLibraryMissing: [],
+    });
+    expect(Object.keys(env ?? {})).toEqual(expect.arrayContaining(['nvidiaSmi', 'carriedLibs', 'ldLibraryPath']));
   });
 
   it('leaves no temporary folder behind', () => {

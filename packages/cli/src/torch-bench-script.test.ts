@@ -33,3 +33,21 @@ describe.runIf(pythonHas('torch') || process.env.CI)('scripts/torch-bench.py', (
     expect(stderr.trim()).toMatch(/^torch-bench: --device cuda: CUDA is not available \(torch [^,]+, .+\)$/);
   });
 });
+
+describe.runIf(pythonHas('torch') || process.env.CI)('scripts/torch-bench.py with_device', () => {
+  // torch.cuda's calls stubbed: the CUDA record's fields without a GPU (the CPU record is unchanged).
+  it('adds device, peakCudaMb, gpu and torch on cuda only', () => {
+    const code = `
+import importlib.util, json, sys, torch
+spec = importlib.util.spec_from_file_location('tb', sys.argv[1]); tb = importlib.util.module_from_spec(spec); spec.loader.exec_module(tb)
+torch.cuda.max_memory_allocated = lambda: 3 * 2**20
+torch.cuda.reset_peak_memory_stats = lambda: None
+torch.cuda.get_device_name = lambda i=0: 'Fake GPU'
+print(json.dumps([tb.with_device({'model': 'cnn'}, False), tb.with_device({'model': 'cnn'}, True), torch.__version__]))`;
+    const { status, stdout, stderr } = spawnSync(PYTHON, ['-c', code, script], { encoding: 'utf8' });
+    expect(status, stderr).toBe(0);
+    const [cpu, cuda, version] = JSON.parse(stdout) as [Record<string, unknown>, Record<string, unknown>, string];
+    expect(cpu).toEqual({ model: 'cnn' });
+    expect(cuda).toEqual({ model: 'cnn', device: 'cuda', peakCudaMb: 3, gpu: 'Fake GPU', torch: version });
+  });
+});

@@ -5,7 +5,7 @@ import { backendSetups, type CliBackendActivation } from '../backend-setups';
 import type { Command } from '../command';
 import { choice, int, wordList } from '../options';
 import { realBatches } from '../real-batches';
-import { unavailableReason } from '../unavailable-reason';
+import { reportUnavailable } from '../unavailable-reason';
 
 const BENCH_MODELS = ['mlp-small', 'mlp-wide', 'cnn', 'vgg-style'] as const;
 
@@ -49,9 +49,7 @@ export const benchCommand: Command = {
           } catch (error) {
             if (reported.has(setup.label)) continue;
             reported.add(setup.label);
-            const reason = unavailableReason(setup.label, error);
-            io.stderr(`${setup.label}: not available: ${reason}`);
-            if (json) io.stdout(JSON.stringify({ backend: setup.label, available: false, reason }));
+            reportUnavailable(io, json, setup.label, error);
             continue;
           }
           ran.add(setup.label);

@@ -16,7 +16,7 @@ import type { Command } from '../command';
 import { choice, int, intList, str, wordList } from '../options';
 import { count } from '../count';
 import { realBatches } from '../real-batches';
-import { unavailableReason } from '../unavailable-reason';
+import { reportUnavailable } from '../unavailable-reason';
 import { UsageError } from '../usage-error';
 
 export const profileCommand: Command = {
@@ -52,10 +52,7 @@ export const profileCommand: Command = {
       try {
         activation = await setup.activate();
       } catch (error) {
-        const reason = unavailableReason(setup.label, error);
-        unavailable.push({ backend: setup.label, reason });
-        io.stderr(`${setup.label}: not available: ${reason}`);
-        if (json) io.stdout(JSON.stringify({ backend: setup.label, available: false, reason }));
+        unavailable.push({ backend: setup.label, reason: reportUnavailable(io, json, setup.label, error) });
         continue;
       }
       const model = createModel(name as ModelName);

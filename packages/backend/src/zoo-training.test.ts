@@ -35,3 +35,22 @@ describe('zoo models train to the same weights on wasm (our kernels, 2 threads) 
     60_000,
   );
 });
+
+describe("the zoo's convolutions skip the data's gradient on wasm without changing a weight", () => {
+  it.each(models.slice(1))(
+    '%s: FastConv2D and tfjs-layers Conv2D train to the same weights, bit for bit',
+    async (_name, make, shape) => {
+      await initBackend({ backend: 'wasm', threads: 2 });
+      const ours = await weightsAfterSgdSteps(make, shape);
+      // The same model with tfjs-layers' own Conv2D call (the fused op whose gradient computes everything).
+      const plain = () => {
+        const m = make();
+        for (const layer of m.layers) if (layer.getClassName() === 'Conv2D') layer.call = Object.getPrototypeOf(Object.getPrototypeOf(layer)).call.bind(layer);
+        return m;
+      };
+      const reference = await weightsAfterSgdSteps(plain, shape);
+      reference.forEach((r, i) => expect(Array.from(ours[i])).toEqual(Array.from(r)));
+    },
+    60_000,
+  );
+});

@@ -20,3 +20,5 @@ export { freeze, type ReplaceHeadOptions, replaceHead, unfreeze } from './transf
 export { withSoftmax } from './with-softmax';
 export { type VggStyleOptions, vggStyle } from './vgg-style';
 export { FastBatchNormalization, fastBatchNormalization } from './fast-batch-normalization';
+export { FastConv2D, fastConv2d } from './fast-conv2d';
+export { type FusedConv2dArgs, fusedConv2d } from './ops/fused-conv2d';

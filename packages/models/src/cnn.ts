@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fastBatchNormalization } from './fast-batch-normalization';
+import { fastConv2d } from './fast-conv2d';
 import { torchInit } from './init';
 import { seededDropout } from './seeded-dropout';
 
@@ -36,7 +37,7 @@ export function cnn(options: CnnOptions = {}): tfl.LayersModel {
   let size: [number, number] = [inputShape[0], inputShape[1]];
   [f1, f2].forEach((filters, i) => {
     model.add(
-      tfl.layers.conv2d({
+      fastConv2d({
         filters,
         kernelSize: 3,
         padding: 'same',

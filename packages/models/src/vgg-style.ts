@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fastBatchNormalization } from './fast-batch-normalization';
+import { fastConv2d } from './fast-conv2d';
 import { torchInit } from './init';
 import { ModelError } from './model-error';
 import { seededDropout } from './seeded-dropout';
@@ -41,7 +42,7 @@ export function vggStyle(options: VggStyleOptions = {}): tfl.LayersModel {
   blocks.forEach((filters, b) => {
     for (let c = 0; c < convs; c++) {
       model.add(
-        tfl.layers.conv2d({
+        fastConv2d({
           filters,
           kernelSize: 3,
           padding: 'same',

@@ -16,11 +16,23 @@ export function conv2dRows(xp: usize, batch: i32, Hq: i32, Wq: i32, cin: i32, w:
   for (let n = 0; n < batch; n++) {
     for (let y = 0; y < H; y++) {
       const c = out + ((<usize>((n * H + y) * W) * <usize>cout) << 2);
+      if (!flip) {
+        // One GEMM per filter row: the kw taps' windows of a row overlap, so A(x, (j, ci)) =
+        // xp[n, y + i, x + j, ci] is one strided read (sam cin, sak 1) with K = kw * cin, and
+        // B is the row's kw * cin filter rows, contiguous. The same sums, in the same order, as
+        // one GEMM per tap, in a third of the calls and with K long enough for few channels.
+        for (let i = 0; i < kh; i++) {
+          const a = xp + ((<usize>((n * Hq + y + i) * Wq) * <usize>cin) << 2);
+          const b = w + ((<usize>i * <usize>kw * <usize>cin * <usize>cout) << 2);
+          gemm(a, cin, 1, b, cout, c, cout, W, kw * cin, cout, i == 0 ? bias : 0, relu && i == kh - 1, i > 0);
+        }
+        continue;
+      }
       for (let t = 0; t < taps; t++) {
         const i = t / kw;
         const j = t % kw;
         const a = xp + ((<usize>(((n * Hq + y + i) * Wq) + j) * <usize>cin) << 2);
-        const tap = flip ? taps - 1 - t : t;
+        const tap = taps - 1 - t;
         const b = w + ((<usize>tap * <usize>cin * <usize>cout) << 2);
         gemm(a, cin, 1, b, cout, c, cout, W, cin, cout, t == 0 ? bias : 0, relu && t == taps - 1, t > 0);
       }
@@ -32,7 +44,7 @@ export function conv2dRows(xp: usize, batch: i32, Hq: i32, Wq: i32, cin: i32, w:
  * The filter gradient dw[i, j, :, :] = Σ over n, y, x of xp[n, y + i, x + j, :]ᵀ dyp[n, y, x, :].
  * xp is [batch, Hx, Wp, cin] (the forward's padding plus one zero row at the bottom, which the
  * reads that run past a row's end may reach); dyp is [batch, oH, Wp, cout], zero beyond the real
- * output width, so the k loop runs over whole padded rows: one GEMM per image and tap.
+ * output width, so the k loop runs over whole padded rows: one GEMM per image and filter row.
  * `cout` output channels are computed out of `ld` (the channel count of dyp and dw): threads take
  * column ranges, with dyp and dw offset to their first channel.
  */
@@ -40,12 +52,13 @@ export function conv2dFilterGrad(xp: usize, dyp: usize, dw: usize, batch: i32, H
   const K = oH * Wp;
   for (let n = 0; n < batch; n++) {
     const b = dyp + ((<usize>(n * K) * <usize>ld) << 2);
+    // One GEMM per image and filter row: rows (j, ci) of dw[i] read A((j, ci), k) = xp[.., k + j, ci]
+    // (sam 1, sak cin): M = kw * cin, the same sums as one GEMM per tap, a third of the calls,
+    // and for few input channels (a first layer's one) tiles of 4 real rows, not 1 and 3 copies.
     for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const a = xp + ((<usize>((n * Hx + i) * Wp + j) * <usize>cin) << 2);
-        const c = dw + ((<usize>(i * kw + j) * <usize>cin * <usize>ld) << 2);
-        gemm(a, 1, cin, b, ld, c, ld, cin, K, cout, 0, false, n > 0);
-      }
+      const a = xp + ((<usize>((n * Hx + i) * Wp) * <usize>cin) << 2);
+      const c = dw + ((<usize>i * <usize>kw * <usize>cin * <usize>ld) << 2);
+      gemm(a, 1, cin, b, ld, c, ld, kw * cin, K, cout, 0, false, n > 0);
     }
   }
 }

@@ -158,7 +158,7 @@ export const kernels = {
     ],
   },
   conv2dFilterGrad: {
-    doc: "A stride-1 convolution's filter gradient, one GEMM per image and tap (assembly/conv2d.ts): `cout` of the `ld` output channels.",
+    doc: "A stride-1 convolution's filter gradient, one GEMM per image and filter row (assembly/conv2d.ts): `cout` of the `ld` output channels.",
     pooled: true,
     params: [
       ['xp', 'ptr'],

@@ -66,7 +66,7 @@ export interface SimdKernels {
     C: number,
     scratch: number,
   ): void;
-  /** A stride-1 convolution's filter gradient, one GEMM per image and tap (assembly/conv2d.ts): `cout` of the `ld` output channels. */
+  /** A stride-1 convolution's filter gradient, one GEMM per image and filter row (assembly/conv2d.ts): `cout` of the `ld` output channels. */
   conv2dFilterGrad(
     xp: number,
     dyp: number,
@@ -148,7 +148,7 @@ export interface SimdKernels {
   transpose2d(x: number, out: number, rows: number, cols: number, r0: number, count: number): void;
 }
 
-/** conv2dFilterGrad's arguments by name: A stride-1 convolution's filter gradient, one GEMM per image and tap (assembly/conv2d.ts): `cout` of the `ld` output channels. */
+/** conv2dFilterGrad's arguments by name: A stride-1 convolution's filter gradient, one GEMM per image and filter row (assembly/conv2d.ts): `cout` of the `ld` output channels. */
 export interface Conv2dFilterGradArgs {
   xp: number;
   dyp: number;

@@ -4,20 +4,11 @@
 // T=2 node --conditions=@fmnist/source --import tsx bench/conv-shapes.ts
 import * as tf from '@tensorflow/tfjs-core';
 import { setWinograd } from '../src/kernels/conv2d-winograd';
+import { bestMs } from './best-ms';
 import { initBackend, patchWasm } from '../src/index';
 
 await initBackend({ backend: 'wasm', threads: Number(process.env.T ?? 1) });
-const best = (f: () => tf.Tensor, n = 10) => {
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const r = f();
-    r.dataSync();
-    min = Math.min(min, performance.now() - t0);
-    r.dispose();
-  }
-  return min;
-};
+const best = (f: () => tf.Tensor) => bestMs(f, 10);
 type Shape = [number, number, number, number];
 const shapes: [string, Shape, Shape][] = [
   ['cnn conv2', [64, 14, 14, 32], [3, 3, 32, 64]],

@@ -1,24 +1,15 @@
 // Ad-hoc: our SIMD GEMM on the MLPs' shapes (min of repeated runs, one kernel thread unless T is
 // set), in GFLOP/s per thread and as a fraction of the relaxed-SIMD FMA peak (PEAK=GFLOP/s from
-// `node bench/simd-peak.mjs` on the same machine; default: measured there, not set, fractions omitted).
+// `node bench/simd-peak.mjs` on the same machine; without PEAK the fractions are omitted).
 // PEAK=51.4 node --conditions=@fmnist/source --import tsx bench/gemm-shapes.ts
 import * as tf from '@tensorflow/tfjs-core';
+import { bestMs } from './best-ms';
 import { initBackend } from '../src/index';
 
 const threads = Number(process.env.T ?? 1);
 await initBackend({ backend: 'wasm', threads });
 const peak = process.env.PEAK ? Number(process.env.PEAK) : undefined;
-const best = (f: () => tf.Tensor, n = 20) => {
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const r = f();
-    r.dataSync();
-    min = Math.min(min, performance.now() - t0);
-    r.dispose();
-  }
-  return min;
-};
+const best = (f: () => tf.Tensor) => bestMs(f, 20);
 // [label, M, K, N, transposeA, transposeB]: inference at batch 1024 and a training step at batch 64.
 const shapes: [string, number, number, number, boolean, boolean][] = [
   ['mlp-small L1 infer b1024', 1024, 784, 128, false, false],

@@ -14,7 +14,8 @@ interface Conv2DFields {
   strides: number[];
   padding: string;
   dataFormat: string;
-  dilationRate: number | number[];
+  /** tfjs-layers normalises strides and dilation rates to one number per spatial axis. */
+  dilationRate: number[];
   activation: { getClassName(): string };
 }
 
@@ -32,11 +33,10 @@ export class FastConv2D extends Conv2DBase {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     const self = this as unknown as Conv2DFields;
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const dilations = Array.isArray(self.dilationRate) ? self.dilationRate : [self.dilationRate, self.dilationRate];
     const plain =
       x.rank === 4 &&
       self.dataFormat === 'channelsLast' &&
-      dilations.every((d) => d === 1) &&
+      self.dilationRate.every((d) => d === 1) &&
       (self.padding === 'same' || self.padding === 'valid') &&
       self.activation.getClassName() === 'linear';
     if (!plain) return super.call(inputs, kwargs);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelError } from '../model-error';
 import { useCpu } from '../test-setup';
 import { fusedConv2d } from './fused-conv2d';
 
@@ -65,5 +66,6 @@ describe('fusedConv2d', () => {
     expect(() => fusedConv2d(x, tf.zeros([3, 3, 2, 4]) as tf.Tensor4D, tf.zeros([3]) as tf.Tensor1D, { strides: [1, 1], pad: 'same' })).toThrow(
       'fusedConv2d: expected a [4] bias, got [3]',
     );
+    expect(() => fusedConv2d(x, tf.zeros([3, 3, 3, 4]) as tf.Tensor4D, null, { strides: [1, 1], pad: 'same' })).toThrow(ModelError);
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ModelError } from '../model-error';
 
 /** FusedConv2D's attributes, as tfjs' `fused.conv2d` passes them. */
 interface FusedConv2DAttrs {
@@ -6,7 +7,6 @@ interface FusedConv2DAttrs {
   pad: 'same' | 'valid' | number;
   dataFormat: 'NHWC' | 'NCHW';
   dilations: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
   activation: string;
 }
 
@@ -25,19 +25,18 @@ const fusedConv2DGradient: tf.GradConfig = {
     const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const { strides, pad, dataFormat, dilations, activation } = attrs as unknown as FusedConv2DAttrs;
     if (dataFormat !== 'NHWC' || !ones(dilations) || (activation !== 'linear' && activation !== 'relu'))
-      throw new Error(
+      throw new ModelError(
         `gradient of FusedConv2D: expected NHWC, dilations 1 and a linear or relu activation, got ${dataFormat}, ${JSON.stringify(dilations)}, ${activation}`,
       );
     const dy4 = dy as tf.Tensor4D;
     // The gradient through the activation, made once here (each input's function runs in its own tidy).
     const through = activation === 'relu' ? tf.mul(dy4, tf.step(y)) : dy4;
-    const dyAct = () => through;
     const grads: Record<string, () => tf.Tensor> = {
-      x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dyAct(), filter }, { strides, pad, dataFormat: 'NHWC', inputShape: x.shape }) as tf.Tensor,
+      x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: through, filter }, { strides, pad, dataFormat: 'NHWC', inputShape: x.shape }) as tf.Tensor,
       filter: () =>
-        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dyAct() }, { strides, pad, dataFormat: 'NHWC', filterShape: filter.shape }) as tf.Tensor,
+        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: through }, { strides, pad, dataFormat: 'NHWC', filterShape: filter.shape }) as tf.Tensor,
       // A [outChannels] bias: the sum over batch and positions.
-      bias: () => tf.reshape(tf.sum(dyAct(), [0, 1, 2]), [filter.shape[3]]),
+      bias: () => tf.reshape(tf.sum(through, [0, 1, 2]), [filter.shape[3]]),
     };
     return grads;
   },
@@ -65,9 +64,9 @@ export interface FusedConv2dArgs {
  */
 export function fusedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D | null, args: FusedConv2dArgs): tf.Tensor4D {
   if (x.rank !== 4 || filter.rank !== 4 || x.shape[3] !== filter.shape[2])
-    throw new Error(`fusedConv2d: expected [n, h, w, ${filter.shape[2]}] input for a [${filter.shape.join(', ')}] filter, got [${x.shape.join(', ')}]`);
+    throw new ModelError(`fusedConv2d: expected [n, h, w, ${filter.shape[2]}] input for a [${filter.shape.join(', ')}] filter, got [${x.shape.join(', ')}]`);
   if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== filter.shape[3]))
-    throw new Error(`fusedConv2d: expected a [${filter.shape[3]}] bias, got [${bias.shape.join(', ')}]`);
+    throw new ModelError(`fusedConv2d: expected a [${filter.shape[3]}] bias, got [${bias.shape.join(', ')}]`);
   ensureGradient();
   const inputs: tf.NamedTensorMap = bias === null ? { x, filter } : { x, filter, bias };
   const attrs = { strides: args.strides, pad: args.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: args.activation ?? 'linear' };

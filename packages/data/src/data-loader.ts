@@ -123,7 +123,7 @@ export class DataLoader implements AsyncIterable<Batch> {
       const start = b * this.options.batchSize;
       const idx = order.subarray(start, Math.min(start + this.options.batchSize, order.length));
       // Each batch's augmentation stream depends on (seed, epoch, batch), so resume is exact.
-      return this.hostBatch(idx, new Rng(deriveSeed(this.options.seed, epoch, b + 1)));
+      return this.hostBatch(idx, new Rng(deriveSeed(this.options.seed, epoch, b + 1)), epoch);
     };
     const queue: Promise<HostBatch>[] = [];
     let next = startBatch;
@@ -166,8 +166,11 @@ export class DataLoader implements AsyncIterable<Batch> {
     }
   }
 
-  /** Builds one batch on the host: bytes to floats, augmentation, mixing, normalisation. */
-  hostBatch(indices: ArrayLike<number>, rng: Rng): HostBatch {
+  /**
+   * Builds one batch on the host: bytes to floats, augmentation, mixing, normalisation. `epoch`
+   * (default 0) is what the transform's context says (see `SampleContext`).
+   */
+  hostBatch(indices: ArrayLike<number>, rng: Rng, epoch = 0): HostBatch {
     const ds = this.dataset;
     const size = imageSize(ds);
     const n = indices.length;
@@ -178,7 +181,7 @@ export class DataLoader implements AsyncIterable<Batch> {
       const dst = i * size;
       for (let k = 0; k < size; k++) batch.data[dst + k] = ds.images[src + k] * scale;
     }
-    if (this.options.transform) batch = this.options.transform.apply(batch, rng);
+    if (this.options.transform) batch = this.options.transform.apply(batch, rng, { indices, epoch, seed: this.options.seed });
     const classes = ds.classNames.length;
     let y: Float32Array | Int32Array;
     if (this.options.labels === 'index') {

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fastBatchNormalization } from './fast-batch-normalization';
 import { fastConv2d } from './fast-conv2d';
@@ -14,6 +15,12 @@ export interface VggStyleOptions {
   dense?: number;
   /** Dropout before the output layer. Default 0.5. */
   dropout?: number;
+  /**
+   * Identity start for every convolution after the first, as airbench does: its first Cin filters
+   * are `torch.nn.init.dirac_` (1 at the centre tap of their own input channel, 0 elsewhere), the
+   * rest keep the default initialisation. Default false.
+   */
+  diracInit?: boolean;
   inputShape?: [number, number, number];
   classes?: number;
   seed?: number;
@@ -64,5 +71,24 @@ export function vggStyle(options: VggStyleOptions = {}): tfl.LayersModel {
   const dropout = options.dropout ?? 0.5;
   if (dropout > 0) model.add(seededDropout(dropout, 'fc_dropout'));
   model.add(tfl.layers.dense({ units: options.classes ?? 10, name: 'logits', ...torchInit(seed, layer, dense) }));
+  if (options.diracInit === true) diracConvs(model);
   return model;
+}
+
+/** `torch.nn.init.dirac_` on the first Cin filters of every convolution after the first (3x3 kernels). */
+function diracConvs(model: tfl.LayersModel): void {
+  const convs = model.layers.filter((l) => l.getClassName() === 'Conv2D').slice(1);
+  for (const conv of convs) {
+    const [kernel, ...rest] = conv.getWeights();
+    const [kh, kw, cin, cout] = kernel.shape;
+    const values = kernel.dataSync().slice();
+    const centre = (Math.floor(kh / 2) * kw + Math.floor(kw / 2)) * cin * cout;
+    for (let o = 0; o < Math.min(cin, cout); o++) {
+      for (let t = 0; t < kh * kw; t++) for (let i = 0; i < cin; i++) values[(t * cin + i) * cout + o] = 0;
+      values[centre + o * cout + o] = 1;
+    }
+    const next = tf.tensor(values, kernel.shape);
+    conv.setWeights([next, ...rest]);
+    next.dispose();
+  }
 }

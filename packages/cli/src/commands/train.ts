@@ -68,7 +68,7 @@ export const trainCommand: Command = {
     augment: {
       type: 'string',
       value: 'LIST',
-      description: 'training augmentations, comma-separated (resize makes images 32x32)',
+      description: "training augmentations, comma-separated (altflip: airbench's alternating flip; resize makes images 32x32)",
       choices: AUGMENTATIONS,
       default: 'none',
     },

@@ -1,6 +1,6 @@
 import type { ImageBatch } from '../image-batch';
 import type { Rng } from '../rng';
-import { evaluationTransform, type Transform } from './transform';
+import { evaluationTransform, type SampleContext, type Transform } from './transform';
 
 /** Applies transforms in order, like `torchvision.transforms.v2.Compose`. */
 export class Compose implements Transform {
@@ -18,7 +18,7 @@ export class Compose implements Transform {
     return steps.length === this.transforms.length && steps.every((t, i) => t === this.transforms[i]) ? this : new Compose(steps);
   }
 
-  apply(batch: ImageBatch, rng: Rng): ImageBatch {
-    return this.transforms.reduce((b, t) => t.apply(b, rng), batch);
+  apply(batch: ImageBatch, rng: Rng, context?: SampleContext): ImageBatch {
+    return this.transforms.reduce((b, t) => t.apply(b, rng, context), batch);
   }
 }

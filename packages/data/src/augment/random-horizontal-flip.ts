@@ -3,7 +3,7 @@ import type { Rng } from '../rng';
 import { checkOptions, checkProbability, type Transform } from './transform';
 
 /** Mirrors image `i` of the batch left-right, in place. */
-function hflipImage(batch: ImageBatch, i: number): void {
+export function hflipImage(batch: ImageBatch, i: number): void {
   const { data, height, width, channels } = batch;
   const rowLen = width * channels;
   for (let y = 0; y < height; y++) {

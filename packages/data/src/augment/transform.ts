@@ -21,7 +21,21 @@ export interface Transform {
    * when none; `evaluationTransform(t)` calls it in place of reading `evaluation`.
    */
   evaluationTransform?(): Transform | undefined;
-  apply(batch: ImageBatch, rng: Rng): ImageBatch;
+  /**
+   * `context` says which dataset images the batch holds and in which epoch: a `DataLoader` always
+   * passes it; transforms that do not need it ignore it.
+   */
+  apply(batch: ImageBatch, rng: Rng, context?: SampleContext): ImageBatch;
+}
+
+/** Where a batch's images come from: their indices in the dataset, the epoch, and the loader's seed. */
+export interface SampleContext {
+  /** Dataset index of each image of the batch, in batch order. */
+  readonly indices: ArrayLike<number>;
+  /** The loader's epoch (0 first). */
+  readonly epoch: number;
+  /** The loader's seed. */
+  readonly seed: number;
 }
 
 /**

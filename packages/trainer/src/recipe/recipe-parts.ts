@@ -1,4 +1,5 @@
 import {
+  AlternatingHorizontalFlip,
   Compose,
   DataLoader,
   FASHION_MNIST_MEAN,
@@ -39,6 +40,8 @@ export function recipeNormalization(normalize: TrainRecipe['data']['normalize'])
 function transformOf(spec: AugmentSpec): Transform {
   const { name, ...options } = spec;
   switch (name) {
+    case 'AlternatingHorizontalFlip':
+      return new AlternatingHorizontalFlip();
     case 'RandomHorizontalFlip':
       return new RandomHorizontalFlip(options as ConstructorParameters<typeof RandomHorizontalFlip>[0]);
     case 'RandomCrop':

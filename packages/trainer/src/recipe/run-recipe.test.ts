@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ImageDataset } from '@fmnist/data';
+import { AlternatingHorizontalFlip, type ImageDataset } from '@fmnist/data';
 import { syntheticDataset } from '../../../data/src/test-utils/synthetic-fashion';
 import { useCpu } from '../test-utils/toy-data';
 import { recipeHash } from './recipe-hash';
-import { recipeSplits } from './recipe-parts';
+import { recipeModelOptions, recipeSplits, recipeTransforms } from './recipe-parts';
 import { runRecipe } from './run-recipe';
 import { parseRecipe, type TrainRecipeInput } from './train-recipe';
 
@@ -115,6 +115,21 @@ describe('parseRecipe: one canonical form, and what one field cannot check alone
     expect(bad('data.validationSubset', 41)).toThrow(/^recipe data\.validationSubset: expected at most the 40 validation images, got 41/);
     expect(() => parseRecipe(withField(outside, 'data.validationSubset', 12_001))).toThrow(/expected at most the 12000 validation images/);
     expect(bad('evaluate.testImages', 10_001)).toThrow(/^recipe evaluate\.testImages: /);
+  });
+});
+
+describe('recipe parts', () => {
+  it("builds airbench's alternating flip and vgg-style's dirac start from the recipe, refusing options they do not take", () => {
+    const r = parseRecipe({
+      version: 1,
+      model: { name: 'vgg-style', options: { diracInit: true } },
+      data: { augment: [{ name: 'AlternatingHorizontalFlip' }] },
+      fit: { epochs: 1 },
+    });
+    expect(recipeTransforms(r.data.augment).train).toBeInstanceOf(AlternatingHorizontalFlip);
+    expect(recipeModelOptions(r)).toMatchObject({ diracInit: true });
+    expect(() => parseRecipe({ ...r, data: { augment: [{ name: 'AlternatingHorizontalFlip', p: 0.5 }] } })).toThrow(/^recipe data\.augment\[0\]: .*p/);
+    expect(() => parseRecipe({ ...r, model: { name: 'vgg-style', options: { diracInit: 1 } } })).toThrow(/^recipe model\.options\.diracInit: /);
   });
 });
 

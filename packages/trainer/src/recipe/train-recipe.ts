@@ -55,14 +55,17 @@ const ModelSpec = z.discriminatedUnion('name', [
         convsPerBlock: positiveInt.optional(),
         dense: positiveInt.optional(),
         dropout: rate.optional(),
+        diracInit: z.boolean().optional(),
       })
       .default({}),
   }),
 ]);
 
-/** torchvision's transforms, by their class names, with their options (defaults as torchvision's). */
+/** torchvision's transforms by their class names, with their options (defaults as torchvision's), and airbench's alternating flip. */
 const AugmentSpec = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('RandomHorizontalFlip'), p: z.number().min(0).max(1).default(0.5) }),
+  // airbench's alternating flip (not torchvision's): see @fmnist/data's AlternatingHorizontalFlip.
+  z.strictObject({ name: z.literal('AlternatingHorizontalFlip') }),
   z.strictObject({
     name: z.literal('RandomCrop'),
     size: positiveInt,
